@@ -5,6 +5,12 @@
 //! and tasks (`net`, `call`, `http`).
 
 pub mod audio;
+pub mod config;
 pub mod dialogue;
+pub mod ids;
 pub mod media;
+pub mod net;
 pub mod recording;
+pub mod sip;
+pub mod storage;
+pub mod telemetry;

@@ -1,0 +1,388 @@
+//! The per-call actor: owns one call's media session, flow engine and recorder, and drives them
+//! from its sockets, its timer and its command channel.
+//!
+//! Invariants: all call state lives in this task; the only way in is the command channel. The
+//! timer is the earliest deadline of the media session (20 ms ticks, RTCP) and the flow (menu
+//! timeouts), so pacing never drifts with processing time. Whatever ends the call, the recorder
+//! is finished and the call record saved before the task exits.
+
+use super::manager::Registry;
+use super::CallCommand;
+use crate::config::Route;
+use crate::dialogue::{Flow, FlowAction, FlowEngine, FlowEvent};
+use crate::ids::CallId;
+use crate::media::{
+    Codec, Direction, JitterConfig, MediaEvent, MediaSession, MediaSessionConfig, TransmitKind,
+};
+use crate::net::MediaSockets;
+use crate::recording::CallRecorder;
+use crate::sip::sdp::{self, NegotiatedAudio};
+use crate::sip::{DialogHandle, EndReason, InboundCall};
+use crate::storage::{CallOutcome, CallRecord};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+use tokio::sync::mpsc;
+use tracing::{debug, info, warn};
+
+/// Receive buffer: larger than any valid RTP datagram, so oversized ones are seen as such.
+const DATAGRAM_BUFFER: usize = 2048;
+
+/// Everything the manager hands a new call.
+pub(super) struct CallSetup {
+    pub id: CallId,
+    pub call: InboundCall,
+    pub route: Route,
+    pub flow: Arc<Flow>,
+    pub sockets: MediaSockets,
+    pub dialog: DialogHandle,
+    pub commands: mpsc::Receiver<CallCommand>,
+}
+
+pub(super) struct CallActor {
+    id: CallId,
+    registry: Arc<Registry>,
+    media: MediaSession,
+    flow: FlowEngine,
+    sockets: MediaSockets,
+    dialog: DialogHandle,
+    commands: mpsc::Receiver<CallCommand>,
+    recorder: Option<CallRecorder>,
+    record: CallRecord,
+    audio: NegotiatedAudio,
+    media_timeout: Duration,
+    answered_at: Instant,
+    outcome: Option<CallOutcome>,
+}
+
+fn media_direction(direction: sdp::Direction) -> Direction {
+    match direction {
+        sdp::Direction::SendReceive => Direction::SendReceive,
+        sdp::Direction::SendOnly => Direction::SendOnly,
+        sdp::Direction::ReceiveOnly => Direction::ReceiveOnly,
+        sdp::Direction::Inactive => Direction::Inactive,
+    }
+}
+
+fn codec_of(audio: &NegotiatedAudio) -> Result<Codec, super::CallError> {
+    Codec::from_name(&audio.codec).ok_or_else(|| super::CallError::UnsupportedCodec(audio.codec.clone()))
+}
+
+impl CallActor {
+    pub(super) fn new(setup: CallSetup, registry: Arc<Registry>) -> Result<CallActor, super::CallError> {
+        let services = &registry.services;
+        let audio = setup.call.audio.clone();
+        let codec = codec_of(&audio)?;
+        let now = Instant::now();
+        let media_config = &services.config.media;
+        let mut media = MediaSession::new(
+            MediaSessionConfig {
+                codec,
+                payload_type: audio.payload_type,
+                telephone_event_payload_type: audio.telephone_event_payload_type,
+                remote_rtp: audio.remote_rtp,
+                remote_rtcp: audio.remote_rtcp,
+                ssrc: rand::random(),
+                cname: format!("hotline-{}", setup.id),
+                jitter: JitterConfig {
+                    minimum_delay: media_config.jitter_minimum_delay,
+                    maximum_delay: media_config.jitter_maximum_delay,
+                },
+                rtcp_interval: Duration::from_secs(5),
+                wall_clock_at_start: SystemTime::now(),
+            },
+            now,
+        );
+        media.set_direction(media_direction(audio.direction));
+        let started_at = chrono::Utc::now();
+        let recording_path = services.recording_directory.join(format!(
+            "{}/{}.wav",
+            started_at.format("%Y-%m-%d"),
+            setup.id
+        ));
+        let recorder = match CallRecorder::create(&recording_path, crate::media::SAMPLE_RATE) {
+            Ok(recorder) => Some(recorder),
+            Err(error) => {
+                warn!(call = %setup.id, %error, "recording unavailable for this call");
+                None
+            }
+        };
+        let record = CallRecord {
+            id: setup.id,
+            from: setup.call.caller.clone(),
+            to: setup.call.dialled_number.clone(),
+            flow: setup.route.flow.clone(),
+            mode: setup.route.mode.name().to_string(),
+            started_at,
+            ended_at: None,
+            outcome: CallOutcome::InProgress,
+            digits: String::new(),
+            variables: BTreeMap::new(),
+            recording: recorder.as_ref().map(|_| recording_path),
+        };
+        info!(
+            call = %setup.id,
+            from = %record.from,
+            to = %record.to,
+            flow = %record.flow,
+            codec = %audio.codec,
+            transport = %setup.call.transport,
+            sip_call_id = %setup.call.sip_call_id,
+            "call answered"
+        );
+        Ok(CallActor {
+            id: setup.id,
+            media_timeout: media_config.media_timeout,
+            registry: registry.clone(),
+            media,
+            flow: FlowEngine::new(setup.flow),
+            sockets: setup.sockets,
+            dialog: setup.dialog,
+            commands: setup.commands,
+            recorder,
+            record,
+            audio,
+            answered_at: now,
+            outcome: None,
+        })
+    }
+
+    /// Runs the call to its end.
+    pub(super) async fn run(mut self) {
+        self.save_record().await;
+        self.flow.start(Instant::now(), chrono::Utc::now());
+        self.pump();
+        let mut rtp_buffer = vec![0u8; DATAGRAM_BUFFER];
+        let mut rtcp_buffer = vec![0u8; DATAGRAM_BUFFER];
+        while self.outcome.is_none() {
+            let deadline = self.next_deadline();
+            tokio::select! {
+                command = self.commands.recv() => match command {
+                    Some(command) => self.on_command(command),
+                    None => self.outcome = Some(CallOutcome::Failed),
+                },
+                received = self.sockets.rtp.recv_from(&mut rtp_buffer) => match received {
+                    Ok((length, source)) => {
+                        let datagram = &rtp_buffer[..length];
+                        if let Err(error) = self.media.handle_rtp(Instant::now(), source, datagram) {
+                            self.registry.services.metrics.rtp_invalid_packets.inc();
+                            debug!(call = %self.id, %error, %source, "RTP dropped");
+                        }
+                    }
+                    Err(error) => debug!(call = %self.id, %error, "RTP receive error"),
+                },
+                received = self.sockets.rtcp.recv_from(&mut rtcp_buffer) => match received {
+                    Ok((length, source)) => {
+                        if let Err(error) = self.media.handle_rtcp(Instant::now(), source, &rtcp_buffer[..length]) {
+                            debug!(call = %self.id, %error, %source, "RTCP dropped");
+                        }
+                    }
+                    Err(error) => debug!(call = %self.id, %error, "RTCP receive error"),
+                },
+                _ = tokio::time::sleep_until(tokio::time::Instant::from_std(deadline)) => {
+                    let now = Instant::now();
+                    self.media.handle_timeout(now);
+                    self.flow.handle_timeout(now, chrono::Utc::now());
+                    self.check_media_timeout(now);
+                }
+            }
+            self.pump();
+        }
+        self.finish().await;
+    }
+
+    fn next_deadline(&self) -> Instant {
+        let media = self.media.poll_timeout();
+        match self.flow.poll_timeout() {
+            Some(flow) => media.min(flow),
+            None => media,
+        }
+    }
+
+    fn check_media_timeout(&mut self, now: Instant) {
+        if self.audio.direction != sdp::Direction::SendReceive {
+            return;
+        }
+        let last = self.media.last_received_at().unwrap_or(self.answered_at);
+        if now.duration_since(last) > self.media_timeout {
+            info!(call = %self.id, "no RTP for {:?}: hanging up", self.media_timeout);
+            self.end(CallOutcome::MediaTimeout);
+        }
+    }
+
+    fn end(&mut self, outcome: CallOutcome) {
+        if self.outcome.is_none() {
+            self.outcome = Some(outcome);
+        }
+    }
+
+    fn on_command(&mut self, command: CallCommand) {
+        match command {
+            CallCommand::UpdateAudio(audio) => self.update_audio(audio),
+            CallCommand::SipInfoKey(key) => {
+                self.registry
+                    .services
+                    .metrics
+                    .dtmf_events
+                    .with_label_values(&["sip_info"])
+                    .inc();
+                self.key(key);
+            }
+            CallCommand::DialogEnded(reason) => {
+                let outcome = match reason {
+                    EndReason::CallerHangup => CallOutcome::CallerHangup,
+                    EndReason::Cancelled => CallOutcome::Cancelled,
+                    EndReason::HotlineHangup => CallOutcome::FlowHangup,
+                    EndReason::Failed(why) => {
+                        warn!(call = %self.id, %why, "dialog failed");
+                        CallOutcome::Failed
+                    }
+                };
+                self.end(outcome);
+            }
+            CallCommand::HangUp(outcome) => self.end(outcome),
+        }
+    }
+
+    fn update_audio(&mut self, audio: NegotiatedAudio) {
+        info!(call = %self.id, direction = ?audio.direction, remote = %audio.remote_rtp, "media updated");
+        match codec_of(&audio) {
+            Ok(codec) => self.media.update_codec(codec, audio.payload_type, audio.telephone_event_payload_type),
+            Err(error) => warn!(call = %self.id, %error, "keeping the previous codec"),
+        }
+        if audio.remote_rtp != self.audio.remote_rtp {
+            self.media.update_remote(audio.remote_rtp, audio.remote_rtcp);
+        }
+        self.media.set_direction(media_direction(audio.direction));
+        if audio.direction == sdp::Direction::SendReceive {
+            self.answered_at = Instant::now();
+        }
+        self.audio = audio;
+    }
+
+    fn key(&mut self, key: char) {
+        self.flow.handle_event(Instant::now(), chrono::Utc::now(), FlowEvent::Digit(key));
+    }
+
+    /// Moves everything the cores produced to where it goes.
+    fn pump(&mut self) {
+        while let Some(transmit) = self.media.poll_transmit() {
+            let socket = match transmit.kind {
+                TransmitKind::Rtp => &self.sockets.rtp,
+                TransmitKind::Rtcp => &self.sockets.rtcp,
+            };
+            if let Err(error) = socket.try_send_to(&transmit.payload, transmit.destination) {
+                debug!(call = %self.id, %error, destination = %transmit.destination, "send failed");
+            }
+        }
+        while let Some(pair) = self.media.poll_frame() {
+            if let Some(recorder) = self.recorder.as_mut() {
+                if let Err(error) = recorder.write_frame(&pair.received, &pair.sent) {
+                    warn!(call = %self.id, %error, "recording stopped");
+                    self.recorder = None;
+                }
+            }
+        }
+        while let Some(event) = self.media.poll_event() {
+            match event {
+                MediaEvent::Dtmf { digit } => {
+                    self.registry
+                        .services
+                        .metrics
+                        .dtmf_events
+                        .with_label_values(&["rfc4733"])
+                        .inc();
+                    self.key(digit);
+                }
+                MediaEvent::PlaybackFinished => {
+                    self.flow
+                        .handle_event(Instant::now(), chrono::Utc::now(), FlowEvent::PlaybackFinished)
+                }
+                MediaEvent::RemoteLatched { address } => {
+                    debug!(call = %self.id, %address, "RTP latched to the caller's source")
+                }
+            }
+        }
+        self.run_flow_actions();
+    }
+
+    fn run_flow_actions(&mut self) {
+        while let Some(action) = self.flow.poll_action() {
+            match action {
+                FlowAction::Play { path } => match self.registry.services.prompts.get(&path) {
+                    Ok(audio) => self.media.play(audio),
+                    Err(error) => {
+                        warn!(call = %self.id, path = %path.display(), %error, "prompt unavailable, skipping it");
+                        self.flow
+                            .handle_event(Instant::now(), chrono::Utc::now(), FlowEvent::PlaybackFinished);
+                    }
+                },
+                FlowAction::StopPlayback => self.media.stop_playback(),
+                FlowAction::Collected { variable, value } => {
+                    info!(call = %self.id, %variable, %value, "collected");
+                    self.record.variables.insert(variable, value);
+                }
+                FlowAction::StepEntered { step } => debug!(call = %self.id, %step, "step"),
+                FlowAction::Hangup { reason } => {
+                    info!(call = %self.id, %reason, "flow hangs up");
+                    self.end(CallOutcome::FlowHangup);
+                }
+            }
+        }
+    }
+
+    async fn save_record(&self) {
+        let store = self.registry.services.store.clone();
+        let record = self.record.clone();
+        let saved = tokio::task::spawn_blocking(move || store.save_call(&record)).await;
+        match saved {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => warn!(call = %self.id, %error, "cannot save call record"),
+            Err(error) => warn!(call = %self.id, %error, "call record task failed"),
+        }
+    }
+
+    async fn finish(mut self) {
+        let outcome = self.outcome.unwrap_or(CallOutcome::Failed);
+        if matches!(
+            outcome,
+            CallOutcome::FlowHangup | CallOutcome::MediaTimeout | CallOutcome::Shutdown | CallOutcome::Failed
+        ) {
+            self.dialog.hang_up(outcome.name());
+        }
+        if let Some(recorder) = self.recorder.take() {
+            let finished = tokio::task::spawn_blocking(move || recorder.finish()).await;
+            match finished {
+                Ok(Ok(summary)) => debug!(call = %self.id, duration = ?summary.duration, "recording closed"),
+                Ok(Err(error)) => warn!(call = %self.id, %error, "recording did not close cleanly"),
+                Err(error) => warn!(call = %self.id, %error, "recording task failed"),
+            }
+        }
+        let stats = self.media.stats();
+        let metrics = &self.registry.services.metrics;
+        metrics.rtp_packets.with_label_values(&["sent"]).inc_by(stats.packets_sent);
+        metrics.rtp_packets.with_label_values(&["received"]).inc_by(stats.packets_received);
+        metrics.rtp_packets_lost.inc_by(stats.packets_lost.max(0) as u64);
+        metrics.rtp_jitter.observe(stats.jitter_ms / 1000.0);
+        metrics.calls.with_label_values(&[outcome.name()]).inc();
+        self.record.outcome = outcome;
+        self.record.ended_at = Some(chrono::Utc::now());
+        self.record.digits = self.flow.digits().to_string();
+        self.record.variables.extend(
+            self.flow
+                .variables()
+                .iter()
+                .map(|(name, value)| (name.clone(), value.clone())),
+        );
+        info!(
+            call = %self.id,
+            outcome = outcome.name(),
+            sent = stats.packets_sent,
+            received = stats.packets_received,
+            lost = stats.packets_lost,
+            "call ended"
+        );
+        self.save_record().await;
+        self.registry.remove(self.id);
+    }
+}

@@ -1,0 +1,233 @@
+//! Typed server configuration, loaded from `sip-config/hotline.toml` (or `--config FILE`).
+//!
+//! Every section is validated at load; every problem is reported as `file:line: message`, so an
+//! admin can fix a broken file without guessing. Durations are written the human way (`"10s"`,
+//! `"1500ms"`). Paths that are relative resolve against the directory the config file lives in,
+//! except the recording directory, which is relative to the data directory.
+
+mod error;
+mod validate;
+
+pub use error::ConfigError;
+
+use serde::Deserialize;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The whole server configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// SIP signaling.
+    pub sip: SipConfig,
+    /// RTP media.
+    pub media: MediaConfig,
+    /// HTTP API and pages.
+    pub http: HttpConfig,
+    /// Where the IVR flow files live.
+    pub flows: FlowsConfig,
+    /// Call recording.
+    #[serde(default)]
+    pub recording: RecordingConfig,
+    /// Graceful shutdown.
+    #[serde(default)]
+    pub shutdown: ShutdownConfig,
+    /// Inbound routing: dialled number to flow.
+    #[serde(default)]
+    pub routes: Vec<Route>,
+}
+
+/// SIP transport settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SipConfig {
+    /// Address for both UDP and TCP listeners.
+    pub listen: SocketAddr,
+    /// Address put into Contact headers and SDP when Hotline sits behind NAT.
+    #[serde(default)]
+    pub public_address: Option<IpAddr>,
+}
+
+/// RTP media settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediaConfig {
+    /// Local address RTP sockets bind to (and, without a public address, the SDP address).
+    pub address: IpAddr,
+    /// First port of the RTP range (even ports carry RTP, the next odd port RTCP).
+    pub rtp_port_first: u16,
+    /// Last port of the RTP range.
+    pub rtp_port_last: u16,
+    /// A call whose RTP stopped arriving this long is hung up.
+    #[serde(with = "humantime_serde_compat", default = "default_media_timeout")]
+    pub media_timeout: Duration,
+    /// Codecs Hotline accepts, in order of preference when the offer allows a choice.
+    #[serde(default = "default_codecs")]
+    pub codecs: Vec<String>,
+    /// Smallest playout delay of the jitter buffer.
+    #[serde(with = "humantime_serde_compat", default = "default_jitter_minimum")]
+    pub jitter_minimum_delay: Duration,
+    /// Largest playout delay of the jitter buffer.
+    #[serde(with = "humantime_serde_compat", default = "default_jitter_maximum")]
+    pub jitter_maximum_delay: Duration,
+}
+
+/// HTTP settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Listen address of the HTTP server.
+    pub listen: SocketAddr,
+}
+
+/// Flow file settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowsConfig {
+    /// Directory searched recursively for `*.flow.toml` files.
+    pub directory: PathBuf,
+}
+
+/// Recording settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordingConfig {
+    /// Directory of the recordings, relative to the data directory unless absolute.
+    #[serde(default = "default_recording_directory")]
+    pub directory: PathBuf,
+}
+
+/// Graceful shutdown settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShutdownConfig {
+    /// How long active calls may go on after SIGTERM before they are ended with BYE.
+    #[serde(with = "humantime_serde_compat", default = "default_drain_timeout")]
+    pub drain_timeout: Duration,
+}
+
+/// How a routed call takes input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputMode {
+    /// Speech and keys.
+    Speech,
+    /// Keys only.
+    Dtmf,
+}
+
+impl InputMode {
+    /// The mode's name as written in config and shown in the API.
+    pub fn name(self) -> &'static str {
+        match self {
+            InputMode::Speech => "speech",
+            InputMode::Dtmf => "dtmf",
+        }
+    }
+}
+
+/// One inbound route.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    /// The dialled number (user part of the Request-URI).
+    pub number: String,
+    /// Name of the flow that answers it.
+    pub flow: String,
+    /// Input mode of the call.
+    #[serde(default = "default_mode")]
+    pub mode: InputMode,
+}
+
+impl Default for RecordingConfig {
+    fn default() -> Self {
+        RecordingConfig {
+            directory: default_recording_directory(),
+        }
+    }
+}
+
+impl Default for ShutdownConfig {
+    fn default() -> Self {
+        ShutdownConfig {
+            drain_timeout: default_drain_timeout(),
+        }
+    }
+}
+
+fn default_media_timeout() -> Duration {
+    Duration::from_secs(30)
+}
+fn default_codecs() -> Vec<String> {
+    vec!["PCMU".to_string(), "PCMA".to_string()]
+}
+fn default_jitter_minimum() -> Duration {
+    Duration::from_millis(40)
+}
+fn default_jitter_maximum() -> Duration {
+    Duration::from_millis(200)
+}
+fn default_recording_directory() -> PathBuf {
+    PathBuf::from("recordings")
+}
+fn default_drain_timeout() -> Duration {
+    Duration::from_secs(30)
+}
+fn default_mode() -> InputMode {
+    InputMode::Speech
+}
+
+impl Config {
+    /// Reads, parses and validates a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut config = Config::parse(path, &text)?;
+        if let Some(base) = path.parent() {
+            if config.flows.directory.is_relative() {
+                config.flows.directory = base.join(&config.flows.directory);
+            }
+        }
+        Ok(config)
+    }
+
+    /// Parses and validates config text; `path` only names the file in errors.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|error| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line: error
+                .span()
+                .map(|span| validate::line_of(text, span.start))
+                .unwrap_or(1),
+            message: error.message().to_string(),
+        })?;
+        validate::check(&config, path, text)?;
+        Ok(config)
+    }
+
+    /// The recording directory resolved against the data directory.
+    pub fn recording_directory(&self, data_directory: &Path) -> PathBuf {
+        data_directory.join(&self.recording.directory)
+    }
+
+    /// The route for a dialled number, if any.
+    pub fn route(&self, number: &str) -> Option<&Route> {
+        self.routes.iter().find(|route| route.number == number)
+    }
+}
+
+/// Serde glue for human-readable durations (`"20ms"`, `"5s"`, `"2m"`).
+mod humantime_serde_compat {
+    use serde::{Deserialize, Deserializer};
+    use std::time::Duration;
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        humantime::parse_duration(&text).map_err(|error| {
+            serde::de::Error::custom(format!("invalid duration {text:?}: {error}"))
+        })
+    }
+}

@@ -1,0 +1,184 @@
+//! Semantic checks that serde cannot express: port ranges, codecs, duplicate routes.
+
+use super::{Config, ConfigError};
+use std::path::Path;
+
+/// One-based line number of a byte offset in `text`.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|byte| **byte == b'\n')
+        .count()
+        + 1
+}
+
+/// Line of the first occurrence of `needle` in `text`, or 1.
+fn line_containing(text: &str, needle: &str) -> usize {
+    text.find(needle)
+        .map(|offset| line_of(text, offset))
+        .unwrap_or(1)
+}
+
+pub fn check(config: &Config, path: &Path, text: &str) -> Result<(), ConfigError> {
+    let invalid = |needle: &str, message: String| ConfigError::Invalid {
+        path: path.to_path_buf(),
+        line: line_containing(text, needle),
+        message,
+    };
+    let media = &config.media;
+    if media.rtp_port_first == 0 || media.rtp_port_first >= media.rtp_port_last {
+        return Err(invalid(
+            "rtp_port_first",
+            format!(
+                "rtp_port_first ({}) must be non-zero and below rtp_port_last ({})",
+                media.rtp_port_first, media.rtp_port_last
+            ),
+        ));
+    }
+    if media.rtp_port_last - media.rtp_port_first < 3 {
+        return Err(invalid(
+            "rtp_port_last",
+            "the RTP port range must hold at least two port pairs".to_string(),
+        ));
+    }
+    if media.codecs.is_empty() {
+        return Err(invalid(
+            "codecs",
+            "at least one codec is needed".to_string(),
+        ));
+    }
+    if let Some(codec) = media
+        .codecs
+        .iter()
+        .find(|codec| !matches!(codec.to_ascii_uppercase().as_str(), "PCMU" | "PCMA"))
+    {
+        return Err(invalid(
+            "codecs",
+            format!("unsupported codec {codec:?} (supported: PCMU, PCMA)"),
+        ));
+    }
+    if media.jitter_minimum_delay > media.jitter_maximum_delay {
+        return Err(invalid(
+            "jitter_minimum_delay",
+            "jitter_minimum_delay must not exceed jitter_maximum_delay".to_string(),
+        ));
+    }
+    if media.media_timeout.is_zero() {
+        return Err(invalid(
+            "media_timeout",
+            "media_timeout must be above zero".to_string(),
+        ));
+    }
+    for (index, route) in config.routes.iter().enumerate() {
+        let needle = format!("\"{}\"", route.number);
+        if route.number.is_empty()
+            || !route
+                .number
+                .chars()
+                .all(|character| character.is_ascii_alphanumeric() || "+*#-_.".contains(character))
+        {
+            return Err(invalid(
+                &needle,
+                format!("route number {:?} is not a dialable number", route.number),
+            ));
+        }
+        if config.routes[..index]
+            .iter()
+            .any(|earlier| earlier.number == route.number)
+        {
+            let second = text
+                .match_indices(&needle)
+                .nth(1)
+                .map(|(offset, _)| line_of(text, offset))
+                .unwrap_or(1);
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line: second,
+                message: format!("number {:?} is routed twice", route.number),
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[sip]
+listen = "127.0.0.1:5060"
+[media]
+address = "127.0.0.1"
+rtp_port_first = 20000
+rtp_port_last = 20100
+[http]
+listen = "127.0.0.1:8080"
+[flows]
+directory = "prompts"
+[[routes]]
+number = "1000"
+flow = "main"
+"#;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new("hotline.toml"), text)
+    }
+
+    #[test]
+    fn good_config_loads_with_defaults() {
+        let config = parse(GOOD).expect("valid config");
+        assert_eq!(config.media.media_timeout.as_secs(), 30);
+        assert_eq!(
+            config.route("1000").map(|route| route.flow.as_str()),
+            Some("main")
+        );
+        assert!(config.route("9999").is_none());
+    }
+
+    #[test]
+    fn syntax_error_names_the_line() {
+        let text = GOOD.replace("rtp_port_last = 20100", "rtp_port_last = ");
+        let error = parse(&text).expect_err("broken value").to_string();
+        assert!(error.starts_with("hotline.toml:8:"), "{error}");
+    }
+
+    #[test]
+    fn inverted_port_range_is_rejected_on_its_line() {
+        let text = GOOD.replace("20100", "19000");
+        let error = parse(&text).expect_err("bad range").to_string();
+        assert!(error.starts_with("hotline.toml:7:"), "{error}");
+    }
+
+    #[test]
+    fn duplicate_route_names_the_second_line() {
+        let text = format!("{GOOD}[[routes]]\nnumber = \"1000\"\nflow = \"other\"\n");
+        let error = parse(&text).expect_err("duplicate").to_string();
+        assert!(error.starts_with("hotline.toml:17:"), "{error}");
+    }
+
+    #[test]
+    fn unknown_codec_and_bad_duration_are_rejected() {
+        let text = GOOD.replace(
+            "rtp_port_last = 20100",
+            "rtp_port_last = 20100\ncodecs = [\"G729\"]",
+        );
+        assert!(
+            parse(&text)
+                .expect_err("codec")
+                .to_string()
+                .contains("G729")
+        );
+        let text = GOOD.replace(
+            "rtp_port_last = 20100",
+            "rtp_port_last = 20100\nmedia_timeout = \"soon\"",
+        );
+        assert!(
+            parse(&text)
+                .expect_err("duration")
+                .to_string()
+                .contains("soon")
+        );
+    }
+}

@@ -1,0 +1,56 @@
+//! A call's RTP and RTCP sockets, bound on a leased port pair.
+
+use super::{NetError, PortLease, PortPool};
+use std::net::{IpAddr, SocketAddr};
+use tokio::net::UdpSocket;
+
+/// The bound RTP/RTCP sockets of one call; the port pair returns to the pool when dropped.
+pub struct MediaSockets {
+    /// RTP socket.
+    pub rtp: UdpSocket,
+    /// RTCP socket (RTP port + 1).
+    pub rtcp: UdpSocket,
+    lease: PortLease,
+    address: IpAddr,
+}
+
+fn bind(address: SocketAddr) -> Result<UdpSocket, NetError> {
+    let socket = std::net::UdpSocket::bind(address)
+        .and_then(|socket| socket.set_nonblocking(true).map(|()| socket))
+        .map_err(|source| NetError::Socket { address, source })?;
+    UdpSocket::from_std(socket).map_err(|source| NetError::Socket { address, source })
+}
+
+impl MediaSockets {
+    /// Binds the next free pair of the pool on `address`, skipping pairs another process holds.
+    /// Must run inside a tokio runtime.
+    pub fn open(pool: &PortPool, address: IpAddr) -> Result<MediaSockets, NetError> {
+        let (first, last) = pool.range();
+        for _ in 0..pool.capacity().max(1) {
+            let Some(lease) = pool.lease() else {
+                break;
+            };
+            let rtp_address = SocketAddr::new(address, lease.rtp_port());
+            let rtcp_address = SocketAddr::new(address, lease.rtp_port() + 1);
+            match (bind(rtp_address), bind(rtcp_address)) {
+                (Ok(rtp), Ok(rtcp)) => {
+                    return Ok(MediaSockets {
+                        rtp,
+                        rtcp,
+                        lease,
+                        address,
+                    });
+                }
+                (Err(error), _) | (_, Err(error)) => {
+                    tracing::debug!(%error, "RTP port pair busy, trying the next");
+                }
+            }
+        }
+        Err(NetError::PortsExhausted { first, last })
+    }
+
+    /// The local RTP address.
+    pub fn rtp_address(&self) -> SocketAddr {
+        SocketAddr::new(self.address, self.lease.rtp_port())
+    }
+}

@@ -1,0 +1,85 @@
+//! The call detail record: who called what, how it went, what was collected, where it is
+//! recorded.
+
+use crate::ids::CallId;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// How a call ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallOutcome {
+    /// Still running.
+    InProgress,
+    /// The caller sent BYE.
+    CallerHangup,
+    /// The flow hung up.
+    FlowHangup,
+    /// The caller's RTP stopped for longer than the media timeout.
+    MediaTimeout,
+    /// The caller cancelled before the answer took.
+    Cancelled,
+    /// Ended by a server shutdown after the drain timeout.
+    Shutdown,
+    /// Ended by an error (lost dialog, socket failure, server crash).
+    Failed,
+}
+
+impl CallOutcome {
+    /// The outcome's stored and displayed name.
+    pub fn name(self) -> &'static str {
+        match self {
+            CallOutcome::InProgress => "in_progress",
+            CallOutcome::CallerHangup => "caller_hangup",
+            CallOutcome::FlowHangup => "flow_hangup",
+            CallOutcome::MediaTimeout => "media_timeout",
+            CallOutcome::Cancelled => "cancelled",
+            CallOutcome::Shutdown => "shutdown",
+            CallOutcome::Failed => "failed",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn from_name(name: &str) -> Option<CallOutcome> {
+        [
+            CallOutcome::InProgress,
+            CallOutcome::CallerHangup,
+            CallOutcome::FlowHangup,
+            CallOutcome::MediaTimeout,
+            CallOutcome::Cancelled,
+            CallOutcome::Shutdown,
+            CallOutcome::Failed,
+        ]
+        .into_iter()
+        .find(|outcome| outcome.name() == name)
+    }
+}
+
+/// One call as the API and reviewers see it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CallRecord {
+    /// Unique call ID.
+    pub id: CallId,
+    /// The caller (From user part).
+    pub from: String,
+    /// The dialled number.
+    pub to: String,
+    /// The flow that answered.
+    pub flow: String,
+    /// `speech` or `dtmf`.
+    pub mode: String,
+    /// When the call was answered.
+    pub started_at: DateTime<Utc>,
+    /// When it ended; `None` while active.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// How it ended.
+    pub outcome: CallOutcome,
+    /// Every key the caller pressed, in order.
+    pub digits: String,
+    /// Values the flow collected.
+    pub variables: BTreeMap<String, String>,
+    /// The recording file.
+    pub recording: Option<PathBuf>,
+}

@@ -1,0 +1,191 @@
+//! SQLite implementation of the stores: one file under the data directory, WAL mode so CLI
+//! commands can read while the server writes.
+
+use super::{CallOutcome, CallRecord, CallStore, StorageError};
+use crate::ids::CallId;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The embedded database.
+pub struct SqliteStore {
+    connection: Mutex<Connection>,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS calls (
+    id TEXT PRIMARY KEY,
+    caller TEXT NOT NULL,
+    dialled TEXT NOT NULL,
+    flow TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    outcome TEXT NOT NULL,
+    digits TEXT NOT NULL,
+    variables TEXT NOT NULL,
+    recording TEXT
+);
+CREATE INDEX IF NOT EXISTS calls_by_start ON calls(started_at);
+";
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path`. Calls a crash left in progress are
+    /// marked failed.
+    pub fn open(path: &Path) -> Result<SqliteStore, StorageError> {
+        let open_error = |source| StorageError::Open {
+            path: path.display().to_string(),
+            source,
+        };
+        let connection = Connection::open(path).map_err(open_error)?;
+        connection
+            .execute_batch("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;")
+            .map_err(open_error)?;
+        connection.execute_batch(SCHEMA).map_err(open_error)?;
+        connection.execute(
+            "UPDATE calls SET outcome = ?1 WHERE outcome = ?2",
+            params![CallOutcome::Failed.name(), CallOutcome::InProgress.name()],
+        )?;
+        Ok(SqliteStore {
+            connection: Mutex::new(connection),
+        })
+    }
+
+    fn connection(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite itself consistent; keep serving.
+        self.connection
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn decode(row: &Row<'_>) -> rusqlite::Result<Result<CallRecord, StorageError>> {
+    let id: String = row.get(0)?;
+    let started_at: String = row.get(5)?;
+    let ended_at: Option<String> = row.get(6)?;
+    let outcome: String = row.get(7)?;
+    let variables: String = row.get(9)?;
+    let recording: Option<String> = row.get(10)?;
+    let corrupt = |message: String| StorageError::Corrupt {
+        id: id.clone(),
+        message,
+    };
+    let parse_time = |text: &str| {
+        chrono::DateTime::parse_from_rfc3339(text)
+            .map(|time| time.with_timezone(&chrono::Utc))
+            .map_err(|error| corrupt(format!("bad time {text:?}: {error}")))
+    };
+    let record = (|| {
+        Ok(CallRecord {
+            id: CallId::parse(&id).ok_or_else(|| corrupt("bad ID".to_string()))?,
+            from: row.get(1).map_err(StorageError::Query)?,
+            to: row.get(2).map_err(StorageError::Query)?,
+            flow: row.get(3).map_err(StorageError::Query)?,
+            mode: row.get(4).map_err(StorageError::Query)?,
+            started_at: parse_time(&started_at)?,
+            ended_at: ended_at.as_deref().map(parse_time).transpose()?,
+            outcome: CallOutcome::from_name(&outcome)
+                .ok_or_else(|| corrupt(format!("unknown outcome {outcome:?}")))?,
+            digits: row.get(8).map_err(StorageError::Query)?,
+            variables: serde_json::from_str(&variables)
+                .map_err(|error| corrupt(format!("bad variables: {error}")))?,
+            recording: recording.map(PathBuf::from),
+        })
+    })();
+    Ok(record)
+}
+
+const COLUMNS: &str =
+    "id, caller, dialled, flow, mode, started_at, ended_at, outcome, digits, variables, recording";
+
+impl CallStore for SqliteStore {
+    fn save_call(&self, record: &CallRecord) -> Result<(), StorageError> {
+        let variables = serde_json::to_string(&record.variables).unwrap_or_else(|_| "{}".into());
+        self.connection().execute(
+            &format!("INSERT OR REPLACE INTO calls ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
+            params![
+                record.id.to_string(),
+                record.from,
+                record.to,
+                record.flow,
+                record.mode,
+                record.started_at.to_rfc3339(),
+                record.ended_at.map(|time| time.to_rfc3339()),
+                record.outcome.name(),
+                record.digits,
+                variables,
+                record.recording.as_ref().map(|path| path.display().to_string()),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn recent_calls(&self, limit: usize) -> Result<Vec<CallRecord>, StorageError> {
+        let connection = self.connection();
+        let mut statement = connection.prepare(&format!(
+            "SELECT {COLUMNS} FROM calls ORDER BY started_at DESC, id DESC LIMIT ?1"
+        ))?;
+        let rows = statement.query_map(params![limit as i64], decode)?;
+        let mut records = Vec::new();
+        for row in rows {
+            records.push(row??);
+        }
+        Ok(records)
+    }
+
+    fn call(&self, id: CallId) -> Result<Option<CallRecord>, StorageError> {
+        let connection = self.connection();
+        let record = connection
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM calls WHERE id = ?1"),
+                params![id.to_string()],
+                decode,
+            )
+            .optional()?;
+        record.transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn record(outcome: CallOutcome, seconds: i64) -> CallRecord {
+        CallRecord {
+            id: CallId::new(),
+            from: "alice".to_string(),
+            to: "1001".to_string(),
+            flow: "main".to_string(),
+            mode: "dtmf".to_string(),
+            started_at: chrono::DateTime::from_timestamp(1_800_000_000 + seconds, 0)
+                .expect("valid time"),
+            ended_at: None,
+            outcome,
+            digits: "112345#".to_string(),
+            variables: BTreeMap::from([("order_number".to_string(), "12345".to_string())]),
+            recording: Some(PathBuf::from("/data/recordings/x.wav")),
+        }
+    }
+
+    #[test]
+    fn records_round_trip_newest_first_and_crashed_calls_fail() {
+        let directory = std::env::temp_dir().join(format!("hotline-store-{}", CallId::new()));
+        std::fs::create_dir_all(&directory).expect("temp dir");
+        let path = directory.join("hotline.db");
+        let older = record(CallOutcome::CallerHangup, 0);
+        let newer = record(CallOutcome::InProgress, 10);
+        {
+            let store = SqliteStore::open(&path).expect("open");
+            store.save_call(&older).expect("save");
+            store.save_call(&newer).expect("save");
+            let listed = store.recent_calls(10).expect("list");
+            assert_eq!(listed, vec![newer.clone(), older.clone()]);
+        }
+        let reopened = SqliteStore::open(&path).expect("reopen");
+        let recovered = reopened.call(newer.id).expect("query").expect("present");
+        assert_eq!(recovered.outcome, CallOutcome::Failed);
+        assert_eq!(reopened.recent_calls(1).expect("list").len(), 1);
+        std::fs::remove_dir_all(&directory).ok();
+    }
+}
