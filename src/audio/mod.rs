@@ -1,1 +1,29 @@
-//! placeholder
+//! Pure audio DSP and file decoding.
+//!
+//! Owns everything that turns audio files into call-rate PCM and measures signals: decoding
+//! (`decode`), rate conversion (`resample`), sample-format conversion and signal measurements
+//! (`pcm`), prompt loading (`prompt`) and small WAV helpers (`wav`).
+//!
+//! Invariants: this module depends on nothing else in the crate, does no networking and keeps
+//! no global state; every failure caused by outside input is an [`AudioError`], never a panic.
+
+mod decode;
+mod error;
+mod pcm;
+mod prompt;
+mod resample;
+mod wav;
+
+#[cfg(test)]
+mod decode_tests;
+#[cfg(test)]
+mod dsp_tests;
+#[cfg(test)]
+pub(crate) mod test_signals;
+
+pub use decode::{DecodedAudio, decode_file, decode_file_with_max_duration};
+pub use error::AudioError;
+pub use pcm::{energy_envelope, f32_to_i16, i16_to_f32, normalized_cross_correlation, rms};
+pub use prompt::{DEFAULT_MAX_PROMPT_DURATION, load_prompt, load_prompt_with_max_duration};
+pub use resample::{Resampler, resample};
+pub use wav::{read_wav_i16, write_wav_mono};
