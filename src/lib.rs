@@ -1,12 +1,15 @@
 //! Hotline: a self-hosted voice IVR and contact-center telephony server.
 //!
-//! The crate is split the way `DESIGN.md` lays it out: sans-IO protocol and decision cores
-//! (`sip::sdp`, `media`, `dialogue`), pure DSP (`audio`), and thin async drivers that own sockets
-//! and tasks (`net`, `call`, `http`).
+//! Protocol and decision cores are sans-IO (`sip::sdp`, `media`, `dialogue`); `audio` is pure
+//! DSP; thin async drivers own sockets and tasks (`sip`'s server, `net`, `call`, `http`); `cli`
+//! is the composition root.
 
 pub mod audio;
+pub mod call;
+pub mod cli;
 pub mod config;
 pub mod dialogue;
+pub mod http;
 pub mod ids;
 pub mod media;
 pub mod net;

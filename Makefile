@@ -1,0 +1,44 @@
+# Hotline: `make run` sets up a fresh Debian machine and starts the demo; `make test` sets up and
+# runs the whole suite. Both are safe to run again.
+
+SHELL := /bin/bash
+CARGO_TARGET_DIR ?= $(HOME)/.cache/hotline-target
+export CARGO_TARGET_DIR
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Build tools, and the real SIP peers and audio tools the tests and benchmarks drive.
+PACKAGES := build-essential pkg-config sip-tester baresip espeak-ng sox tcpdump python3
+CONFIG ?= sip-config/hotline.toml
+DATA ?= data
+
+.PHONY: run test deps build build-release lint bench clean-data
+
+deps:
+	@missing=""; for package in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	@command -v cargo >/dev/null || { echo "cargo is missing: install Rust from your distribution or rustup"; exit 1; }
+
+build-release: deps
+	cargo build --release --locked
+
+run: build-release
+	@echo "Starting Hotline on the demo flows. Call it with:"
+	@echo "  baresip -e '/dial sip:1001@127.0.0.1:5060'    (DTMF menu: 1 orders, 2 returns, 3 billing, 0 agent, * goodbye)"
+	@echo "  sipp -sn uac -s 1001 -m 1 127.0.0.1:5060      (a scripted call)"
+	"$(CARGO_TARGET_DIR)/release/hotline" flows check prompts
+	"$(CARGO_TARGET_DIR)/release/hotline" serve --config $(CONFIG) --data $(DATA)
+
+lint:
+	cargo fmt --check
+	cargo clippy --locked --all-targets -- -D warnings
+
+test: deps lint
+	cargo test --locked --all-targets
+	"$(CARGO_TARGET_DIR)/debug/hotline" flows check prompts
+
+bench: build-release
+	bash bench/calls.sh $(CALLS)

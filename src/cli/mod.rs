@@ -1,0 +1,54 @@
+//! The `hotline` command line: subcommands and their glue. Each subcommand lives in its own
+//! file and returns `anyhow::Result`, so errors print as one readable line.
+
+mod flows;
+mod serve;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Default config file, relative to the working directory.
+pub const DEFAULT_CONFIG: &str = "sip-config/hotline.toml";
+/// Default data directory, relative to the working directory.
+pub const DEFAULT_DATA: &str = "data";
+
+/// Hotline: a self-hosted voice IVR and contact-center server.
+#[derive(Debug, Parser)]
+#[command(name = "hotline", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve(serve::ServeArguments),
+    /// Work with IVR flow files.
+    Flows {
+        #[command(subcommand)]
+        command: FlowsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum FlowsCommand {
+    /// Validate every flow under DIR; prints `file:line: message` per problem.
+    Check {
+        /// Directory searched recursively for `*.flow.toml` files.
+        #[arg(default_value = "prompts")]
+        directory: PathBuf,
+    },
+}
+
+impl Cli {
+    /// Runs the chosen subcommand; returns the process exit code.
+    pub fn run(self) -> anyhow::Result<std::process::ExitCode> {
+        match self.command {
+            Command::Serve(arguments) => serve::run(arguments),
+            Command::Flows {
+                command: FlowsCommand::Check { directory },
+            } => Ok(flows::check(&directory)),
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! `hotline serve`: the composition root that wires config, flows, storage, calls, SIP and HTTP
+//! together, and the graceful shutdown on SIGTERM.
+
+use crate::call::{CallManager, CallServices, PromptCache};
+use crate::config::Config;
+use crate::dialogue::{load_flows, Severity};
+use crate::http::{self, AppState};
+use crate::sip::SipServer;
+use crate::storage::{CallStore, SqliteStore};
+use crate::telemetry::{self, Metrics};
+use anyhow::Context;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
+use tracing::{info, warn};
+
+/// Flags of `hotline serve`; each overrides the config file.
+#[derive(Debug, clap::Args)]
+pub struct ServeArguments {
+    /// Config file.
+    #[arg(long, default_value = super::DEFAULT_CONFIG)]
+    config: PathBuf,
+    /// SIP listen address (UDP and TCP).
+    #[arg(long)]
+    sip: Option<SocketAddr>,
+    /// HTTP listen address.
+    #[arg(long)]
+    http: Option<SocketAddr>,
+    /// Data directory (database, recordings).
+    #[arg(long, default_value = super::DEFAULT_DATA)]
+    data: PathBuf,
+}
+
+pub fn run(arguments: ServeArguments) -> anyhow::Result<ExitCode> {
+    telemetry::init_logging();
+    let mut config = Config::load(&arguments.config)?;
+    if let Some(sip) = arguments.sip {
+        config.sip.listen = sip;
+    }
+    if let Some(address) = arguments.http {
+        config.http.listen = address;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("hotline")
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(serve(config, arguments.data))
+}
+
+async fn serve(config: Config, data: PathBuf) -> anyhow::Result<ExitCode> {
+    let flows = match load_flows(&config.flows.directory) {
+        Ok(flows) => flows,
+        Err(problems) => {
+            for problem in problems.iter().filter(|problem| problem.severity == Severity::Error) {
+                eprintln!("{problem}");
+            }
+            anyhow::bail!("flows under {} have errors", config.flows.directory.display());
+        }
+    };
+    std::fs::create_dir_all(&data)
+        .with_context(|| format!("cannot create data directory {}", data.display()))?;
+    let store: Arc<dyn CallStore> = Arc::new(SqliteStore::open(&data.join("hotline.db"))?);
+    let prompts = PromptCache::new();
+    let prompt_paths = flows.prompt_paths();
+    let preload_cache = prompts.clone();
+    let failures = tokio::task::spawn_blocking(move || preload_cache.preload(&prompt_paths)).await?;
+    for (path, error) in &failures {
+        warn!(path = %path.display(), %error, "prompt cannot be played");
+    }
+    info!(prompts = prompts.len(), flows = flows.len(), "flows loaded");
+    let metrics = Metrics::new();
+    let config = Arc::new(config);
+    let manager = CallManager::new(CallServices {
+        config: config.clone(),
+        flows: Arc::new(flows),
+        prompts,
+        metrics: metrics.clone(),
+        store: store.clone(),
+        recording_directory: config.recording_directory(&data),
+    });
+    let sip = SipServer::bind(&config.sip, config.media.codecs.clone(), Arc::new(manager.clone())).await?;
+    let sip_address = sip.local_address();
+    let listener = tokio::net::TcpListener::bind(config.http.listen)
+        .await
+        .with_context(|| format!("cannot listen for HTTP on {}", config.http.listen))?;
+    let http_address = listener.local_addr()?;
+    info!("SIP listening on {sip_address} (UDP and TCP)");
+    info!("HTTP listening on http://{http_address}");
+    for route in &config.routes {
+        info!(
+            "call sip:{}@{sip_address} for flow {} ({})",
+            route.number,
+            route.flow,
+            route.mode.name()
+        );
+    }
+    let stop_sip = CancellationToken::new();
+    let sip_task = tokio::spawn(sip.run(stop_sip.clone()));
+    let stop_http = CancellationToken::new();
+    let http_stopped = stop_http.clone();
+    let app = http::router(AppState {
+        metrics,
+        calls: store,
+    });
+    let http_task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move { http_stopped.cancelled().await })
+            .await
+    });
+    wait_for_signal().await?;
+    info!("shutting down");
+    manager.shutdown(config.shutdown.drain_timeout).await;
+    // Give the last BYEs a moment to be answered before the SIP stack goes away.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    stop_sip.cancel();
+    stop_http.cancel();
+    let _ = sip_task.await;
+    if let Ok(Err(error)) = http_task.await {
+        warn!(%error, "HTTP server stopped with an error");
+    }
+    info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn wait_for_signal() -> anyhow::Result<()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut terminate = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
+    let mut interrupt = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
+    tokio::select! {
+        _ = terminate.recv() => {}
+        _ = interrupt.recv() => {}
+    }
+    Ok(())
+}

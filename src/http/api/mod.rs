@@ -1,0 +1,10 @@
+//! JSON APIs.
+
+mod calls;
+
+use super::AppState;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    calls::router()
+}
