@@ -1,6 +1,7 @@
 //! Shared bookkeeping while one flow file is parsed: problems, prompt references and step
 //! references, each located by line.
 
+use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -43,6 +44,8 @@ pub struct Context<'a> {
     pub prompts: Vec<PromptReference>,
     /// Step references found so far.
     pub references: Vec<Reference>,
+    /// Every step name declared in the file, including steps that failed to parse.
+    pub declared_steps: BTreeSet<String>,
 }
 
 impl<'a> Context<'a> {
@@ -55,6 +58,7 @@ impl<'a> Context<'a> {
             problems: Vec::new(),
             prompts: Vec::new(),
             references: Vec::new(),
+            declared_steps: BTreeSet::new(),
         }
     }
 

@@ -1,5 +1,9 @@
 //! Checks over a flow's step graph: dangling references, unreachable steps and cycles of steps
 //! that never wait for the caller (`goto` and `hours`), which would spin a call forever.
+//!
+//! A reference to a step that is declared but failed to parse is not reported again, and
+//! reachability is only checked when every declared step parsed (otherwise the graph is
+//! incomplete and the warnings would be noise).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,7 +21,7 @@ pub fn check_graph(context: &mut Context<'_>, flow: &Flow) {
                 .entry(&reference.from)
                 .or_default()
                 .push(&reference.target);
-        } else {
+        } else if !context.declared_steps.contains(&reference.target) {
             let error = FlowError::UnknownTarget {
                 key: reference.key.clone(),
                 target: reference.target.clone(),
@@ -32,9 +36,10 @@ pub fn check_graph(context: &mut Context<'_>, flow: &Flow) {
             pending.extend(edges.get(step).into_iter().flatten());
         }
     }
+    let complete = context.declared_steps.len() == flow.steps.len();
     let mut problems = dangling;
     for (name, step) in &flow.steps {
-        if !reached.contains(name.as_str()) {
+        if complete && !reached.contains(name.as_str()) {
             let error = FlowError::Unreachable { step: name.clone() };
             problems.push(Problem::warning(&flow.file, step.line, error));
         }

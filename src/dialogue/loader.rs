@@ -80,6 +80,7 @@ fn load(directory: &Path) -> (Vec<Flow>, Vec<Problem>) {
         names.insert(flow.name.clone(), file.clone());
         flows.push(flow);
     }
+    problems.sort_by(|left, right| (&left.file, left.line).cmp(&(&right.file, right.line)));
     (flows, problems)
 }
 

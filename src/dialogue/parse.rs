@@ -151,6 +151,7 @@ fn parse_steps(
     for (name, value) in table {
         let name_span = name.span();
         let name = name.into_inner().into_owned();
+        context.declared_steps.insert(name.clone());
         if let Some(kind) = parse_step(context, &name, value, flow_timezone) {
             let line = context.line(name_span);
             parsed.insert(name, Step { line, kind });
