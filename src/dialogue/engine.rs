@@ -186,14 +186,7 @@ impl FlowEngine {
             Some(StepKind::Play { next, .. }) => self.go_to(next.clone(), wall),
             Some(StepKind::Hangup { reason, .. }) => self.hang_up(reason.clone()),
             Some(StepKind::Menu(menu)) => self.deadline = Some(now + menu.input.timeout),
-            Some(StepKind::Collect(collect)) => {
-                let wait = if self.entry.is_empty() {
-                    collect.input.timeout
-                } else {
-                    collect.inter_digit_timeout
-                };
-                self.deadline = Some(now + wait);
-            }
+            Some(StepKind::Collect(collect)) => self.deadline = Some(now + collect.input.timeout),
             Some(StepKind::Goto { .. } | StepKind::Hours { .. }) | None => {}
         }
     }
