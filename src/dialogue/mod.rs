@@ -1,1 +1,31 @@
-//! placeholder
+//! Call flows: the flow file format, its loader and validator, and the sans-IO engine that runs
+//! a flow for one call.
+//!
+//! * `loader` (the only I/O here) finds `*.flow.toml` files and checks prompt files exist;
+//! * `parse`, `steps`, `graph` turn file text into a validated [`Flow`], reporting every problem
+//!   as `file:line: message`;
+//! * `engine` runs a flow: the call actor feeds it events and timeouts and executes the actions it
+//!   emits. The engine never reads the clock, sleeps or does I/O; time comes in as arguments.
+
+mod context;
+mod engine;
+mod error;
+mod graph;
+mod hours;
+mod loader;
+mod model;
+mod parse;
+mod steps;
+mod values;
+
+#[cfg(test)]
+mod engine_tests;
+#[cfg(test)]
+mod loader_tests;
+
+pub use engine::{FlowAction, FlowEngine, FlowEvent};
+pub use error::{FlowError, Problem, Severity};
+pub use hours::{Hours, Window};
+pub use loader::{FLOW_FILE_SUFFIX, check_flows, load_flows};
+pub use model::{Collect, Flow, FlowSet, InputPolicy, Menu, Step, StepKind};
+pub use parse::SCHEMA_VERSION;

@@ -1,0 +1,116 @@
+//! Loading flow files from disk: the only part of the dialogue module that does I/O.
+//!
+//! Every `*.flow.toml` under a directory (recursively, in sorted order) is parsed; prompt files
+//! are opened to check they exist and are readable; flow names must be unique across files.
+//! All problems of all files are collected, errors and warnings alike.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::error::{FlowError, Problem};
+use super::model::{Flow, FlowSet};
+use super::parse::parse_flow;
+
+/// The file name suffix of flow files.
+pub const FLOW_FILE_SUFFIX: &str = ".flow.toml";
+
+/// Loads every flow under `directory`. Fails with all problems when any is an error; warnings
+/// of a successful load are logged.
+pub fn load_flows(directory: &Path) -> Result<FlowSet, Vec<Problem>> {
+    let (flows, problems) = load(directory);
+    if problems.iter().any(Problem::is_error) {
+        return Err(problems);
+    }
+    for problem in &problems {
+        tracing::warn!(%problem, "flow file warning");
+    }
+    let flows = flows
+        .into_iter()
+        .map(|flow| (flow.name.clone(), Arc::new(flow)))
+        .collect();
+    Ok(FlowSet { flows })
+}
+
+/// Checks every flow under `directory` and returns all problems (empty when all is well).
+pub fn check_flows(directory: &Path) -> Vec<Problem> {
+    load(directory).1
+}
+
+fn load(directory: &Path) -> (Vec<Flow>, Vec<Problem>) {
+    let directory = std::path::absolute(directory).unwrap_or_else(|_| directory.to_path_buf());
+    let mut problems = Vec::new();
+    let mut files = Vec::new();
+    find_flow_files(&directory, &mut files, &mut problems);
+    files.sort();
+    let mut flows: Vec<Flow> = Vec::new();
+    let mut names: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for file in files {
+        let source = match fs::read_to_string(&file) {
+            Ok(source) => source,
+            Err(error) => {
+                let error = FlowError::UnreadableFile {
+                    reason: error.to_string(),
+                };
+                problems.push(Problem::error(&file, 0, error));
+                continue;
+            }
+        };
+        let parsed = parse_flow(&source, &file);
+        problems.extend(parsed.problems);
+        for prompt in &parsed.prompts {
+            if let Err(reason) = check_readable(&prompt.path) {
+                let error = FlowError::UnreadablePrompt {
+                    path: prompt.path.clone(),
+                    reason,
+                };
+                problems.push(Problem::error(&file, prompt.line, error));
+            }
+        }
+        let Some(flow) = parsed.flow else { continue };
+        if let Some(other) = names.get(&flow.name) {
+            let error = FlowError::DuplicateFlow {
+                name: flow.name.clone(),
+                other: other.clone(),
+            };
+            problems.push(Problem::error(&file, parsed.name_line, error));
+            continue;
+        }
+        names.insert(flow.name.clone(), file.clone());
+        flows.push(flow);
+    }
+    problems.sort_by(|left, right| (&left.file, left.line).cmp(&(&right.file, right.line)));
+    (flows, problems)
+}
+
+fn find_flow_files(directory: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) {
+    let entries = match fs::read_dir(directory) {
+        Ok(entries) => entries,
+        Err(error) => {
+            let error = FlowError::UnreadableDirectory {
+                reason: error.to_string(),
+            };
+            problems.push(Problem::error(directory, 0, error));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            find_flow_files(&path, files, problems);
+        } else if path.to_string_lossy().ends_with(FLOW_FILE_SUFFIX) {
+            files.push(path);
+        }
+    }
+}
+
+fn check_readable(path: &Path) -> Result<(), String> {
+    let file = fs::File::open(path).map_err(|error| error.to_string())?;
+    let metadata = file.metadata().map_err(|error| error.to_string())?;
+    if metadata.is_file() {
+        Ok(())
+    } else {
+        Err("not a regular file".into())
+    }
+}

@@ -1,0 +1,215 @@
+//! Turns the text of one flow file into a `Flow`, without touching the file system.
+//!
+//! Parsing continues past problems wherever it can: TOML syntax errors are all reported (with
+//! best-effort recovery), the header and each step are deserialized separately, and graph checks
+//! run over whatever steps parsed. The result carries the prompt files still to be checked by the
+//! loader, which owns all I/O.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+use super::context::{Context, PromptReference};
+use super::error::{FlowError, Problem};
+use super::graph::check_graph;
+use super::model::{Flow, Step, StepKind};
+use super::steps::{
+    RawCollect, RawGoto, RawHangup, RawHours, RawMenu, RawPlay, STEP_TYPES, timezone,
+};
+
+/// The flow file schema version this build understands.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// The outcome of parsing one flow file.
+pub struct ParsedFlow {
+    /// The flow, when its header was usable (it may still have problems).
+    pub flow: Option<Flow>,
+    /// Line of the `name` key, for duplicate-name reports.
+    pub name_line: usize,
+    /// Prompt files the flow names, to be checked for readability.
+    pub prompts: Vec<PromptReference>,
+    /// Problems found.
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHeader {
+    name: Spanned<String>,
+    start: Spanned<String>,
+    timezone: Option<Spanned<String>>,
+}
+
+/// Parses `source`, the content of `file`; prompt paths resolve against `file`'s directory.
+pub fn parse_flow(source: &str, file: &Path) -> ParsedFlow {
+    let directory = file.parent().unwrap_or(Path::new(""));
+    let mut context = Context::new(source, file, directory);
+    let (document, syntax_errors) = DeTable::parse_recoverable(source);
+    for error in &syntax_errors {
+        let span = error.span().unwrap_or(0..0);
+        let message = error.message().trim().to_string();
+        context.error(span, FlowError::Syntax { message });
+    }
+    if !syntax_errors.is_empty() || !check_schema(&mut context, document.get_ref()) {
+        return finish(context, None, 0);
+    }
+    let document_span = document.span();
+    let mut table = document.into_inner();
+    table.remove("schema");
+    let steps = table.remove("steps");
+    let header = deserialize::<RawHeader>(
+        &mut context,
+        table,
+        document_span.start..document_span.start,
+    );
+    let flow_timezone = header.as_ref().and_then(|header| {
+        let name = header.timezone.as_ref()?;
+        timezone(&mut context, name)
+    });
+    let steps = match steps {
+        Some(steps) => parse_steps(&mut context, steps, flow_timezone),
+        None => {
+            context.error(
+                0..0,
+                FlowError::Field {
+                    message: "missing `[steps]`".into(),
+                },
+            );
+            BTreeMap::new()
+        }
+    };
+    let Some(header) = header else {
+        return finish(context, None, 0);
+    };
+    let name_line = context.line(header.name.span());
+    let start = context.reference("", "start", &header.start);
+    let flow = Flow {
+        name: header.name.into_inner(),
+        file: file.to_path_buf(),
+        start,
+        steps,
+    };
+    check_graph(&mut context, &flow);
+    finish(context, Some(flow), name_line)
+}
+
+fn finish(context: Context<'_>, flow: Option<Flow>, name_line: usize) -> ParsedFlow {
+    ParsedFlow {
+        flow,
+        name_line,
+        prompts: context.prompts,
+        problems: context.problems,
+    }
+}
+
+fn check_schema(context: &mut Context<'_>, document: &DeTable<'_>) -> bool {
+    let Some(schema) = document.get("schema") else {
+        context.error(
+            0..0,
+            FlowError::MissingSchema {
+                supported: SCHEMA_VERSION,
+            },
+        );
+        return false;
+    };
+    let version = schema
+        .get_ref()
+        .as_integer()
+        .and_then(|integer| integer.as_str().parse().ok());
+    if version == Some(SCHEMA_VERSION) {
+        return true;
+    }
+    let found = match schema.get_ref() {
+        DeValue::String(text) => format!("\"{text}\""),
+        DeValue::Integer(integer) => integer.as_str().to_string(),
+        other => format!("of type {}", other.type_str()),
+    };
+    let error = FlowError::UnknownSchema {
+        found,
+        supported: SCHEMA_VERSION,
+    };
+    context.error(schema.span(), error);
+    false
+}
+
+fn parse_steps(
+    context: &mut Context<'_>,
+    steps: Spanned<DeValue<'_>>,
+    flow_timezone: Option<chrono_tz::Tz>,
+) -> BTreeMap<String, Step> {
+    let span = steps.span();
+    let DeValue::Table(table) = steps.into_inner() else {
+        let message = "`steps` must be a table of step tables".into();
+        context.error(span, FlowError::Field { message });
+        return BTreeMap::new();
+    };
+    let mut parsed = BTreeMap::new();
+    for (name, value) in table {
+        let name_span = name.span();
+        let name = name.into_inner().into_owned();
+        context.declared_steps.insert(name.clone());
+        if let Some(kind) = parse_step(context, &name, value, flow_timezone) {
+            let line = context.line(name_span);
+            parsed.insert(name, Step { line, kind });
+        }
+    }
+    parsed
+}
+
+fn parse_step(
+    context: &mut Context<'_>,
+    name: &str,
+    value: Spanned<DeValue<'_>>,
+    flow_timezone: Option<chrono_tz::Tz>,
+) -> Option<StepKind> {
+    let span = value.span();
+    let DeValue::Table(mut table) = value.into_inner() else {
+        let message = format!("step '{name}' must be a table");
+        context.error(span, FlowError::Field { message });
+        return None;
+    };
+    let Some(step_type) = table.remove("type") else {
+        context.error(span, FlowError::MissingStepType { step: name.into() });
+        return None;
+    };
+    let type_span = step_type.span();
+    let step_type = step_type.get_ref().as_str().unwrap_or_default().to_string();
+    match step_type.as_str() {
+        "play" => Some(deserialize::<RawPlay>(context, table, span)?.convert(context, name)),
+        "menu" => Some(deserialize::<RawMenu>(context, table, span)?.convert(context, name)),
+        "collect" => Some(deserialize::<RawCollect>(context, table, span)?.convert(context, name)),
+        "goto" => Some(deserialize::<RawGoto>(context, table, span)?.convert(context, name)),
+        "hangup" => Some(deserialize::<RawHangup>(context, table, span)?.convert(context)),
+        "hours" => deserialize::<RawHours>(context, table, span.clone())?.convert(
+            context,
+            name,
+            span,
+            flow_timezone,
+        ),
+        _ => {
+            let error = FlowError::UnknownStepType {
+                step: name.into(),
+                found: step_type,
+                expected: STEP_TYPES,
+            };
+            context.error(type_span, error);
+            None
+        }
+    }
+}
+
+/// Deserializes a table into `T`, recording the error (located by its span) on failure.
+fn deserialize<'de, T: Deserialize<'de>>(
+    context: &mut Context<'_>,
+    table: DeTable<'de>,
+    span: Range<usize>,
+) -> Option<T> {
+    let value = Spanned::new(span.clone(), DeValue::Table(table));
+    T::deserialize(ValueDeserializer::from(value))
+        .map_err(|error| context.toml_error(&error, span))
+        .ok()
+}

@@ -1,0 +1,314 @@
+//! Step tables as written in flow files, and their conversion into the validated model.
+//!
+//! Each step type has its own raw struct with `deny_unknown_fields`; the `type` key is read and
+//! removed before the rest of the table is deserialized, so one bad step never hides problems in
+//! the others. Defaults: menu and collect `timeout` 5s, `retries` 2; collect `min_digits` 1,
+//! `inter_digit_timeout` 3s; hangup `reason` "flow ended".
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::context::Context;
+use super::error::FlowError;
+use super::hours::{Hours, Window, parse_clock_time, parse_day};
+use super::model::{Collect, InputPolicy, Menu, StepKind};
+use super::values::{DTMF_KEYS, parse_dtmf_key};
+
+/// The step types a flow file may use.
+pub const STEP_TYPES: &str = "play, menu, collect, goto, hours, hangup";
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+const DEFAULT_INTER_DIGIT_TIMEOUT: Duration = Duration::from_secs(3);
+const DEFAULT_RETRIES: u32 = 2;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPlay {
+    prompt: Spanned<String>,
+    next: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMenu {
+    prompt: Spanned<String>,
+    choices: BTreeMap<Spanned<String>, Spanned<String>>,
+    timeout: Option<Spanned<String>>,
+    retries: Option<u32>,
+    no_input_prompt: Option<Spanned<String>>,
+    invalid_prompt: Option<Spanned<String>>,
+    on_failure: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCollect {
+    prompt: Spanned<String>,
+    variable: String,
+    min_digits: Option<Spanned<usize>>,
+    max_digits: Spanned<usize>,
+    terminator: Option<Spanned<String>>,
+    timeout: Option<Spanned<String>>,
+    inter_digit_timeout: Option<Spanned<String>>,
+    retries: Option<u32>,
+    no_input_prompt: Option<Spanned<String>>,
+    invalid_prompt: Option<Spanned<String>>,
+    next: Spanned<String>,
+    on_failure: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawGoto {
+    target: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawHours {
+    timezone: Option<Spanned<String>>,
+    windows: Vec<Spanned<RawWindow>>,
+    #[serde(default)]
+    closed_dates: Vec<Spanned<String>>,
+    open: Spanned<String>,
+    closed: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawWindow {
+    days: Vec<Spanned<String>>,
+    from: Spanned<String>,
+    to: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawHangup {
+    prompt: Option<Spanned<String>>,
+    reason: Option<String>,
+}
+
+/// Parses a timezone name, reporting it when unknown.
+pub(super) fn timezone(context: &mut Context<'_>, name: &Spanned<String>) -> Option<Tz> {
+    let parsed = name.get_ref().parse::<Tz>().ok();
+    if parsed.is_none() {
+        context.error(
+            name.span(),
+            FlowError::InvalidValue {
+                what: "timezone",
+                value: name.get_ref().clone(),
+                expected: "expected an IANA name such as \"America/New_York\"".into(),
+            },
+        );
+    }
+    parsed
+}
+
+impl RawPlay {
+    pub(super) fn convert(self, context: &mut Context<'_>, step: &str) -> StepKind {
+        StepKind::Play {
+            prompt: context.prompt(&self.prompt),
+            next: context.reference(step, "next", &self.next),
+        }
+    }
+}
+
+impl RawMenu {
+    pub(super) fn convert(self, context: &mut Context<'_>, step: &str) -> StepKind {
+        let mut choices = BTreeMap::new();
+        for (key, target) in &self.choices {
+            let target = context.reference(step, &format!("choices.\"{}\"", key.get_ref()), target);
+            match parse_dtmf_key(key.get_ref()) {
+                Some(key) => {
+                    choices.insert(key, target);
+                }
+                None => context.error(key.span(), invalid_key(key.get_ref())),
+            }
+        }
+        let input = InputPolicy {
+            timeout: context.duration(&self.timeout, DEFAULT_TIMEOUT),
+            retries: self.retries.unwrap_or(DEFAULT_RETRIES),
+            no_input_prompt: context.optional_prompt(&self.no_input_prompt),
+            invalid_prompt: context.optional_prompt(&self.invalid_prompt),
+            on_failure: context.reference(step, "on_failure", &self.on_failure),
+        };
+        StepKind::Menu(Menu {
+            prompt: context.prompt(&self.prompt),
+            choices,
+            input,
+        })
+    }
+}
+
+impl RawCollect {
+    pub(super) fn convert(self, context: &mut Context<'_>, step: &str) -> StepKind {
+        let min_digits = self.min_digits.as_ref().map_or(1, |min| *min.get_ref());
+        let max_digits = *self.max_digits.get_ref();
+        if min_digits > max_digits || max_digits == 0 {
+            let span = self
+                .min_digits
+                .as_ref()
+                .map_or(self.max_digits.span(), Spanned::span);
+            context.error(
+                span,
+                FlowError::DigitBounds {
+                    min: min_digits,
+                    max: max_digits,
+                },
+            );
+        }
+        let terminator = self.terminator.as_ref().and_then(|terminator| {
+            let key = parse_dtmf_key(terminator.get_ref()).filter(|key| !key.is_ascii_digit());
+            if key.is_none() {
+                context.error(terminator.span(), invalid_terminator(terminator.get_ref()));
+            }
+            key
+        });
+        let input = InputPolicy {
+            timeout: context.duration(&self.timeout, DEFAULT_TIMEOUT),
+            retries: self.retries.unwrap_or(DEFAULT_RETRIES),
+            no_input_prompt: context.optional_prompt(&self.no_input_prompt),
+            invalid_prompt: context.optional_prompt(&self.invalid_prompt),
+            on_failure: context.reference(step, "on_failure", &self.on_failure),
+        };
+        StepKind::Collect(Collect {
+            prompt: context.prompt(&self.prompt),
+            variable: self.variable,
+            min_digits,
+            max_digits,
+            terminator,
+            inter_digit_timeout: context
+                .duration(&self.inter_digit_timeout, DEFAULT_INTER_DIGIT_TIMEOUT),
+            next: context.reference(step, "next", &self.next),
+            input,
+        })
+    }
+}
+
+impl RawGoto {
+    pub(super) fn convert(self, context: &mut Context<'_>, step: &str) -> StepKind {
+        StepKind::Goto {
+            target: context.reference(step, "target", &self.target),
+        }
+    }
+}
+
+impl RawHours {
+    /// Converts the step; `flow_timezone` is used when the step names none. Returns `None` when
+    /// no usable timezone exists (the problem is already recorded).
+    pub(super) fn convert(
+        self,
+        context: &mut Context<'_>,
+        step: &str,
+        step_span: std::ops::Range<usize>,
+        flow_timezone: Option<Tz>,
+    ) -> Option<StepKind> {
+        let open = context.reference(step, "open", &self.open);
+        let closed = context.reference(step, "closed", &self.closed);
+        let windows = self
+            .windows
+            .iter()
+            .filter_map(|window| convert_window(context, window));
+        let windows: Vec<Window> = windows.collect();
+        let closed_dates = self.closed_dates.iter().filter_map(|date| {
+            let parsed = NaiveDate::parse_from_str(date.get_ref(), "%Y-%m-%d").ok();
+            if parsed.is_none() {
+                context.error(
+                    date.span(),
+                    invalid("date", date.get_ref(), "expected YYYY-MM-DD"),
+                );
+            }
+            parsed
+        });
+        let closed_dates: Vec<NaiveDate> = closed_dates.collect();
+        let timezone = match &self.timezone {
+            Some(name) => timezone(context, name)?,
+            None => {
+                let Some(timezone) = flow_timezone else {
+                    context.error(step_span, FlowError::MissingTimezone { step: step.into() });
+                    return None;
+                };
+                timezone
+            }
+        };
+        let hours = Hours {
+            timezone,
+            windows,
+            closed_dates,
+        };
+        Some(StepKind::Hours {
+            hours,
+            open,
+            closed,
+        })
+    }
+}
+
+fn convert_window(context: &mut Context<'_>, window: &Spanned<RawWindow>) -> Option<Window> {
+    let raw = window.get_ref();
+    let mut valid = true;
+    let mut days = Vec::new();
+    for day in &raw.days {
+        match parse_day(day.get_ref()) {
+            Some(parsed) => days.push(parsed),
+            None => {
+                valid = false;
+                let expected = "expected mon, tue, wed, thu, fri, sat or sun";
+                context.error(day.span(), invalid("day", day.get_ref(), expected));
+            }
+        }
+    }
+    let mut clock = |time: &Spanned<String>| {
+        let parsed = parse_clock_time(time.get_ref());
+        if parsed.is_none() {
+            let expected = "expected HH:MM between 00:00 and 24:00";
+            context.error(time.span(), invalid("time", time.get_ref(), expected));
+        }
+        parsed
+    };
+    let (from, to) = (clock(&raw.from), clock(&raw.to));
+    let (Some(from_minute), Some(to_minute)) = (from, to) else {
+        return None;
+    };
+    if from_minute >= to_minute {
+        let (from, to) = (raw.from.get_ref().clone(), raw.to.get_ref().clone());
+        context.error(raw.from.span(), FlowError::EmptyWindow { from, to });
+        valid = false;
+    }
+    valid.then_some(Window {
+        days,
+        from_minute,
+        to_minute,
+    })
+}
+
+impl RawHangup {
+    pub(super) fn convert(self, context: &mut Context<'_>) -> StepKind {
+        StepKind::Hangup {
+            prompt: context.optional_prompt(&self.prompt),
+            reason: self.reason.unwrap_or_else(|| "flow ended".into()),
+        }
+    }
+}
+
+fn invalid(what: &'static str, value: &str, expected: &str) -> FlowError {
+    FlowError::InvalidValue {
+        what,
+        value: value.into(),
+        expected: expected.into(),
+    }
+}
+
+fn invalid_key(value: &str) -> FlowError {
+    invalid("DTMF key", value, &format!("expected one of {DTMF_KEYS}"))
+}
+
+fn invalid_terminator(value: &str) -> FlowError {
+    invalid("terminator", value, "expected one of * # A B C D")
+}
