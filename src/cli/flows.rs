@@ -1,6 +1,6 @@
 //! `hotline flows check [DIR]`.
 
-use crate::dialogue::{check_flows, Severity};
+use crate::dialogue::check_flows;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -9,7 +9,7 @@ pub fn check(directory: &Path) -> ExitCode {
     let problems = check_flows(directory);
     let errors = problems
         .iter()
-        .filter(|problem| problem.severity == Severity::Error)
+        .filter(|problem| problem.is_error())
         .count();
     for problem in &problems {
         println!("{problem}");

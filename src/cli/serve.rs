@@ -3,7 +3,7 @@
 
 use crate::call::{CallManager, CallServices, PromptCache};
 use crate::config::Config;
-use crate::dialogue::{load_flows, Severity};
+use crate::dialogue::load_flows;
 use crate::http::{self, AppState};
 use crate::sip::SipServer;
 use crate::storage::{CallStore, SqliteStore};
@@ -54,7 +54,7 @@ async fn serve(config: Config, data: PathBuf) -> anyhow::Result<ExitCode> {
     let flows = match load_flows(&config.flows.directory) {
         Ok(flows) => flows,
         Err(problems) => {
-            for problem in problems.iter().filter(|problem| problem.severity == Severity::Error) {
+            for problem in problems.iter().filter(|problem| problem.is_error()) {
                 eprintln!("{problem}");
             }
             anyhow::bail!("flows under {} have errors", config.flows.directory.display());
@@ -70,7 +70,7 @@ async fn serve(config: Config, data: PathBuf) -> anyhow::Result<ExitCode> {
     for (path, error) in &failures {
         warn!(path = %path.display(), %error, "prompt cannot be played");
     }
-    info!(prompts = prompts.len(), flows = flows.len(), "flows loaded");
+    info!(prompts = prompts.len(), flows = flows.flows.len(), "flows loaded");
     let metrics = Metrics::new();
     let config = Arc::new(config);
     let manager = CallManager::new(CallServices {
