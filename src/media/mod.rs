@@ -19,6 +19,7 @@ pub mod pacing;
 pub mod playback;
 pub mod rtcp;
 pub mod rtp_packet;
+pub mod session;
 
 pub use codec::Codec;
 pub use dtmf::{DtmfPacket, DtmfReceiver, DtmfSender, TelephoneEvent};
@@ -32,3 +33,7 @@ pub const SAMPLE_RATE: u32 = 8000;
 pub const FRAME_SAMPLES: usize = 160;
 /// Duration of one frame.
 pub const FRAME_DURATION: Duration = Duration::from_millis(20);
+pub use session::{
+    Direction, FramePair, MediaEvent, MediaSession, MediaSessionConfig, MediaStats, Transmit,
+    TransmitKind,
+};
