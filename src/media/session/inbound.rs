@@ -1,8 +1,10 @@
 //! Inbound half of [`MediaSession`]: validating RTP and RTCP datagrams, symmetric latching,
 //! feeding the jitter buffer and the DTMF receiver.
 //!
-//! Invariant: a datagram that fails validation changes nothing but the invalid-packet counters;
-//! a valid packet from a source that is not (yet) the latched peer only advances the latch.
+//! Invariants: a datagram that fails validation changes nothing but the invalid-packet counters;
+//! a valid RTP packet from a source that is not (yet) the latched peer only advances the latch.
+//! Valid RTCP is recorded from any source; its source only moves the RTCP destination under the
+//! same latching rule.
 
 use std::net::SocketAddr;
 use std::time::Instant;

@@ -2,8 +2,9 @@
 //! one frame pair) and periodic RTCP reports.
 //!
 //! Invariants: the RTP timestamp of tick `n` is `initial + 160 × n`; sequence numbers increase by
-//! one per packet actually sent; the marker bit is set on the first packet after not sending and
-//! on the first audio packet after silence (telephone-event packets carry their own marker).
+//! one per packet actually sent; the marker bit is set on the first packet after not sending
+//! (start, hold or skipped ticks) and on the first audio packet after silence (telephone-event
+//! packets carry their own marker).
 
 use std::time::Instant;
 
@@ -45,11 +46,11 @@ impl MediaSession {
     /// One 20 ms tick; a skipped tick sends nothing but still yields a frame pair.
     fn tick(&mut self, index: u64, processed: bool) {
         let mut sent = [0; FRAME_SAMPLES];
-        if processed && self.direction.sends() {
-            self.previous_content = self.send_packet(index, &mut sent);
-        } else if processed {
-            self.previous_content = TickContent::Nothing;
-        }
+        self.previous_content = if processed && self.direction.sends() {
+            self.send_packet(index, &mut sent)
+        } else {
+            TickContent::Nothing
+        };
         let received = self.receive_frame();
         if self.frames.len() >= MAXIMUM_QUEUED_FRAMES {
             self.frames.pop_front();

@@ -151,6 +151,7 @@ fn late_wakeups_catch_up_and_skipped_ticks_advance_the_timestamp() {
     session.handle_timeout(start + milliseconds(1085));
     let (after_stall, _) = drain(&mut session);
     assert_eq!(after_stall.len(), 5);
+    assert!(after_stall[0].marker && !after_stall[1].marker);
     assert_eq!(
         after_stall[4].timestamp,
         first_timestamp.wrapping_add(160 * 54)
