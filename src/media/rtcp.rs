@@ -54,9 +54,12 @@ impl NtpClock {
     /// 64-bit NTP timestamp (32.32 fixed point seconds since 1900) for `now`.
     pub fn ntp_time(&self, now: Instant) -> u64 {
         let wall_clock = match now.checked_duration_since(self.instant_at_start) {
-            Some(elapsed) => self.wall_clock_at_start + elapsed,
-            None => self.wall_clock_at_start - self.instant_at_start.duration_since(now),
-        };
+            Some(elapsed) => self.wall_clock_at_start.checked_add(elapsed),
+            None => self
+                .wall_clock_at_start
+                .checked_sub(self.instant_at_start.duration_since(now)),
+        }
+        .unwrap_or(self.wall_clock_at_start);
         let since_unix = wall_clock.duration_since(UNIX_EPOCH).unwrap_or_default();
         let seconds = since_unix.as_secs() + NTP_UNIX_OFFSET_SECONDS;
         let fraction = (u64::from(since_unix.subsec_nanos()) << 32) / 1_000_000_000;
