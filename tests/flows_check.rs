@@ -10,7 +10,11 @@ fn hotline() -> Command {
 #[test]
 fn demo_flows_are_valid() {
     let output = hotline()
-        .args(["flows", "check", concat!(env!("CARGO_MANIFEST_DIR"), "/prompts")])
+        .args([
+            "flows",
+            "check",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"),
+        ])
         .output()
         .expect("hotline runs");
     assert!(

@@ -6,8 +6,8 @@
 //! timeouts), so pacing never drifts with processing time. Whatever ends the call, the recorder
 //! is finished and the call record saved before the task exits.
 
-use super::manager::Registry;
 use super::CallCommand;
+use super::manager::Registry;
 use crate::config::Route;
 use crate::dialogue::{Flow, FlowAction, FlowEngine, FlowEvent};
 use crate::ids::CallId;
@@ -65,11 +65,15 @@ fn media_direction(direction: sdp::Direction) -> Direction {
 }
 
 fn codec_of(audio: &NegotiatedAudio) -> Result<Codec, super::CallError> {
-    Codec::from_name(&audio.codec).ok_or_else(|| super::CallError::UnsupportedCodec(audio.codec.clone()))
+    Codec::from_name(&audio.codec)
+        .ok_or_else(|| super::CallError::UnsupportedCodec(audio.codec.clone()))
 }
 
 impl CallActor {
-    pub(super) fn new(setup: CallSetup, registry: Arc<Registry>) -> Result<CallActor, super::CallError> {
+    pub(super) fn new(
+        setup: CallSetup,
+        registry: Arc<Registry>,
+    ) -> Result<CallActor, super::CallError> {
         let services = &registry.services;
         let audio = setup.call.audio.clone();
         let codec = codec_of(&audio)?;
@@ -247,11 +251,16 @@ impl CallActor {
     fn update_audio(&mut self, audio: NegotiatedAudio) {
         info!(call = %self.id, direction = ?audio.direction, remote = %audio.remote_rtp, "media updated");
         match codec_of(&audio) {
-            Ok(codec) => self.media.update_codec(codec, audio.payload_type, audio.telephone_event_payload_type),
+            Ok(codec) => self.media.update_codec(
+                codec,
+                audio.payload_type,
+                audio.telephone_event_payload_type,
+            ),
             Err(error) => warn!(call = %self.id, %error, "keeping the previous codec"),
         }
         if audio.remote_rtp != self.audio.remote_rtp {
-            self.media.update_remote(audio.remote_rtp, audio.remote_rtcp);
+            self.media
+                .update_remote(audio.remote_rtp, audio.remote_rtcp);
         }
         self.media.set_direction(media_direction(audio.direction));
         if audio.direction == sdp::Direction::SendReceive {
@@ -261,7 +270,8 @@ impl CallActor {
     }
 
     fn key(&mut self, key: char) {
-        self.flow.handle_event(Instant::now(), chrono::Utc::now(), FlowEvent::Digit(key));
+        self.flow
+            .handle_event(Instant::now(), chrono::Utc::now(), FlowEvent::Digit(key));
     }
 
     /// Moves everything the cores produced to where it goes.
@@ -276,11 +286,11 @@ impl CallActor {
             }
         }
         while let Some(pair) = self.media.poll_frame() {
-            if let Some(recorder) = self.recorder.as_mut() {
-                if let Err(error) = recorder.write_frame(&pair.received, &pair.sent) {
-                    warn!(call = %self.id, %error, "recording stopped");
-                    self.recorder = None;
-                }
+            if let Some(recorder) = self.recorder.as_mut()
+                && let Err(error) = recorder.write_frame(&pair.received, &pair.sent)
+            {
+                warn!(call = %self.id, %error, "recording stopped");
+                self.recorder = None;
             }
         }
         while let Some(event) = self.media.poll_event() {
@@ -294,10 +304,11 @@ impl CallActor {
                         .inc();
                     self.key(digit);
                 }
-                MediaEvent::PlaybackFinished => {
-                    self.flow
-                        .handle_event(Instant::now(), chrono::Utc::now(), FlowEvent::PlaybackFinished)
-                }
+                MediaEvent::PlaybackFinished => self.flow.handle_event(
+                    Instant::now(),
+                    chrono::Utc::now(),
+                    FlowEvent::PlaybackFinished,
+                ),
                 MediaEvent::RemoteLatched { address } => {
                     debug!(call = %self.id, %address, "RTP latched to the caller's source")
                 }
@@ -313,8 +324,11 @@ impl CallActor {
                     Ok(audio) => self.media.play(audio),
                     Err(error) => {
                         warn!(call = %self.id, path = %path.display(), %error, "prompt unavailable, skipping it");
-                        self.flow
-                            .handle_event(Instant::now(), chrono::Utc::now(), FlowEvent::PlaybackFinished);
+                        self.flow.handle_event(
+                            Instant::now(),
+                            chrono::Utc::now(),
+                            FlowEvent::PlaybackFinished,
+                        );
                     }
                 },
                 FlowAction::StopPlayback => self.media.stop_playback(),
@@ -346,23 +360,36 @@ impl CallActor {
         let outcome = self.outcome.unwrap_or(CallOutcome::Failed);
         if matches!(
             outcome,
-            CallOutcome::FlowHangup | CallOutcome::MediaTimeout | CallOutcome::Shutdown | CallOutcome::Failed
+            CallOutcome::FlowHangup
+                | CallOutcome::MediaTimeout
+                | CallOutcome::Shutdown
+                | CallOutcome::Failed
         ) {
             self.dialog.hang_up(outcome.name());
         }
         if let Some(recorder) = self.recorder.take() {
             let finished = tokio::task::spawn_blocking(move || recorder.finish()).await;
             match finished {
-                Ok(Ok(summary)) => debug!(call = %self.id, duration = ?summary.duration, "recording closed"),
+                Ok(Ok(summary)) => {
+                    debug!(call = %self.id, duration = ?summary.duration, "recording closed")
+                }
                 Ok(Err(error)) => warn!(call = %self.id, %error, "recording did not close cleanly"),
                 Err(error) => warn!(call = %self.id, %error, "recording task failed"),
             }
         }
         let stats = self.media.stats();
         let metrics = &self.registry.services.metrics;
-        metrics.rtp_packets.with_label_values(&["sent"]).inc_by(stats.packets_sent);
-        metrics.rtp_packets.with_label_values(&["received"]).inc_by(stats.packets_received);
-        metrics.rtp_packets_lost.inc_by(stats.packets_lost.max(0) as u64);
+        metrics
+            .rtp_packets
+            .with_label_values(&["sent"])
+            .inc_by(stats.packets_sent);
+        metrics
+            .rtp_packets
+            .with_label_values(&["received"])
+            .inc_by(stats.packets_received);
+        metrics
+            .rtp_packets_lost
+            .inc_by(stats.packets_lost.max(0) as u64);
         metrics.rtp_jitter.observe(stats.jitter_ms / 1000.0);
         metrics.calls.with_label_values(&[outcome.name()]).inc();
         self.record.outcome = outcome;

@@ -1,7 +1,7 @@
 //! Commands a call actor accepts on its channel.
 
-use crate::sip::sdp::NegotiatedAudio;
 use crate::sip::EndReason;
+use crate::sip::sdp::NegotiatedAudio;
 use crate::storage::CallOutcome;
 
 /// Everything the outside world can tell a running call.

@@ -2,7 +2,7 @@
 //! the graceful drain on shutdown.
 
 use super::actor::{CallActor, CallSetup};
-use super::handle::{CallHandle, COMMAND_CAPACITY};
+use super::handle::{COMMAND_CAPACITY, CallHandle};
 use super::{CallCommand, PromptCache};
 use crate::config::Config;
 use crate::dialogue::FlowSet;
@@ -13,10 +13,10 @@ use crate::storage::{CallOutcome, CallStore};
 use crate::telemetry::Metrics;
 use dashmap::DashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-use tokio::sync::{mpsc, Notify};
+use tokio::sync::{Notify, mpsc};
 use tracing::{info, warn};
 
 /// What every call shares: read-only configuration and thread-safe services.
@@ -101,7 +101,10 @@ impl CallManager {
                 .iter()
                 .map(|entry| entry.value().clone())
                 .collect();
-            info!(remaining = remaining.len(), "ending calls after the drain timeout");
+            info!(
+                remaining = remaining.len(),
+                "ending calls after the drain timeout"
+            );
             for call in remaining {
                 call.send(CallCommand::HangUp(CallOutcome::Shutdown));
             }
@@ -137,7 +140,8 @@ impl CallSessions for CallManager {
         let Some(flow) = services.flows.get(&route.flow) else {
             return self.reject(404, format!("flow {} is not loaded", route.flow));
         };
-        let sockets = match MediaSockets::open(&self.registry.ports, services.config.media.address) {
+        let sockets = match MediaSockets::open(&self.registry.ports, services.config.media.address)
+        {
             Ok(sockets) => sockets,
             Err(error) => {
                 warn!(%error, "cannot open media sockets");

@@ -7,10 +7,7 @@ use std::process::ExitCode;
 /// Prints every problem as `file:line: message`; exit 1 when any is an error.
 pub fn check(directory: &Path) -> ExitCode {
     let problems = check_flows(directory);
-    let errors = problems
-        .iter()
-        .filter(|problem| problem.is_error())
-        .count();
+    let errors = problems.iter().filter(|problem| problem.is_error()).count();
     for problem in &problems {
         println!("{problem}");
     }

@@ -57,7 +57,10 @@ async fn serve(config: Config, data: PathBuf) -> anyhow::Result<ExitCode> {
             for problem in problems.iter().filter(|problem| problem.is_error()) {
                 eprintln!("{problem}");
             }
-            anyhow::bail!("flows under {} have errors", config.flows.directory.display());
+            anyhow::bail!(
+                "flows under {} have errors",
+                config.flows.directory.display()
+            );
         }
     };
     std::fs::create_dir_all(&data)
@@ -66,11 +69,16 @@ async fn serve(config: Config, data: PathBuf) -> anyhow::Result<ExitCode> {
     let prompts = PromptCache::new();
     let prompt_paths = flows.prompt_paths();
     let preload_cache = prompts.clone();
-    let failures = tokio::task::spawn_blocking(move || preload_cache.preload(&prompt_paths)).await?;
+    let failures =
+        tokio::task::spawn_blocking(move || preload_cache.preload(&prompt_paths)).await?;
     for (path, error) in &failures {
         warn!(path = %path.display(), %error, "prompt cannot be played");
     }
-    info!(prompts = prompts.len(), flows = flows.flows.len(), "flows loaded");
+    info!(
+        prompts = prompts.len(),
+        flows = flows.flows.len(),
+        "flows loaded"
+    );
     let metrics = Metrics::new();
     let config = Arc::new(config);
     let manager = CallManager::new(CallServices {
@@ -81,7 +89,12 @@ async fn serve(config: Config, data: PathBuf) -> anyhow::Result<ExitCode> {
         store: store.clone(),
         recording_directory: config.recording_directory(&data),
     });
-    let sip = SipServer::bind(&config.sip, config.media.codecs.clone(), Arc::new(manager.clone())).await?;
+    let sip = SipServer::bind(
+        &config.sip,
+        config.media.codecs.clone(),
+        Arc::new(manager.clone()),
+    )
+    .await?;
     let sip_address = sip.local_address();
     let listener = tokio::net::TcpListener::bind(config.http.listen)
         .await
@@ -126,7 +139,7 @@ async fn serve(config: Config, data: PathBuf) -> anyhow::Result<ExitCode> {
 }
 
 async fn wait_for_signal() -> anyhow::Result<()> {
-    use tokio::signal::unix::{signal, SignalKind};
+    use tokio::signal::unix::{SignalKind, signal};
     let mut terminate = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
     let mut interrupt = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
     tokio::select! {

@@ -186,10 +186,10 @@ impl Config {
             source,
         })?;
         let mut config = Config::parse(path, &text)?;
-        if let Some(base) = path.parent() {
-            if config.flows.directory.is_relative() {
-                config.flows.directory = base.join(&config.flows.directory);
-            }
+        if let Some(base) = path.parent()
+            && config.flows.directory.is_relative()
+        {
+            config.flows.directory = base.join(&config.flows.directory);
         }
         Ok(config)
     }

@@ -1,8 +1,8 @@
 //! HTTP errors as JSON responses.
 
+use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 
 /// An error an HTTP handler returns.
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +31,10 @@ impl IntoResponse for AppError {
         if status.is_server_error() {
             tracing::warn!(error = %self, "HTTP request failed");
         }
-        (status, Json(serde_json::json!({ "error": self.to_string() }))).into_response()
+        (
+            status,
+            Json(serde_json::json!({ "error": self.to_string() })),
+        )
+            .into_response()
     }
 }

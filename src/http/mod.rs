@@ -10,8 +10,8 @@ pub use error::AppError;
 
 use crate::storage::CallStore;
 use crate::telemetry::Metrics;
-use axum::routing::get;
 use axum::Router;
+use axum::routing::get;
 use std::sync::Arc;
 
 /// What the handlers share.

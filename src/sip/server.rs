@@ -346,9 +346,10 @@ impl Driver {
         };
         let session_version = 1;
         let answer = sdp::build_answer(&audio, local_rtp, leg, session_version);
-        let answered = dialog
-            .ringing(None, None)
-            .and_then(|()| dialog.accept(Some(sdp_headers()), Some(answer.into_bytes())));
+        let answered = match dialog.ringing(None, None) {
+            Ok(()) => dialog.accept(Some(sdp_headers()), Some(answer.into_bytes())),
+            Err(error) => Err(error),
+        };
         if let Err(error) = answered {
             warn!(%error, "cannot answer INVITE");
             session.ended(EndReason::Failed(error.to_string()));

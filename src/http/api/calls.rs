@@ -45,7 +45,8 @@ async fn one(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<CallRecord>, AppError> {
-    let id = CallId::parse(&id).ok_or_else(|| AppError::BadRequest(format!("{id:?} is not a call ID")))?;
+    let id = CallId::parse(&id)
+        .ok_or_else(|| AppError::BadRequest(format!("{id:?} is not a call ID")))?;
     let store = state.calls.clone();
     let call = tokio::task::spawn_blocking(move || store.call(id))
         .await
