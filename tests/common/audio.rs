@@ -1,0 +1,186 @@
+//! Audio checks: G.711 decoding (self-contained), WAV loading (hound), 20 ms RMS energy
+//! envelopes, normalized cross-correlation over lags, and locating prompt WAVs in prompts/.
+
+use std::path::{Path, PathBuf};
+
+/// ITU-T G.711 µ-law byte to linear 16-bit.
+pub fn ulaw_to_linear(b: u8) -> i16 {
+    let u = !b;
+    let sign = u & 0x80;
+    let exponent = (u >> 4) & 0x07;
+    let mantissa = (u & 0x0f) as i32;
+    let magnitude = (((mantissa << 3) + 0x84) << exponent) - 0x84;
+    if sign != 0 { -magnitude as i16 } else { magnitude as i16 }
+}
+
+/// ITU-T G.711 A-law byte to linear 16-bit.
+pub fn alaw_to_linear(b: u8) -> i16 {
+    let a = b ^ 0x55;
+    let exponent = ((a >> 4) & 0x07) as i32;
+    let mantissa = (a & 0x0f) as i32;
+    let magnitude = if exponent == 0 { (mantissa << 4) + 8 } else { ((mantissa << 4) + 0x108) << (exponent - 1) };
+    if a & 0x80 != 0 { magnitude as i16 } else { -magnitude as i16 }
+}
+
+pub fn decode_g711(payload_type: u8, payload: &[u8]) -> Vec<f32> {
+    payload
+        .iter()
+        .map(|&b| match payload_type {
+            8 => alaw_to_linear(b) as f32 / 32768.0,
+            _ => ulaw_to_linear(b) as f32 / 32768.0,
+        })
+        .collect()
+}
+
+/// All channels of a WAV as f32 in [-1, 1], plus its sample rate.
+pub fn load_wav(path: &Path) -> (Vec<Vec<f32>>, u32) {
+    let mut reader = hound::WavReader::open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+    let spec = reader.spec();
+    let channels = spec.channels as usize;
+    let interleaved: Vec<f32> = match spec.sample_format {
+        hound::SampleFormat::Float => reader.samples::<f32>().map(|s| s.unwrap()).collect(),
+        hound::SampleFormat::Int => {
+            let scale = (1i64 << (spec.bits_per_sample - 1)) as f32;
+            reader.samples::<i32>().map(|s| s.unwrap() as f32 / scale).collect()
+        }
+    };
+    let mut out = vec![Vec::with_capacity(interleaved.len() / channels); channels];
+    for frame in interleaved.chunks(channels) {
+        for (c, s) in frame.iter().enumerate() {
+            out[c].push(*s);
+        }
+    }
+    (out, spec.sample_rate)
+}
+
+/// A WAV mixed down to mono.
+pub fn load_wav_mono(path: &Path) -> (Vec<f32>, u32) {
+    let (channels, rate) = load_wav(path);
+    let n = channels[0].len();
+    let mono = (0..n).map(|i| channels.iter().map(|c| c[i]).sum::<f32>() / channels.len() as f32).collect();
+    (mono, rate)
+}
+
+/// RMS energy per 20 ms window (rate-independent resolution).
+pub fn envelope(samples: &[f32], rate: u32) -> Vec<f32> {
+    let win = (rate / 50).max(1) as usize;
+    samples.chunks(win).map(|w| (w.iter().map(|s| s * s).sum::<f32>() / w.len() as f32).sqrt()).collect()
+}
+
+/// Pearson correlation of two equal-length slices.
+pub fn correlation(a: &[f32], b: &[f32]) -> f32 {
+    let n = a.len().min(b.len());
+    if n < 2 {
+        return 0.0;
+    }
+    let (a, b) = (&a[..n], &b[..n]);
+    let ma = a.iter().sum::<f32>() / n as f32;
+    let mb = b.iter().sum::<f32>() / n as f32;
+    let (mut num, mut da, mut db) = (0.0f64, 0.0f64, 0.0f64);
+    for i in 0..n {
+        let (x, y) = ((a[i] - ma) as f64, (b[i] - mb) as f64);
+        num += x * y;
+        da += x * x;
+        db += y * y;
+    }
+    if da == 0.0 || db == 0.0 { 0.0 } else { (num / (da * db).sqrt()) as f32 }
+}
+
+/// Slides `reference` along `signal` (lags where at least 90% of the reference overlaps) and
+/// returns (best lag in windows, best normalized cross-correlation).
+pub fn best_alignment(reference: &[f32], signal: &[f32]) -> (usize, f32) {
+    let min_overlap = (reference.len() * 9 / 10).max(1);
+    let mut best = (0, f32::MIN);
+    let mut lag = 0;
+    while lag + min_overlap <= signal.len() {
+        let end = (lag + reference.len()).min(signal.len());
+        let c = correlation(&reference[..end - lag], &signal[lag..end]);
+        if c > best.1 {
+            best = (lag, c);
+        }
+        lag += 1;
+    }
+    best
+}
+
+/// First and last window whose energy exceeds `fraction` of the envelope's maximum.
+pub fn active_span(env: &[f32], fraction: f32) -> Option<(usize, usize)> {
+    let max = env.iter().cloned().fold(0.0, f32::max);
+    if max < 1e-4 {
+        return None;
+    }
+    let t = max * fraction;
+    let first = env.iter().position(|&e| e > t)?;
+    let last = env.iter().rposition(|&e| e > t)?;
+    Some((first, last))
+}
+
+/// Result of matching received audio against a prompt.
+#[derive(Debug)]
+pub struct PromptMatch {
+    pub correlation: f32,
+    pub lag_windows: usize,
+    /// Active (voiced) duration of the prompt and of the received audio in the aligned region, s.
+    pub prompt_seconds: f32,
+    pub heard_seconds: f32,
+}
+
+/// Aligns the prompt's envelope with the heard audio and measures the voiced durations.
+pub fn match_prompt(prompt: &[f32], prompt_rate: u32, heard: &[f32], heard_rate: u32) -> PromptMatch {
+    let p_env = envelope(prompt, prompt_rate);
+    let h_env = envelope(heard, heard_rate);
+    let (ps, pe) = active_span(&p_env, 0.05).expect("prompt is silent");
+    let p_env = &p_env[ps..=pe];
+    let (lag, correlation) = best_alignment(p_env, &h_env);
+    // Voiced span of what was heard in the aligned region (+/- 1 s slack).
+    let from = lag.saturating_sub(50);
+    let to = (lag + p_env.len() + 50).min(h_env.len());
+    let heard_seconds = active_span(&h_env[from..to], 0.05).map(|(a, b)| (b - a + 1) as f32 * 0.02).unwrap_or(0.0);
+    PromptMatch { correlation, lag_windows: lag, prompt_seconds: p_env.len() as f32 * 0.02, heard_seconds }
+}
+
+/// A prompt WAV under the repo's prompts/: prompts/demo/audio/NAME.wav if present, else the first
+/// `*.wav` whose file name contains NAME.
+pub fn prompt_wav(name: &str) -> PathBuf {
+    let root = super::repo_dir().join("prompts");
+    let direct = root.join("demo/audio").join(format!("{name}.wav"));
+    if direct.is_file() {
+        return direct;
+    }
+    let mut stack = vec![root.clone()];
+    let mut found = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "wav")
+                && p.file_name().unwrap().to_string_lossy().contains(name)
+            {
+                found.push(p);
+            }
+        }
+    }
+    found.sort();
+    found.into_iter().next().unwrap_or_else(|| panic!("no prompt WAV named like {name:?} under {}", root.display()))
+}
+
+/// Duration of a prompt WAV in seconds.
+pub fn wav_seconds(path: &Path) -> f32 {
+    let r = hound::WavReader::open(path).unwrap();
+    r.duration() as f32 / r.spec().sample_rate as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn g711_tables() {
+        assert_eq!(ulaw_to_linear(0xff), 0);
+        assert_eq!(ulaw_to_linear(0x00), -32124);
+        assert_eq!(ulaw_to_linear(0x80), 32124);
+        assert_eq!(alaw_to_linear(0xd5), 8);
+        assert_eq!(alaw_to_linear(0x55), -8);
+        assert_eq!(alaw_to_linear(0xaa), 32256);
+    }
+}

@@ -1,0 +1,320 @@
+//! Shared end-to-end harness: free ports, a `hotline serve` child process with its own config and
+//! data dir, a tiny HTTP client, and re-exports of the RTP peer, audio, sipp and raw-SIP helpers.
+//! Every spawned process is killed on Drop and every wait is bounded.
+#![allow(dead_code)]
+
+pub mod audio;
+pub mod rtp;
+pub mod sip;
+pub mod sipp;
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A port free for both UDP and TCP on 127.0.0.1 (SIP listens on both).
+pub fn free_port() -> u16 {
+    for _ in 0..200 {
+        let udp = UdpSocket::bind("127.0.0.1:0").expect("bind udp");
+        let port = udp.local_addr().unwrap().port();
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free UDP+TCP port");
+}
+
+/// A free UDP port (RTP peer, sipp media).
+pub fn free_udp_port() -> u16 {
+    UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// An even-aligned block of `len` UDP ports below the ephemeral range (20000..32000), distinct per
+/// test in this process (counter) and likely distinct across test binaries (pid), probed free.
+pub fn rtp_range(len: u16) -> (u16, u16) {
+    let len = (len + 1) & !1;
+    let slots = (12000 / len) as u32;
+    let start = (std::process::id() * 7 + COUNTER.fetch_add(1, Ordering::SeqCst) * 13) % slots;
+    for i in 0..slots {
+        let first = 20000 + ((start + i) % slots) as u16 * len;
+        let free = (first..first + len).all(|p| UdpSocket::bind(("127.0.0.1", p)).is_ok());
+        if free {
+            return (first, first + len - 1);
+        }
+    }
+    panic!("no free RTP port block of {len}");
+}
+
+/// A fresh directory under the system temp dir.
+pub fn temp_dir(tag: &str) -> PathBuf {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    let dir = std::env::temp_dir().join(format!("hotline-{tag}-{}-{n}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+pub fn repo_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn sipp_scenario(name: &str) -> PathBuf {
+    repo_dir().join("tests/sipp").join(name)
+}
+
+pub struct Route {
+    pub number: String,
+    pub flow: String,
+    pub mode: String,
+}
+
+pub struct ServerOptions {
+    pub routes: Vec<Route>,
+    /// `[flows] directory`; defaults to the repo's prompts/.
+    pub flows_dir: PathBuf,
+    pub media_timeout: String,
+    pub drain_timeout: String,
+    pub rtp_ports: u16,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        let route = |n: &str, m: &str| Route { number: n.into(), flow: "main".into(), mode: m.into() };
+        ServerOptions {
+            routes: vec![route("1000", "speech"), route("1001", "dtmf")],
+            flows_dir: repo_dir().join("prompts"),
+            media_timeout: "30s".into(),
+            drain_timeout: "5s".into(),
+            rtp_ports: 40,
+        }
+    }
+}
+
+pub struct Server {
+    child: Option<Child>,
+    pub sip: SocketAddr,
+    pub http: SocketAddr,
+    pub rtp: (u16, u16),
+    pub dir: PathBuf,
+    pub data: PathBuf,
+    pub log: PathBuf,
+}
+
+impl Server {
+    pub fn start(opts: ServerOptions) -> Server {
+        let dir = temp_dir("server");
+        let data = dir.join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        let sip: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+        let http: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+        let rtp = rtp_range(opts.rtp_ports);
+        let mut cfg = format!(
+            "[sip]\nlisten = \"{sip}\"\n\n[media]\naddress = \"127.0.0.1\"\nrtp_port_first = {}\nrtp_port_last = {}\n\
+             media_timeout = \"{}\"\n\n[http]\nlisten = \"{http}\"\n\n[flows]\ndirectory = \"{}\"\n\n\
+             [recording]\ndirectory = \"recordings\"\n\n[shutdown]\ndrain_timeout = \"{}\"\n",
+            rtp.0, rtp.1, opts.media_timeout, opts.flows_dir.display(), opts.drain_timeout
+        );
+        for r in &opts.routes {
+            cfg += &format!("\n[[routes]]\nnumber = \"{}\"\nflow = \"{}\"\nmode = \"{}\"\n", r.number, r.flow, r.mode);
+        }
+        let config = dir.join("hotline.toml");
+        std::fs::write(&config, cfg).unwrap();
+        let log = dir.join("hotline.log");
+        let err = std::fs::File::create(&log).unwrap();
+        let out = err.try_clone().unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_hotline"))
+            .arg("serve")
+            .arg("--config").arg(&config)
+            .arg("--sip").arg(sip.to_string())
+            .arg("--http").arg(http.to_string())
+            .arg("--data").arg(&data)
+            .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()))
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .expect("spawn hotline");
+        let mut server = Server { child: Some(child), sip, http, rtp, dir, data, log };
+        server.wait_ready(Duration::from_secs(20));
+        server
+    }
+
+    fn wait_ready(&mut self, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.as_mut().unwrap().try_wait().unwrap() {
+                panic!("hotline exited early ({status}); log:\n{}", self.log_text());
+            }
+            if let Ok((200, body)) = http_get(self.http, "/healthz") {
+                if body.trim() == "ok" {
+                    return;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("hotline not healthy within {timeout:?}; log:\n{}", self.log_text());
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("running").id()
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    pub fn get(&self, path: &str) -> (u16, String) {
+        http_get(self.http, path).unwrap_or_else(|e| panic!("GET {path}: {e}; log:\n{}", self.log_text()))
+    }
+
+    /// `GET /api/calls` parsed.
+    pub fn calls(&self) -> Vec<serde_json::Value> {
+        let (status, body) = self.get("/api/calls");
+        assert_eq!(status, 200, "/api/calls: {body}");
+        serde_json::from_str::<Vec<serde_json::Value>>(&body).unwrap_or_else(|e| panic!("/api/calls JSON {e}: {body}"))
+    }
+
+    /// Polls `/api/calls` until a call matches `pred` (e.g. ended with an outcome).
+    pub fn wait_call(&self, timeout: Duration, pred: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let calls = self.calls();
+            if let Some(c) = calls.iter().find(|c| pred(c)) {
+                return c.clone();
+            }
+            if Instant::now() > deadline {
+                panic!("no matching call within {timeout:?}; calls: {calls:#?}\nlog:\n{}", self.log_text());
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// The ended call with this SIP peer's user/Call-ID is not visible; match on outcome and
+    /// `ended_at` instead, newest first.
+    pub fn wait_ended(&self, outcome: &str, timeout: Duration) -> serde_json::Value {
+        self.wait_call(timeout, |c| c["outcome"] == outcome && !c["ended_at"].is_null())
+    }
+
+    /// `GET /metrics` value of a sample (exact name including labels), if present.
+    pub fn metric(&self, sample: &str) -> Option<f64> {
+        let (_, body) = self.get("/metrics");
+        metric_value(&body, sample)
+    }
+
+    /// SIGTERM and wait for exit (bounded); returns the exit status.
+    pub fn stop(&mut self, timeout: Duration) -> ExitStatus {
+        let mut child = self.child.take().expect("server running");
+        let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("hotline did not exit within {timeout:?} of SIGTERM; log:\n{}", self.log_text());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Sends SIGTERM without waiting (for the shutdown test).
+    pub fn sigterm(&self) {
+        let _ = Command::new("kill").arg("-TERM").arg(self.pid().to_string()).status();
+    }
+
+    /// Waits for a process already told to stop.
+    pub fn wait_exit(&mut self, timeout: Duration) -> ExitStatus {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.as_mut().expect("running").try_wait().unwrap() {
+                self.child = None;
+                return status;
+            }
+            if Instant::now() > deadline {
+                panic!("hotline still running after {timeout:?}; log:\n{}", self.log_text());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        if std::thread::panicking() || std::env::var_os("HOTLINE_KEEP_TEST_DIR").is_some() {
+            eprintln!("hotline test dir kept: {}", self.dir.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Value of one Prometheus sample line, e.g. `hotline_calls_total{outcome="caller_hangup"}`.
+pub fn metric_value(body: &str, sample: &str) -> Option<f64> {
+    body.lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|l| {
+            let (name, value) = l.rsplit_once(' ')?;
+            (name.trim() == sample).then(|| value.trim().parse().ok()).flatten()
+        })
+}
+
+/// Minimal HTTP/1.1 GET over std TCP (Connection: close, handles chunked bodies), 5 s timeouts.
+pub fn http_get(addr: SocketAddr, path: &str) -> std::io::Result<(u16, String)> {
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
+    s.set_read_timeout(Some(Duration::from_secs(5)))?;
+    s.set_write_timeout(Some(Duration::from_secs(5)))?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw)?;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let chunked = head.lines().any(|l| {
+        let l = l.to_ascii_lowercase();
+        l.starts_with("transfer-encoding:") && l.contains("chunked")
+    });
+    let body = if chunked { dechunk(body) } else { body.to_string() };
+    Ok((status, body))
+}
+
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let n = usize::from_str_radix(size.split(';').next().unwrap().trim(), 16).unwrap_or(0);
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        body = rest[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+/// Polls `f` until it returns Some or the timeout passes.
+pub fn wait_for<T>(timeout: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(v) = f() {
+            return Some(v);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+pub fn file_exists(p: &Path) -> bool {
+    p.metadata().map(|m| m.is_file()).unwrap_or(false)
+}
