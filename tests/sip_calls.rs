@@ -5,8 +5,8 @@
 mod common;
 
 use common::audio::{self, match_prompt};
-use common::rtp::{stream_stats, RtpPeer};
-use common::sip::{sdp, SipClient};
+use common::rtp::{RtpPeer, stream_stats};
+use common::sip::{SipClient, sdp};
 use common::sipp::Sipp;
 use common::{Server, ServerOptions};
 use std::path::{Path, PathBuf};
@@ -28,9 +28,15 @@ fn assert_greeting_heard(peer: &RtpPeer, log: &str) {
     let heard = peer.audio_since(pkts[0].at);
     let (g, rate, _) = greeting();
     let m = match_prompt(&g, rate, &heard, 8000);
-    assert!(m.correlation >= 0.8, "greeting not recognised in received RTP: {m:?}");
+    assert!(
+        m.correlation >= 0.8,
+        "greeting not recognised in received RTP: {m:?}"
+    );
     let tolerance = m.prompt_seconds * 0.1 + 0.2;
-    assert!((m.heard_seconds - m.prompt_seconds).abs() <= tolerance, "greeting duration differs: {m:?}");
+    assert!(
+        (m.heard_seconds - m.prompt_seconds).abs() <= tolerance,
+        "greeting duration differs: {m:?}"
+    );
 }
 
 #[test]
@@ -38,22 +44,43 @@ fn greeting_arrives_as_steady_rtp() {
     let server = Server::start(ServerOptions::default());
     let peer = RtpPeer::start();
     let (_, _, secs) = greeting();
-    let run = Sipp::new("call.xml", server.sip).rtp_port(peer.port).pause_ms((secs * 1000.0) as u64 + 2000).run();
+    let run = Sipp::new("call.xml", server.sip)
+        .rtp_port(peer.port)
+        .pause_ms((secs * 1000.0) as u64 + 2000)
+        .run();
     run.assert_ok(&server.log_text());
     for code in ["100", "180", "200 "] {
-        assert!(!run.received_lines(&format!("SIP/2.0 {code}")).is_empty(), "no {code} received\n{}", run.report());
+        assert!(
+            !run.received_lines(&format!("SIP/2.0 {code}")).is_empty(),
+            "no {code} received\n{}",
+            run.report()
+        );
     }
     let pkts = peer.packets();
     let stats = stream_stats(&pkts);
     assert_eq!(stats.ssrcs.len(), 1, "{stats:?}");
-    assert!(stats.first_marker, "marker bit not set on the first packet: {stats:?}");
-    assert!((stats.median_gap_ms - 20.0).abs() <= 2.0, "median inter-arrival: {stats:?}");
+    assert!(
+        stats.first_marker,
+        "marker bit not set on the first packet: {stats:?}"
+    );
+    assert!(
+        (stats.median_gap_ms - 20.0).abs() <= 2.0,
+        "median inter-arrival: {stats:?}"
+    );
     assert!(stats.within_5ms >= 0.95, "pacing jitter: {stats:?}");
     assert_eq!(stats.sequence_errors, 0, "{stats:?}");
     assert_eq!(stats.timestamp_errors, 0, "{stats:?}");
-    assert!(pkts.iter().all(|p| p.payload_type == 0 && p.payload.len() == 160), "expected PCMU 20 ms frames");
+    assert!(
+        pkts.iter()
+            .all(|p| p.payload_type == 0 && p.payload.len() == 160),
+        "expected PCMU 20 ms frames"
+    );
     let expected = (secs + 2.0) * 50.0;
-    assert!(stats.packets as f32 >= expected * 0.9, "too few packets {} for {secs} s", stats.packets);
+    assert!(
+        stats.packets as f32 >= expected * 0.9,
+        "too few packets {} for {secs} s",
+        stats.packets
+    );
     assert_greeting_heard(&peer, &server.log_text());
 }
 
@@ -61,19 +88,38 @@ fn greeting_arrives_as_steady_rtp() {
 fn rfc4733_dtmf_collects_order_number() {
     let server = Server::start(ServerOptions::default());
     let peer = RtpPeer::start();
-    let sipp = Sipp::new("wait_bye.xml", server.sip).rtp_port(peer.port).spawn();
-    assert!(peer.wait_packets(1, 10 * SECOND), "no RTP; log:\n{}", server.log_text());
+    let sipp = Sipp::new("wait_bye.xml", server.sip)
+        .rtp_port(peer.port)
+        .spawn();
+    assert!(
+        peer.wait_packets(1, 10 * SECOND),
+        "no RTP; log:\n{}",
+        server.log_text()
+    );
     let t0 = Instant::now();
-    let end = peer.wait_prompt_end(t0, Duration::from_millis(700), 60 * SECOND).expect("greeting never ended");
+    let end = peer
+        .wait_prompt_end(t0, Duration::from_millis(700), 60 * SECOND)
+        .expect("greeting never ended");
     peer.send_dtmf("1");
     peer.wait_dtmf_sent(5 * SECOND);
-    peer.wait_prompt_end(end + Duration::from_millis(300), Duration::from_millis(700), 30 * SECOND).expect("no order-number prompt");
+    peer.wait_prompt_end(
+        end + Duration::from_millis(300),
+        Duration::from_millis(700),
+        30 * SECOND,
+    )
+    .expect("no order-number prompt");
     peer.send_dtmf("12345#");
     peer.wait_dtmf_sent(10 * SECOND);
     let call = server.wait_call(15 * SECOND, |c| c["variables"]["order_number"] == "12345");
-    assert!(call["digits"].as_str().unwrap_or("").contains("112345#"), "digits: {call}");
+    assert!(
+        call["digits"].as_str().unwrap_or("").contains("112345#"),
+        "digits: {call}"
+    );
     assert_eq!(call["outcome"], "in_progress", "{call}");
     assert!(call["ended_at"].is_null(), "{call}");
+    // Keys are ignored while the confirmation plays; press * once the menu is back.
+    peer.wait_prompt_end(Instant::now(), Duration::from_millis(700), 30 * SECOND)
+        .expect("confirmation and menu prompts never ended");
     peer.send_dtmf("*");
     sipp.wait().assert_ok(&server.log_text());
     let call = server.wait_ended("flow_hangup", 10 * SECOND);
@@ -84,15 +130,35 @@ fn rfc4733_dtmf_collects_order_number() {
 fn hold_stops_rtp_and_resume_restarts_it() {
     let server = Server::start(ServerOptions::default());
     let peer = RtpPeer::start();
-    let run = Sipp::new("hold.xml", server.sip).rtp_port(peer.port).pause_ms(3000).run();
+    let run = Sipp::new("hold.xml", server.sip)
+        .rtp_port(peer.port)
+        .pause_ms(3000)
+        .run();
     run.assert_ok(&server.log_text());
     let pkts = peer.packets();
-    let gaps: Vec<(usize, Duration)> = pkts.windows(2).enumerate().map(|(i, w)| (i, w[1].at - w[0].at)).filter(|(_, g)| *g > Duration::from_millis(1500)).collect();
-    assert_eq!(gaps.len(), 1, "expected exactly one silence (hold): {gaps:?}; {} packets", pkts.len());
+    let gaps: Vec<(usize, Duration)> = pkts
+        .windows(2)
+        .enumerate()
+        .map(|(i, w)| (i, w[1].at - w[0].at))
+        .filter(|(_, g)| *g > Duration::from_millis(1500))
+        .collect();
+    assert_eq!(
+        gaps.len(),
+        1,
+        "expected exactly one silence (hold): {gaps:?}; {} packets",
+        pkts.len()
+    );
     let (i, gap) = gaps[0];
-    assert!(gap >= Duration::from_millis(2500), "hold gap too short: {gap:?}");
+    assert!(
+        gap >= Duration::from_millis(2500),
+        "hold gap too short: {gap:?}"
+    );
     assert!(i >= 100, "too little RTP before hold: {i}");
-    assert!(pkts.len() - i >= 100, "too little RTP after resume: {}", pkts.len() - i);
+    assert!(
+        pkts.len() - i >= 100,
+        "too little RTP after resume: {}",
+        pkts.len() - i
+    );
     assert_eq!(stream_stats(&pkts).ssrcs.len(), 1);
 }
 
@@ -100,10 +166,16 @@ fn hold_stops_rtp_and_resume_restarts_it() {
 fn cancel_before_answer_is_487_and_recorded_as_cancelled() {
     let server = Server::start(ServerOptions::default());
     let peer = RtpPeer::start();
-    let run = Sipp::new("cancel.xml", server.sip).rtp_port(peer.port).run();
+    let run = Sipp::new("cancel.xml", server.sip)
+        .service(common::RINGING_NUMBER)
+        .rtp_port(peer.port)
+        .run();
     run.assert_ok(&server.log_text());
     let call = server.wait_ended("cancelled", 10 * SECOND);
-    assert!(call["recording"].is_null() || !Path::new(call["recording"].as_str().unwrap()).exists(), "{call}");
+    assert!(
+        call["recording"].is_null() || !Path::new(call["recording"].as_str().unwrap()).exists(),
+        "{call}"
+    );
 }
 
 fn find_wavs(dir: &Path) -> Vec<PathBuf> {
@@ -127,46 +199,96 @@ fn caller_bye_ends_call_and_recording_holds_the_greeting() {
     let server = Server::start(ServerOptions::default());
     let peer = RtpPeer::start();
     let (g, rate, secs) = greeting();
-    let run = Sipp::new("call.xml", server.sip).rtp_port(peer.port).pause_ms((secs * 1000.0) as u64 + 1500).run();
+    let run = Sipp::new("call.xml", server.sip)
+        .rtp_port(peer.port)
+        .pause_ms((secs * 1000.0) as u64 + 1500)
+        .run();
     run.assert_ok(&server.log_text());
     let call = server.wait_ended("caller_hangup", 10 * SECOND);
-    assert_eq!(call["to"].as_str().map(|t| t.contains("1001")), Some(true), "{call}");
+    assert_eq!(
+        call["to"].as_str().map(|t| t.contains("1001")),
+        Some(true),
+        "{call}"
+    );
     assert_eq!(call["mode"], "dtmf", "{call}");
-    let path = PathBuf::from(call["recording"].as_str().unwrap_or_else(|| panic!("no recording: {call}")));
-    assert!(path.is_absolute() && path.starts_with(&server.data), "recording outside data dir: {call}");
+    let path = PathBuf::from(
+        call["recording"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no recording: {call}")),
+    );
+    assert!(
+        path.is_absolute() && path.starts_with(&server.data),
+        "recording outside data dir: {call}"
+    );
     let spec = hound::WavReader::open(&path).unwrap().spec();
-    assert_eq!((spec.channels, spec.sample_rate, spec.bits_per_sample), (2, 8000, 16), "{spec:?}");
+    assert_eq!(
+        (spec.channels, spec.sample_rate, spec.bits_per_sample),
+        (2, 8000, 16),
+        "{spec:?}"
+    );
     let (channels, _) = audio::load_wav(&path);
     let seconds = channels[1].len() as f32 / 8000.0;
-    assert!(seconds >= secs && seconds <= secs + 5.0, "recording lasts {seconds} s, call ~{} s", secs + 1.5);
+    assert!(
+        seconds >= secs && seconds <= secs + 5.0,
+        "recording lasts {seconds} s, call ~{} s",
+        secs + 1.5
+    );
     let m = match_prompt(&g, rate, &channels[1], 8000);
-    assert!(m.correlation >= 0.8, "right channel does not hold the greeting: {m:?}");
+    assert!(
+        m.correlation >= 0.8,
+        "right channel does not hold the greeting: {m:?}"
+    );
     let left = audio::envelope(&channels[0], 8000);
-    assert!(left.iter().all(|e| *e < 0.01), "left channel (caller sent silence) is not silent");
+    assert!(
+        left.iter().all(|e| *e < 0.01),
+        "left channel (caller sent silence) is not silent"
+    );
 }
 
 #[test]
 fn star_makes_hotline_hang_up() {
     let server = Server::start(ServerOptions::default());
     let peer = RtpPeer::start();
-    let sipp = Sipp::new("wait_bye.xml", server.sip).rtp_port(peer.port).spawn();
-    assert!(peer.wait_packets(1, 10 * SECOND), "no RTP; log:\n{}", server.log_text());
-    peer.wait_prompt_end(Instant::now(), Duration::from_millis(700), 60 * SECOND).expect("greeting never ended");
+    let sipp = Sipp::new("wait_bye.xml", server.sip)
+        .rtp_port(peer.port)
+        .spawn();
+    assert!(
+        peer.wait_packets(1, 10 * SECOND),
+        "no RTP; log:\n{}",
+        server.log_text()
+    );
+    peer.wait_prompt_end(Instant::now(), Duration::from_millis(700), 60 * SECOND)
+        .expect("greeting never ended");
     peer.send_dtmf("*");
     let run = sipp.wait();
     run.assert_ok(&server.log_text());
-    assert!(run.messages.contains("BYE sip:"), "no BYE from Hotline\n{}", run.report());
+    assert!(
+        run.messages.contains("BYE sip:"),
+        "no BYE from Hotline\n{}",
+        run.report()
+    );
     let call = server.wait_ended("flow_hangup", 10 * SECOND);
-    assert!(call["digits"].as_str().unwrap_or("").contains('*'), "{call}");
+    assert!(
+        call["digits"].as_str().unwrap_or("").contains('*'),
+        "{call}"
+    );
 }
 
 #[test]
 fn tcp_call_works() {
     let server = Server::start(ServerOptions::default());
     let peer = RtpPeer::start();
-    let run = Sipp::new("call.xml", server.sip).tcp().rtp_port(peer.port).pause_ms(3000).run();
+    let run = Sipp::new("call.xml", server.sip)
+        .tcp()
+        .rtp_port(peer.port)
+        .pause_ms(3000)
+        .run();
     run.assert_ok(&server.log_text());
-    assert!(peer.packet_count() >= 120, "only {} RTP packets", peer.packet_count());
+    assert!(
+        peer.packet_count() >= 120,
+        "only {} RTP packets",
+        peer.packet_count()
+    );
     server.wait_ended("caller_hangup", 10 * SECOND);
 }
 
@@ -175,10 +297,16 @@ fn sip_info_dtmf_collects_order_number() {
     let server = Server::start(ServerOptions::default());
     let peer = RtpPeer::start();
     let (_, _, secs) = greeting();
-    let run = Sipp::new("info_dtmf.xml", server.sip).rtp_port(peer.port).pause_ms((secs * 1000.0) as u64 + 1000).run();
+    let run = Sipp::new("info_dtmf.xml", server.sip)
+        .rtp_port(peer.port)
+        .pause_ms((secs * 1000.0) as u64 + 1000)
+        .run();
     run.assert_ok(&server.log_text());
     let call = server.wait_ended("caller_hangup", 10 * SECOND);
-    assert!(call["digits"].as_str().unwrap_or("").contains("112345#"), "{call}");
+    assert!(
+        call["digits"].as_str().unwrap_or("").contains("112345#"),
+        "{call}"
+    );
     assert_eq!(call["variables"]["order_number"], "12345", "{call}");
 }
 
@@ -188,40 +316,78 @@ fn stock_pcap_caller_with_pcma_and_dtmf() {
     let run = Sipp::new("pcap_call.xml", server.sip).pause_ms(1000).run();
     run.assert_ok(&server.log_text());
     let answer = run.messages.split("SIP/2.0 200").nth(1).unwrap_or("");
-    assert!(answer.contains("RTP/AVP 8"), "answer must pick PCMA\n{}", run.report());
+    assert!(
+        answer.contains("RTP/AVP 8"),
+        "answer must pick PCMA\n{}",
+        run.report()
+    );
     let call = server.wait_ended("caller_hangup", 10 * SECOND);
-    assert!(call["digits"].as_str().unwrap_or("").contains('1'), "{call}");
+    assert!(
+        call["digits"].as_str().unwrap_or("").contains('1'),
+        "{call}"
+    );
 }
 
 #[test]
 fn metrics_count_calls_rtp_and_dtmf() {
     let server = Server::start(ServerOptions::default());
     let peer = RtpPeer::start();
-    let sipp = Sipp::new("call.xml", server.sip).rtp_port(peer.port).pause_ms(4000).spawn();
-    assert!(peer.wait_packets(50, 10 * SECOND), "no RTP; log:\n{}", server.log_text());
+    let sipp = Sipp::new("call.xml", server.sip)
+        .rtp_port(peer.port)
+        .pause_ms(4000)
+        .spawn();
+    assert!(
+        peer.wait_packets(50, 10 * SECOND),
+        "no RTP; log:\n{}",
+        server.log_text()
+    );
     assert_eq!(server.metric("hotline_active_calls"), Some(1.0));
     peer.send_dtmf("2");
     sipp.wait().assert_ok(&server.log_text());
     server.wait_ended("caller_hangup", 10 * SECOND);
     let (_, body) = server.get("/metrics");
-    let m = |s: &str| common::metric_value(&body, s).unwrap_or_else(|| panic!("{s} missing from /metrics:\n{body}"));
+    let m = |s: &str| {
+        common::metric_value(&body, s)
+            .unwrap_or_else(|| panic!("{s} missing from /metrics:\n{body}"))
+    };
     assert_eq!(m("hotline_active_calls"), 0.0);
     assert!(m("hotline_calls_total{outcome=\"caller_hangup\"}") >= 1.0);
     let sent = m("hotline_rtp_packets_total{direction=\"sent\"}");
-    assert!(sent >= 150.0 && sent <= peer.packet_count() as f64 + 20.0, "sent {sent}, peer got {}", peer.packet_count());
+    assert!(
+        sent >= 150.0 && sent <= peer.packet_count() as f64 + 20.0,
+        "sent {sent}, peer got {}",
+        peer.packet_count()
+    );
     let received = m("hotline_rtp_packets_total{direction=\"received\"}");
-    assert!(received >= 100.0 && received <= peer.sent_count() as f64, "received {received}, peer sent {}", peer.sent_count());
+    assert!(
+        received >= 100.0 && received <= peer.sent_count() as f64,
+        "received {received}, peer sent {}",
+        peer.sent_count()
+    );
     assert_eq!(m("hotline_rtp_packets_lost_total"), 0.0);
-    assert!(m("hotline_dtmf_events_total") >= 1.0);
-    assert!(body.lines().any(|l| l.starts_with("hotline_rtp_jitter_seconds")), "no jitter metric:\n{body}");
+    assert!(m("hotline_dtmf_events_total{transport=\"rfc4733\"}") >= 1.0);
+    assert!(
+        body.lines()
+            .any(|l| l.starts_with("hotline_rtp_jitter_seconds")),
+        "no jitter metric:\n{body}"
+    );
 }
 
 #[test]
 fn sigterm_drains_calls_and_rejects_new_ones() {
-    let mut server = Server::start(ServerOptions { drain_timeout: "4s".into(), ..Default::default() });
+    let mut server = Server::start(ServerOptions {
+        drain_timeout: "4s".into(),
+        ..Default::default()
+    });
     let peer = RtpPeer::start();
-    let sipp = Sipp::new("wait_bye.xml", server.sip).rtp_port(peer.port).spawn();
-    assert!(peer.wait_packets(100, 10 * SECOND), "no RTP; log:\n{}", server.log_text());
+    let sipp = Sipp::new("wait_bye.xml", server.sip)
+        .rtp_port(peer.port)
+        .spawn();
+    assert!(
+        peer.wait_packets(100, 10 * SECOND),
+        "no RTP; log:\n{}",
+        server.log_text()
+    );
     let data = server.data.clone();
     let t0 = Instant::now();
     server.sigterm();
@@ -229,17 +395,34 @@ fn sigterm_drains_calls_and_rejects_new_ones() {
     let client = SipClient::new(server.sip);
     let mut inv = client.invite("1001", &sdp(9, "0 101"));
     let fin = client.final_response(&mut inv, 5 * SECOND);
-    assert_eq!(fin.as_ref().map(|f| f.0), Some(503), "new INVITE during shutdown: {fin:?}");
+    assert_eq!(
+        fin.as_ref().map(|f| f.0),
+        Some(503),
+        "new INVITE during shutdown: {fin:?}"
+    );
     let run = sipp.wait();
     run.assert_ok(&server.log_text());
     let status = server.wait_exit(15 * SECOND);
-    assert!(t0.elapsed() < Duration::from_secs(12), "shutdown took {:?}", t0.elapsed());
-    assert!(status.success(), "exit status {status}; log:\n{}", server.log_text());
+    assert!(
+        t0.elapsed() < Duration::from_secs(12),
+        "shutdown took {:?}",
+        t0.elapsed()
+    );
+    assert!(
+        status.success(),
+        "exit status {status}; log:\n{}",
+        server.log_text()
+    );
     let wavs = find_wavs(&data.join("recordings"));
     assert_eq!(wavs.len(), 1, "{wavs:?}");
-    let r = hound::WavReader::open(&wavs[0]).unwrap_or_else(|e| panic!("recording not a valid WAV after shutdown: {e}"));
+    let r = hound::WavReader::open(&wavs[0])
+        .unwrap_or_else(|e| panic!("recording not a valid WAV after shutdown: {e}"));
     let secs = r.duration() as f32 / 8000.0;
     assert!(secs >= 2.0, "recording too short after drain: {secs} s");
     let bytes = std::fs::metadata(&wavs[0]).unwrap().len();
-    assert_eq!(bytes, 44 + r.duration() as u64 * 4, "header length disagrees with file size");
+    assert_eq!(
+        bytes,
+        44 + r.duration() as u64 * 4,
+        "header length disagrees with file size"
+    );
 }

@@ -69,16 +69,79 @@ fn codec_of(audio: &NegotiatedAudio) -> Result<Codec, super::CallError> {
         .ok_or_else(|| super::CallError::UnsupportedCodec(audio.codec.clone()))
 }
 
+fn outcome_of(reason: EndReason, id: CallId) -> CallOutcome {
+    match reason {
+        EndReason::CallerHangup => CallOutcome::CallerHangup,
+        EndReason::Cancelled => CallOutcome::Cancelled,
+        EndReason::HotlineHangup => CallOutcome::FlowHangup,
+        EndReason::Failed(why) => {
+            warn!(call = %id, %why, "dialog failed");
+            CallOutcome::Failed
+        }
+    }
+}
+
+/// Checks that a call can be run before it is admitted.
+pub(super) fn validate(setup: &CallSetup) -> Result<(), super::CallError> {
+    codec_of(&setup.call.audio).map(|_| ())
+}
+
+/// Runs a call from ringing to its end.
+pub(super) async fn run(mut setup: CallSetup, registry: Arc<Registry>) {
+    let mut record = CallRecord {
+        id: setup.id,
+        from: setup.call.caller.clone(),
+        to: setup.call.dialled_number.clone(),
+        flow: setup.route.flow.clone(),
+        mode: setup.route.mode.name().to_string(),
+        started_at: chrono::Utc::now(),
+        ended_at: None,
+        outcome: CallOutcome::InProgress,
+        digits: String::new(),
+        variables: BTreeMap::new(),
+        recording: None,
+    };
+    registry.services.records.save(record.clone());
+    while let Some(command) = setup.commands.recv().await {
+        let outcome = match command {
+            CallCommand::Answered => {
+                return CallActor::answer(setup, record, registry).run().await;
+            }
+            CallCommand::UpdateAudio(audio) => {
+                setup.call.audio = audio;
+                continue;
+            }
+            CallCommand::SipInfoKey(_) => continue,
+            CallCommand::DialogEnded(reason) => outcome_of(reason, setup.id),
+            CallCommand::HangUp(outcome) => {
+                setup.dialog.hang_up(outcome.name());
+                outcome
+            }
+        };
+        info!(call = %setup.id, outcome = outcome.name(), "call ended before the answer");
+        record.outcome = outcome;
+        record.ended_at = Some(chrono::Utc::now());
+        registry
+            .services
+            .metrics
+            .calls
+            .with_label_values(&[outcome.name()])
+            .inc();
+        registry.services.records.save(record);
+        registry.remove(setup.id);
+        return;
+    }
+    registry.remove(setup.id);
+}
+
 impl CallActor {
-    pub(super) fn new(
-        setup: CallSetup,
-        registry: Arc<Registry>,
-    ) -> Result<CallActor, super::CallError> {
+    fn answer(setup: CallSetup, mut record: CallRecord, registry: Arc<Registry>) -> CallActor {
         let services = &registry.services;
         let audio = setup.call.audio.clone();
-        let codec = codec_of(&audio)?;
         let now = Instant::now();
         let media_config = &services.config.media;
+        // `validate` ran at admission and a re-offer only installs negotiated codecs.
+        let codec = codec_of(&audio).unwrap_or(Codec::Pcmu);
         let mut media = MediaSession::new(
             MediaSessionConfig {
                 codec,
@@ -98,10 +161,10 @@ impl CallActor {
             now,
         );
         media.set_direction(media_direction(audio.direction));
-        let started_at = chrono::Utc::now();
+        record.started_at = chrono::Utc::now();
         let recording_path = services.recording_directory.join(format!(
             "{}/{}.wav",
-            started_at.format("%Y-%m-%d"),
+            record.started_at.format("%Y-%m-%d"),
             setup.id
         ));
         let recorder = match CallRecorder::create(&recording_path, crate::media::SAMPLE_RATE) {
@@ -111,19 +174,8 @@ impl CallActor {
                 None
             }
         };
-        let record = CallRecord {
-            id: setup.id,
-            from: setup.call.caller.clone(),
-            to: setup.call.dialled_number.clone(),
-            flow: setup.route.flow.clone(),
-            mode: setup.route.mode.name().to_string(),
-            started_at,
-            ended_at: None,
-            outcome: CallOutcome::InProgress,
-            digits: String::new(),
-            variables: BTreeMap::new(),
-            recording: recorder.as_ref().map(|_| recording_path),
-        };
+        record.recording = recorder.as_ref().map(|_| recording_path);
+        services.records.save(record.clone());
         info!(
             call = %setup.id,
             from = %record.from,
@@ -134,7 +186,7 @@ impl CallActor {
             sip_call_id = %setup.call.sip_call_id,
             "call answered"
         );
-        Ok(CallActor {
+        CallActor {
             id: setup.id,
             media_timeout: media_config.media_timeout,
             registry: registry.clone(),
@@ -148,12 +200,11 @@ impl CallActor {
             audio,
             answered_at: now,
             outcome: None,
-        })
+        }
     }
 
-    /// Runs the call to its end.
-    pub(super) async fn run(mut self) {
-        self.save_record().await;
+    /// Runs the answered call to its end.
+    async fn run(mut self) {
         self.flow.start(Instant::now(), chrono::Utc::now());
         self.pump();
         let mut rtp_buffer = vec![0u8; DATAGRAM_BUFFER];
@@ -177,7 +228,8 @@ impl CallActor {
                 },
                 received = self.sockets.rtcp.recv_from(&mut rtcp_buffer) => match received {
                     Ok((length, source)) => {
-                        if let Err(error) = self.media.handle_rtcp(Instant::now(), source, &rtcp_buffer[..length]) {
+                        let datagram = &rtcp_buffer[..length];
+                        if let Err(error) = self.media.handle_rtcp(Instant::now(), source, datagram) {
                             debug!(call = %self.id, %error, %source, "RTCP dropped");
                         }
                     }
@@ -232,19 +284,9 @@ impl CallActor {
                     .inc();
                 self.key(key);
             }
-            CallCommand::DialogEnded(reason) => {
-                let outcome = match reason {
-                    EndReason::CallerHangup => CallOutcome::CallerHangup,
-                    EndReason::Cancelled => CallOutcome::Cancelled,
-                    EndReason::HotlineHangup => CallOutcome::FlowHangup,
-                    EndReason::Failed(why) => {
-                        warn!(call = %self.id, %why, "dialog failed");
-                        CallOutcome::Failed
-                    }
-                };
-                self.end(outcome);
-            }
+            CallCommand::DialogEnded(reason) => self.end(outcome_of(reason, self.id)),
             CallCommand::HangUp(outcome) => self.end(outcome),
+            CallCommand::Answered => {}
         }
     }
 
@@ -272,6 +314,8 @@ impl CallActor {
     fn key(&mut self, key: char) {
         self.flow
             .handle_event(Instant::now(), chrono::Utc::now(), FlowEvent::Digit(key));
+        self.record.digits = self.flow.digits().to_string();
+        self.registry.services.records.save(self.record.clone());
     }
 
     /// Moves everything the cores produced to where it goes.
@@ -335,6 +379,7 @@ impl CallActor {
                 FlowAction::Collected { variable, value } => {
                     info!(call = %self.id, %variable, %value, "collected");
                     self.record.variables.insert(variable, value);
+                    self.registry.services.records.save(self.record.clone());
                 }
                 FlowAction::StepEntered { step } => debug!(call = %self.id, %step, "step"),
                 FlowAction::Hangup { reason } => {
@@ -342,17 +387,6 @@ impl CallActor {
                     self.end(CallOutcome::FlowHangup);
                 }
             }
-        }
-    }
-
-    async fn save_record(&self) {
-        let store = self.registry.services.store.clone();
-        let record = self.record.clone();
-        let saved = tokio::task::spawn_blocking(move || store.save_call(&record)).await;
-        match saved {
-            Ok(Ok(())) => {}
-            Ok(Err(error)) => warn!(call = %self.id, %error, "cannot save call record"),
-            Err(error) => warn!(call = %self.id, %error, "call record task failed"),
         }
     }
 
@@ -409,7 +443,7 @@ impl CallActor {
             lost = stats.packets_lost,
             "call ended"
         );
-        self.save_record().await;
+        self.registry.services.records.save(self.record);
         self.registry.remove(self.id);
     }
 }

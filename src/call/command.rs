@@ -7,6 +7,8 @@ use crate::storage::CallOutcome;
 /// Everything the outside world can tell a running call.
 #[derive(Debug)]
 pub enum CallCommand {
+    /// The 200 OK went out: start media, recording and the flow.
+    Answered,
     /// A re-INVITE changed the stream (hold, resume, new address or codec).
     UpdateAudio(NegotiatedAudio),
     /// A key arrived in a SIP INFO request.

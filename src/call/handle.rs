@@ -43,6 +43,10 @@ impl CallHandle {
 }
 
 impl CallSession for CallHandle {
+    fn answered(&self) {
+        self.send(CallCommand::Answered);
+    }
+
     fn update_audio(&self, audio: NegotiatedAudio) {
         self.send(CallCommand::UpdateAudio(audio));
     }

@@ -1,15 +1,16 @@
 //! Admission and lifetime of calls: routing, port leases, the registry of running calls, and
 //! the graceful drain on shutdown.
 
-use super::actor::{CallActor, CallSetup};
+use super::actor::{self, CallSetup};
 use super::handle::{COMMAND_CAPACITY, CallHandle};
+use super::records::RecordWriter;
 use super::{CallCommand, PromptCache};
 use crate::config::Config;
 use crate::dialogue::FlowSet;
 use crate::ids::CallId;
 use crate::net::{MediaSockets, PortPool};
 use crate::sip::{Admission, CallSessions, DialogHandle, InboundCall};
-use crate::storage::{CallOutcome, CallStore};
+use crate::storage::CallOutcome;
 use crate::telemetry::Metrics;
 use dashmap::DashMap;
 use std::path::PathBuf;
@@ -29,8 +30,8 @@ pub struct CallServices {
     pub prompts: PromptCache,
     /// Metrics registry.
     pub metrics: Metrics,
-    /// Call records.
-    pub store: Arc<dyn CallStore>,
+    /// Ordered writer of call records.
+    pub records: RecordWriter,
     /// Where recordings are written.
     pub recording_directory: PathBuf,
 }
@@ -112,6 +113,13 @@ impl CallManager {
                 warn!(remaining = self.active_calls(), "calls did not end in time");
             }
         }
+        let registry = self.registry.clone();
+        if tokio::task::spawn_blocking(move || registry.services.records.close())
+            .await
+            .is_err()
+        {
+            warn!("call records may be incomplete");
+        }
     }
 
     async fn wait_idle(&self, limit: Duration) -> bool {
@@ -164,19 +172,18 @@ impl CallSessions for CallManager {
             dialog,
             commands,
         };
-        let actor = match CallActor::new(setup, self.registry.clone()) {
-            Ok(actor) => actor,
-            Err(error) => {
-                warn!(%error, "cannot start call");
-                return self.reject(488, error.to_string());
-            }
-        };
+        if let Err(error) = actor::validate(&setup) {
+            warn!(%error, "cannot start call");
+            return self.reject(488, error.to_string());
+        }
+        let ring_time = setup.route.ring_time;
         self.registry.calls.insert(id, handle.clone());
         services.metrics.active_calls.inc();
-        tokio::spawn(actor.run());
+        tokio::spawn(actor::run(setup, self.registry.clone()));
         Admission::Accepted {
             local_rtp,
             session: Box::new(handle),
+            ring_time,
         }
     }
 }

@@ -11,9 +11,11 @@ mod error;
 mod handle;
 mod manager;
 mod prompts;
+mod records;
 
 pub use command::CallCommand;
 pub use error::CallError;
 pub use handle::CallHandle;
 pub use manager::{CallManager, CallServices};
 pub use prompts::PromptCache;
+pub use records::RecordWriter;

@@ -1,7 +1,7 @@
 //! `hotline serve`: the composition root that wires config, flows, storage, calls, SIP and HTTP
 //! together, and the graceful shutdown on SIGTERM.
 
-use crate::call::{CallManager, CallServices, PromptCache};
+use crate::call::{CallManager, CallServices, PromptCache, RecordWriter};
 use crate::config::Config;
 use crate::dialogue::load_flows;
 use crate::http::{self, AppState};
@@ -86,7 +86,8 @@ async fn serve(config: Config, data: PathBuf) -> anyhow::Result<ExitCode> {
         flows: Arc::new(flows),
         prompts,
         metrics: metrics.clone(),
-        store: store.clone(),
+        records: RecordWriter::start(store.clone())
+            .context("cannot start the call record writer")?,
         recording_directory: config.recording_directory(&data),
     });
     let sip = SipServer::bind(

@@ -138,6 +138,9 @@ pub struct Route {
     /// Input mode of the call.
     #[serde(default = "default_mode")]
     pub mode: InputMode,
+    /// How long the caller hears ringing before Hotline answers.
+    #[serde(with = "humantime_serde_compat", default)]
+    pub ring_time: Duration,
 }
 
 impl Default for RecordingConfig {

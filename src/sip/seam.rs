@@ -30,6 +30,8 @@ pub enum Admission {
         local_rtp: std::net::SocketAddr,
         /// The call's side of the dialog.
         session: Box<dyn CallSession>,
+        /// How long to ring (180) before answering (200); zero answers at once.
+        ring_time: std::time::Duration,
     },
     /// Refuse with a SIP status and a human-readable reason (sent in a Warning header).
     Rejected {
@@ -61,6 +63,8 @@ pub trait CallSessions: Send + Sync + 'static {
 
 /// The call side of one dialog.
 pub trait CallSession: Send + Sync {
+    /// The 200 OK went out: media and the flow start now.
+    fn answered(&self);
     /// A re-INVITE changed the stream (hold, resume, new address or codec).
     fn update_audio(&self, audio: NegotiatedAudio);
     /// A key arrived in a SIP INFO request.
@@ -81,6 +85,8 @@ pub struct DialogHandle {
 pub(super) enum DriverCommand {
     /// Send BYE on this leg (or reject it when not yet answered).
     HangUp { leg: u64, reason: String },
+    /// The ring time of this leg is over: answer it.
+    Answer { leg: u64 },
 }
 
 impl DialogHandle {

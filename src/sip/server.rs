@@ -196,12 +196,31 @@ async fn respond(
     }
 }
 
+/// A request whose declared body length does not match what arrived is refused (RFC 3261
+/// section 18.3) rather than acted on with a partial body.
+fn framing_problem(request: &Request) -> Option<&'static str> {
+    let declared = request.header_value("content-length")?;
+    match declared.trim().parse::<usize>() {
+        Ok(length) if length > request.body.len() => {
+            Some("Content-Length exceeds the message body")
+        }
+        Ok(_) => None,
+        Err(_) => Some("Content-Length is not a number"),
+    }
+}
+
 fn sdp_headers() -> Vec<Header> {
     vec![Header::ContentType("application/sdp".into())]
 }
 
 impl Driver {
     async fn on_transaction(&mut self, mut transaction: Transaction) {
+        if let Some(problem) = framing_problem(&transaction.original) {
+            if transaction.original.method != Method::Ack {
+                reply(&mut transaction, StatusCode::BadRequest, Some(problem)).await;
+            }
+            return;
+        }
         let has_to_tag = transaction
             .original
             .to_header()
@@ -317,8 +336,12 @@ impl Driver {
             leg,
             commands: self.commands.clone(),
         };
-        let (local_rtp, session) = match self.sessions.admit(call, handle) {
-            Admission::Accepted { local_rtp, session } => (local_rtp, session),
+        let (local_rtp, session, ring_time) = match self.sessions.admit(call, handle) {
+            Admission::Accepted {
+                local_rtp,
+                session,
+                ring_time,
+            } => (local_rtp, session, ring_time),
             Admission::Rejected { status, reason } => {
                 info!(number = %dialled_number, status, %reason, "rejecting INVITE");
                 return reply(&mut transaction, StatusCode::from(status), Some(&reason)).await;
@@ -327,11 +350,12 @@ impl Driver {
         if let Err(error) = transaction.send_trying().await {
             debug!(%error, "could not send 100 Trying");
         }
-        let dialog = self
-            .dialog_layer
-            .get_or_create_server_invite(&transaction, self.state_sender.clone(), None, None)
-            .map_err(SipError::from);
-        let dialog = match dialog {
+        let dialog = match self.dialog_layer.get_or_create_server_invite(
+            &transaction,
+            self.state_sender.clone(),
+            None,
+            None,
+        ) {
             Ok(dialog) => dialog,
             Err(error) => {
                 warn!(%error, "cannot create dialog");
@@ -344,14 +368,8 @@ impl Driver {
                 .await;
             }
         };
-        let session_version = 1;
-        let answer = sdp::build_answer(&audio, local_rtp, leg, session_version);
-        let answered = match dialog.ringing(None, None) {
-            Ok(()) => dialog.accept(Some(sdp_headers()), Some(answer.into_bytes())),
-            Err(error) => Err(error),
-        };
-        if let Err(error) = answered {
-            warn!(%error, "cannot answer INVITE");
+        if let Err(error) = dialog.ringing(None, None) {
+            warn!(%error, "cannot send 180 Ringing");
             session.ended(EndReason::Failed(error.to_string()));
             return;
         }
@@ -370,9 +388,44 @@ impl Driver {
                 local_rtp,
                 audio,
                 session_id: leg,
-                session_version,
+                session_version: 1,
             },
         );
+        if ring_time.is_zero() {
+            self.answer(leg);
+        } else {
+            let commands = self.commands.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(ring_time).await;
+                let _ = commands.send(DriverCommand::Answer { leg });
+            });
+        }
+    }
+
+    /// Sends 200 OK with the SDP answer on a ringing leg that is still there.
+    fn answer(&mut self, leg: u64) {
+        let Some(entry) = self.legs.get(&leg) else {
+            return;
+        };
+        if !entry.dialog.state().can_cancel() {
+            return;
+        }
+        let answer = sdp::build_answer(
+            &entry.audio,
+            entry.local_rtp,
+            entry.session_id,
+            entry.session_version,
+        );
+        match entry
+            .dialog
+            .accept(Some(sdp_headers()), Some(answer.into_bytes()))
+        {
+            Ok(()) => entry.session.answered(),
+            Err(error) => {
+                warn!(%error, "cannot answer INVITE");
+                entry.session.ended(EndReason::Failed(error.to_string()));
+            }
+        }
     }
 
     fn leg_for(&mut self, id: &DialogId) -> Option<&mut Leg> {
@@ -495,12 +548,21 @@ impl Driver {
                     return;
                 };
                 let dialog = leg.dialog.clone();
+                if dialog.state().can_cancel() {
+                    if let Err(error) =
+                        dialog.reject(Some(StatusCode::TemporarilyUnavailable), Some(reason))
+                    {
+                        debug!(%error, "reject failed");
+                    }
+                    return;
+                }
                 tokio::spawn(async move {
                     if let Err(error) = dialog.bye_with_reason(reason).await {
                         debug!(%error, "BYE failed");
                     }
                 });
             }
+            DriverCommand::Answer { leg } => self.answer(leg),
         }
     }
 }

@@ -39,7 +39,9 @@ impl SqliteStore {
         };
         let connection = Connection::open(path).map_err(open_error)?;
         connection
-            .execute_batch("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;")
+            .execute_batch(
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            )
             .map_err(open_error)?;
         connection.execute_batch(SCHEMA).map_err(open_error)?;
         connection.execute(

@@ -10,7 +10,11 @@ pub fn ulaw_to_linear(b: u8) -> i16 {
     let exponent = (u >> 4) & 0x07;
     let mantissa = (u & 0x0f) as i32;
     let magnitude = (((mantissa << 3) + 0x84) << exponent) - 0x84;
-    if sign != 0 { -magnitude as i16 } else { magnitude as i16 }
+    if sign != 0 {
+        -magnitude as i16
+    } else {
+        magnitude as i16
+    }
 }
 
 /// ITU-T G.711 A-law byte to linear 16-bit.
@@ -18,8 +22,16 @@ pub fn alaw_to_linear(b: u8) -> i16 {
     let a = b ^ 0x55;
     let exponent = ((a >> 4) & 0x07) as i32;
     let mantissa = (a & 0x0f) as i32;
-    let magnitude = if exponent == 0 { (mantissa << 4) + 8 } else { ((mantissa << 4) + 0x108) << (exponent - 1) };
-    if a & 0x80 != 0 { magnitude as i16 } else { -magnitude as i16 }
+    let magnitude = if exponent == 0 {
+        (mantissa << 4) + 8
+    } else {
+        ((mantissa << 4) + 0x108) << (exponent - 1)
+    };
+    if a & 0x80 != 0 {
+        magnitude as i16
+    } else {
+        -magnitude as i16
+    }
 }
 
 pub fn decode_g711(payload_type: u8, payload: &[u8]) -> Vec<f32> {
@@ -34,14 +46,18 @@ pub fn decode_g711(payload_type: u8, payload: &[u8]) -> Vec<f32> {
 
 /// All channels of a WAV as f32 in [-1, 1], plus its sample rate.
 pub fn load_wav(path: &Path) -> (Vec<Vec<f32>>, u32) {
-    let mut reader = hound::WavReader::open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+    let mut reader =
+        hound::WavReader::open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
     let spec = reader.spec();
     let channels = spec.channels as usize;
     let interleaved: Vec<f32> = match spec.sample_format {
         hound::SampleFormat::Float => reader.samples::<f32>().map(|s| s.unwrap()).collect(),
         hound::SampleFormat::Int => {
             let scale = (1i64 << (spec.bits_per_sample - 1)) as f32;
-            reader.samples::<i32>().map(|s| s.unwrap() as f32 / scale).collect()
+            reader
+                .samples::<i32>()
+                .map(|s| s.unwrap() as f32 / scale)
+                .collect()
         }
     };
     let mut out = vec![Vec::with_capacity(interleaved.len() / channels); channels];
@@ -57,14 +73,19 @@ pub fn load_wav(path: &Path) -> (Vec<Vec<f32>>, u32) {
 pub fn load_wav_mono(path: &Path) -> (Vec<f32>, u32) {
     let (channels, rate) = load_wav(path);
     let n = channels[0].len();
-    let mono = (0..n).map(|i| channels.iter().map(|c| c[i]).sum::<f32>() / channels.len() as f32).collect();
+    let mono = (0..n)
+        .map(|i| channels.iter().map(|c| c[i]).sum::<f32>() / channels.len() as f32)
+        .collect();
     (mono, rate)
 }
 
 /// RMS energy per 20 ms window (rate-independent resolution).
 pub fn envelope(samples: &[f32], rate: u32) -> Vec<f32> {
     let win = (rate / 50).max(1) as usize;
-    samples.chunks(win).map(|w| (w.iter().map(|s| s * s).sum::<f32>() / w.len() as f32).sqrt()).collect()
+    samples
+        .chunks(win)
+        .map(|w| (w.iter().map(|s| s * s).sum::<f32>() / w.len() as f32).sqrt())
+        .collect()
 }
 
 /// Pearson correlation of two equal-length slices.
@@ -83,7 +104,11 @@ pub fn correlation(a: &[f32], b: &[f32]) -> f32 {
         da += x * x;
         db += y * y;
     }
-    if da == 0.0 || db == 0.0 { 0.0 } else { (num / (da * db).sqrt()) as f32 }
+    if da == 0.0 || db == 0.0 {
+        0.0
+    } else {
+        (num / (da * db).sqrt()) as f32
+    }
 }
 
 /// Slides `reference` along `signal` (lags where at least 90% of the reference overlaps) and
@@ -126,7 +151,12 @@ pub struct PromptMatch {
 }
 
 /// Aligns the prompt's envelope with the heard audio and measures the voiced durations.
-pub fn match_prompt(prompt: &[f32], prompt_rate: u32, heard: &[f32], heard_rate: u32) -> PromptMatch {
+pub fn match_prompt(
+    prompt: &[f32],
+    prompt_rate: u32,
+    heard: &[f32],
+    heard_rate: u32,
+) -> PromptMatch {
     let p_env = envelope(prompt, prompt_rate);
     let h_env = envelope(heard, heard_rate);
     let (ps, pe) = active_span(&p_env, 0.05).expect("prompt is silent");
@@ -135,8 +165,15 @@ pub fn match_prompt(prompt: &[f32], prompt_rate: u32, heard: &[f32], heard_rate:
     // Voiced span of what was heard in the aligned region (+/- 1 s slack).
     let from = lag.saturating_sub(50);
     let to = (lag + p_env.len() + 50).min(h_env.len());
-    let heard_seconds = active_span(&h_env[from..to], 0.05).map(|(a, b)| (b - a + 1) as f32 * 0.02).unwrap_or(0.0);
-    PromptMatch { correlation, lag_windows: lag, prompt_seconds: p_env.len() as f32 * 0.02, heard_seconds }
+    let heard_seconds = active_span(&h_env[from..to], 0.05)
+        .map(|(a, b)| (b - a + 1) as f32 * 0.02)
+        .unwrap_or(0.0);
+    PromptMatch {
+        correlation,
+        lag_windows: lag,
+        prompt_seconds: p_env.len() as f32 * 0.02,
+        heard_seconds,
+    }
 }
 
 /// A prompt WAV under the repo's prompts/: prompts/demo/audio/NAME.wav if present, else the first
@@ -162,7 +199,10 @@ pub fn prompt_wav(name: &str) -> PathBuf {
         }
     }
     found.sort();
-    found.into_iter().next().unwrap_or_else(|| panic!("no prompt WAV named like {name:?} under {}", root.display()))
+    found
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no prompt WAV named like {name:?} under {}", root.display()))
 }
 
 /// Duration of a prompt WAV in seconds.

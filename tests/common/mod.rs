@@ -31,7 +31,11 @@ pub fn free_port() -> u16 {
 
 /// A free UDP port (RTP peer, sipp media).
 pub fn free_udp_port() -> u16 {
-    UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// An even-aligned block of `len` UDP ports below the ephemeral range (20000..32000), distinct per
@@ -53,8 +57,12 @@ pub fn rtp_range(len: u16) -> (u16, u16) {
 /// A fresh directory under the system temp dir.
 pub fn temp_dir(tag: &str) -> PathBuf {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-    let dir = std::env::temp_dir().join(format!("hotline-{tag}-{}-{n}-{nanos}", std::process::id()));
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    let dir =
+        std::env::temp_dir().join(format!("hotline-{tag}-{}-{n}-{nanos}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -71,7 +79,12 @@ pub struct Route {
     pub number: String,
     pub flow: String,
     pub mode: String,
+    /// How long Hotline rings before answering, e.g. "5s".
+    pub ring_time: String,
 }
+
+/// The number the default options route with a long ring time, for CANCEL tests.
+pub const RINGING_NUMBER: &str = "1009";
 
 pub struct ServerOptions {
     pub routes: Vec<Route>,
@@ -84,9 +97,18 @@ pub struct ServerOptions {
 
 impl Default for ServerOptions {
     fn default() -> Self {
-        let route = |n: &str, m: &str| Route { number: n.into(), flow: "main".into(), mode: m.into() };
+        let route = |n: &str, m: &str, ring: &str| Route {
+            number: n.into(),
+            flow: "main".into(),
+            mode: m.into(),
+            ring_time: ring.into(),
+        };
         ServerOptions {
-            routes: vec![route("1000", "speech"), route("1001", "dtmf")],
+            routes: vec![
+                route("1000", "speech", "0s"),
+                route("1001", "dtmf", "0s"),
+                route(RINGING_NUMBER, "dtmf", "10s"),
+            ],
             flows_dir: repo_dir().join("prompts"),
             media_timeout: "30s".into(),
             drain_timeout: "5s".into(),
@@ -117,10 +139,17 @@ impl Server {
             "[sip]\nlisten = \"{sip}\"\n\n[media]\naddress = \"127.0.0.1\"\nrtp_port_first = {}\nrtp_port_last = {}\n\
              media_timeout = \"{}\"\n\n[http]\nlisten = \"{http}\"\n\n[flows]\ndirectory = \"{}\"\n\n\
              [recording]\ndirectory = \"recordings\"\n\n[shutdown]\ndrain_timeout = \"{}\"\n",
-            rtp.0, rtp.1, opts.media_timeout, opts.flows_dir.display(), opts.drain_timeout
+            rtp.0,
+            rtp.1,
+            opts.media_timeout,
+            opts.flows_dir.display(),
+            opts.drain_timeout
         );
         for r in &opts.routes {
-            cfg += &format!("\n[[routes]]\nnumber = \"{}\"\nflow = \"{}\"\nmode = \"{}\"\n", r.number, r.flow, r.mode);
+            cfg += &format!(
+                "\n[[routes]]\nnumber = \"{}\"\nflow = \"{}\"\nmode = \"{}\"\nring_time = \"{}\"\n",
+                r.number, r.flow, r.mode, r.ring_time
+            );
         }
         let config = dir.join("hotline.toml");
         std::fs::write(&config, cfg).unwrap();
@@ -129,17 +158,32 @@ impl Server {
         let out = err.try_clone().unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_hotline"))
             .arg("serve")
-            .arg("--config").arg(&config)
-            .arg("--sip").arg(sip.to_string())
-            .arg("--http").arg(http.to_string())
-            .arg("--data").arg(&data)
-            .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()))
+            .arg("--config")
+            .arg(&config)
+            .arg("--sip")
+            .arg(sip.to_string())
+            .arg("--http")
+            .arg(http.to_string())
+            .arg("--data")
+            .arg(&data)
+            .env(
+                "RUST_LOG",
+                std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
+            )
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)
             .spawn()
             .expect("spawn hotline");
-        let mut server = Server { child: Some(child), sip, http, rtp, dir, data, log };
+        let mut server = Server {
+            child: Some(child),
+            sip,
+            http,
+            rtp,
+            dir,
+            data,
+            log,
+        };
         server.wait_ready(Duration::from_secs(20));
         server
     }
@@ -150,14 +194,17 @@ impl Server {
             if let Some(status) = self.child.as_mut().unwrap().try_wait().unwrap() {
                 panic!("hotline exited early ({status}); log:\n{}", self.log_text());
             }
-            if let Ok((200, body)) = http_get(self.http, "/healthz") {
-                if body.trim() == "ok" {
-                    return;
-                }
+            if let Ok((200, body)) = http_get(self.http, "/healthz")
+                && body.trim() == "ok"
+            {
+                return;
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        panic!("hotline not healthy within {timeout:?}; log:\n{}", self.log_text());
+        panic!(
+            "hotline not healthy within {timeout:?}; log:\n{}",
+            self.log_text()
+        );
     }
 
     pub fn pid(&self) -> u32 {
@@ -169,18 +216,24 @@ impl Server {
     }
 
     pub fn get(&self, path: &str) -> (u16, String) {
-        http_get(self.http, path).unwrap_or_else(|e| panic!("GET {path}: {e}; log:\n{}", self.log_text()))
+        http_get(self.http, path)
+            .unwrap_or_else(|e| panic!("GET {path}: {e}; log:\n{}", self.log_text()))
     }
 
     /// `GET /api/calls` parsed.
     pub fn calls(&self) -> Vec<serde_json::Value> {
         let (status, body) = self.get("/api/calls");
         assert_eq!(status, 200, "/api/calls: {body}");
-        serde_json::from_str::<Vec<serde_json::Value>>(&body).unwrap_or_else(|e| panic!("/api/calls JSON {e}: {body}"))
+        serde_json::from_str::<Vec<serde_json::Value>>(&body)
+            .unwrap_or_else(|e| panic!("/api/calls JSON {e}: {body}"))
     }
 
     /// Polls `/api/calls` until a call matches `pred` (e.g. ended with an outcome).
-    pub fn wait_call(&self, timeout: Duration, pred: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    pub fn wait_call(
+        &self,
+        timeout: Duration,
+        pred: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
         let deadline = Instant::now() + timeout;
         loop {
             let calls = self.calls();
@@ -188,7 +241,10 @@ impl Server {
                 return c.clone();
             }
             if Instant::now() > deadline {
-                panic!("no matching call within {timeout:?}; calls: {calls:#?}\nlog:\n{}", self.log_text());
+                panic!(
+                    "no matching call within {timeout:?}; calls: {calls:#?}\nlog:\n{}",
+                    self.log_text()
+                );
             }
             std::thread::sleep(Duration::from_millis(200));
         }
@@ -197,7 +253,9 @@ impl Server {
     /// The ended call with this SIP peer's user/Call-ID is not visible; match on outcome and
     /// `ended_at` instead, newest first.
     pub fn wait_ended(&self, outcome: &str, timeout: Duration) -> serde_json::Value {
-        self.wait_call(timeout, |c| c["outcome"] == outcome && !c["ended_at"].is_null())
+        self.wait_call(timeout, |c| {
+            c["outcome"] == outcome && !c["ended_at"].is_null()
+        })
     }
 
     /// `GET /metrics` value of a sample (exact name including labels), if present.
@@ -209,7 +267,10 @@ impl Server {
     /// SIGTERM and wait for exit (bounded); returns the exit status.
     pub fn stop(&mut self, timeout: Duration) -> ExitStatus {
         let mut child = self.child.take().expect("server running");
-        let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(child.id().to_string())
+            .status();
         let deadline = Instant::now() + timeout;
         loop {
             if let Some(status) = child.try_wait().unwrap() {
@@ -218,7 +279,10 @@ impl Server {
             if Instant::now() > deadline {
                 let _ = child.kill();
                 let _ = child.wait();
-                panic!("hotline did not exit within {timeout:?} of SIGTERM; log:\n{}", self.log_text());
+                panic!(
+                    "hotline did not exit within {timeout:?} of SIGTERM; log:\n{}",
+                    self.log_text()
+                );
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -226,7 +290,10 @@ impl Server {
 
     /// Sends SIGTERM without waiting (for the shutdown test).
     pub fn sigterm(&self) {
-        let _ = Command::new("kill").arg("-TERM").arg(self.pid().to_string()).status();
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.pid().to_string())
+            .status();
     }
 
     /// Waits for a process already told to stop.
@@ -238,7 +305,10 @@ impl Server {
                 return status;
             }
             if Instant::now() > deadline {
-                panic!("hotline still running after {timeout:?}; log:\n{}", self.log_text());
+                panic!(
+                    "hotline still running after {timeout:?}; log:\n{}",
+                    self.log_text()
+                );
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -261,12 +331,12 @@ impl Drop for Server {
 
 /// Value of one Prometheus sample line, e.g. `hotline_calls_total{outcome="caller_hangup"}`.
 pub fn metric_value(body: &str, sample: &str) -> Option<f64> {
-    body.lines()
-        .filter(|l| !l.starts_with('#'))
-        .find_map(|l| {
-            let (name, value) = l.rsplit_once(' ')?;
-            (name.trim() == sample).then(|| value.trim().parse().ok()).flatten()
-        })
+    body.lines().filter(|l| !l.starts_with('#')).find_map(|l| {
+        let (name, value) = l.rsplit_once(' ')?;
+        (name.trim() == sample)
+            .then(|| value.trim().parse().ok())
+            .flatten()
+    })
 }
 
 /// Minimal HTTP/1.1 GET over std TCP (Connection: close, handles chunked bodies), 5 s timeouts.
@@ -274,17 +344,28 @@ pub fn http_get(addr: SocketAddr, path: &str) -> std::io::Result<(u16, String)> 
     let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
     s.set_read_timeout(Some(Duration::from_secs(5)))?;
     s.set_write_timeout(Some(Duration::from_secs(5)))?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )?;
     let mut raw = Vec::new();
     s.read_to_end(&mut raw)?;
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
     let chunked = head.lines().any(|l| {
         let l = l.to_ascii_lowercase();
         l.starts_with("transfer-encoding:") && l.contains("chunked")
     });
-    let body = if chunked { dechunk(body) } else { body.to_string() };
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_string()
+    };
     Ok((status, body))
 }
 

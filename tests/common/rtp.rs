@@ -49,7 +49,11 @@ pub fn parse_rtp(buf: &[u8], from: SocketAddr, at: Instant) -> Option<RtpPacket>
 
 enum Frame {
     /// One telephone-event packet: event code, packet index within the event, end flag.
-    Event { code: u8, index: u32, end: bool },
+    Event {
+        code: u8,
+        index: u32,
+        end: bool,
+    },
     Gap,
 }
 
@@ -89,15 +93,23 @@ impl RtpPeer {
     pub fn start() -> RtpPeer {
         let socket = loop {
             let s = UdpSocket::bind("127.0.0.1:0").unwrap();
-            if s.local_addr().unwrap().port() % 2 == 0 {
+            if s.local_addr().unwrap().port().is_multiple_of(2) {
                 break s;
             }
         };
-        socket.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
+        socket
+            .set_read_timeout(Some(Duration::from_millis(50)))
+            .unwrap();
         let port = socket.local_addr().unwrap().port();
         let socket = Arc::new(socket);
         let recv = Arc::new(Mutex::new(RecvState::default()));
-        let send = Arc::new(Mutex::new(SendState { sequence: 1000, timestamp: 160_000, event_timestamp: 0, queue: VecDeque::new(), sent: 0 }));
+        let send = Arc::new(Mutex::new(SendState {
+            sequence: 1000,
+            timestamp: 160_000,
+            event_timestamp: 0,
+            queue: VecDeque::new(),
+            sent: 0,
+        }));
         let stop = Arc::new(AtomicBool::new(false));
         let sending = Arc::new(AtomicBool::new(true));
         let mut threads = Vec::new();
@@ -122,7 +134,13 @@ impl RtpPeer {
         }
         let (audio_pt, event_pt) = (0u8, 101u8);
         {
-            let (socket, recv, send, stop, sending) = (socket.clone(), recv.clone(), send.clone(), stop.clone(), sending.clone());
+            let (socket, recv, send, stop, sending) = (
+                socket.clone(),
+                recv.clone(),
+                send.clone(),
+                stop.clone(),
+                sending.clone(),
+            );
             threads.push(std::thread::spawn(move || {
                 let start = Instant::now();
                 let mut tick: u32 = 0;
@@ -168,7 +186,18 @@ impl RtpPeer {
                 }
             }));
         }
-        RtpPeer { socket, port, recv, send, sending, stop, threads, ssrc: SSRC, audio_pt, event_pt }
+        RtpPeer {
+            socket,
+            port,
+            recv,
+            send,
+            sending,
+            stop,
+            threads,
+            ssrc: SSRC,
+            audio_pt,
+            event_pt,
+        }
     }
 
     /// Sets where to send before Hotline has sent anything (e.g. its SDP answer address).
@@ -195,7 +224,11 @@ impl RtpPeer {
                 _ => panic!("not a DTMF key: {d}"),
             };
             for index in 0..10 {
-                st.queue.push_back(Frame::Event { code, index, end: index >= 7 });
+                st.queue.push_back(Frame::Event {
+                    code,
+                    index,
+                    end: index >= 7,
+                });
             }
             for _ in 0..5 {
                 st.queue.push_back(Frame::Gap);
@@ -205,8 +238,13 @@ impl RtpPeer {
 
     /// Blocks until every queued DTMF frame has been sent (bounded).
     pub fn wait_dtmf_sent(&self, timeout: Duration) {
-        let ok = super::wait_for(timeout, || self.send.lock().unwrap().queue.is_empty().then_some(()));
-        assert!(ok.is_some(), "DTMF not sent within {timeout:?} (is Hotline sending RTP to us?)");
+        let ok = super::wait_for(timeout, || {
+            self.send.lock().unwrap().queue.is_empty().then_some(())
+        });
+        assert!(
+            ok.is_some(),
+            "DTMF not sent within {timeout:?} (is Hotline sending RTP to us?)"
+        );
     }
 
     /// Sends raw bytes from this socket to Hotline's media address.
@@ -247,9 +285,18 @@ impl RtpPeer {
 
     /// Waits until audio received after `since` was voiced and then stayed silent for `quiet`
     /// (a prompt finished). Returns the instant the silence began, or None on timeout.
-    pub fn wait_prompt_end(&self, since: Instant, quiet: Duration, timeout: Duration) -> Option<Instant> {
+    pub fn wait_prompt_end(
+        &self,
+        since: Instant,
+        quiet: Duration,
+        timeout: Duration,
+    ) -> Option<Instant> {
         super::wait_for(timeout, || {
-            let pkts: Vec<RtpPacket> = self.packets().into_iter().filter(|p| p.at >= since && p.payload_type != self.event_pt).collect();
+            let pkts: Vec<RtpPacket> = self
+                .packets()
+                .into_iter()
+                .filter(|p| p.at >= since && p.payload_type != self.event_pt)
+                .collect();
             let loud: Vec<bool> = pkts
                 .iter()
                 .map(|p| {
@@ -289,12 +336,19 @@ pub fn stream_stats(pkts: &[RtpPacket]) -> StreamStats {
     let mut ssrcs: Vec<u32> = pkts.iter().map(|p| p.ssrc).collect();
     ssrcs.sort_unstable();
     ssrcs.dedup();
-    let mut gaps: Vec<f64> = pkts.windows(2).map(|w| (w[1].at - w[0].at).as_secs_f64() * 1000.0).collect();
-    let within = gaps.iter().filter(|g| (**g - 20.0).abs() <= 5.0).count() as f64 / gaps.len().max(1) as f64;
+    let mut gaps: Vec<f64> = pkts
+        .windows(2)
+        .map(|w| (w[1].at - w[0].at).as_secs_f64() * 1000.0)
+        .collect();
+    let within =
+        gaps.iter().filter(|g| (**g - 20.0).abs() <= 5.0).count() as f64 / gaps.len().max(1) as f64;
     gaps.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let median = gaps.get(gaps.len() / 2).copied().unwrap_or(0.0);
     let audio: Vec<&RtpPacket> = pkts.iter().collect();
-    let sequence_errors = audio.windows(2).filter(|w| w[1].sequence != w[0].sequence.wrapping_add(1)).count();
+    let sequence_errors = audio
+        .windows(2)
+        .filter(|w| w[1].sequence != w[0].sequence.wrapping_add(1))
+        .count();
     // Telephone-events keep one timestamp per event; only audio→audio steps must be +160.
     let timestamp_errors = audio
         .windows(2)

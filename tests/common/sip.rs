@@ -26,7 +26,9 @@ pub struct Invite {
 }
 
 pub fn sdp(port: u16, payloads: &str) -> String {
-    let mut s = format!("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {port} RTP/AVP {payloads}\r\n");
+    let mut s = format!(
+        "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {port} RTP/AVP {payloads}\r\n"
+    );
     for pt in payloads.split_whitespace() {
         let map = match pt {
             "0" => "PCMU/8000",
@@ -42,7 +44,12 @@ pub fn sdp(port: u16, payloads: &str) -> String {
 
 pub fn status_code(msg: &str) -> Option<u16> {
     let first = msg.lines().next()?;
-    first.strip_prefix("SIP/2.0 ")?.split_whitespace().next()?.parse().ok()
+    first
+        .strip_prefix("SIP/2.0 ")?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// The value of the first header named `name` (case-insensitive, compact forms not handled).
@@ -57,9 +64,15 @@ pub fn header<'a>(msg: &'a str, name: &str) -> Option<&'a str> {
 impl SipClient {
     pub fn new(server: SocketAddr) -> SipClient {
         let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-        socket.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+        socket
+            .set_read_timeout(Some(Duration::from_millis(100)))
+            .unwrap();
         let local = socket.local_addr().unwrap();
-        SipClient { socket, server, local }
+        SipClient {
+            socket,
+            server,
+            local,
+        }
     }
 
     pub fn send_raw(&self, bytes: &[u8]) {
@@ -79,7 +92,12 @@ impl SipClient {
             "INVITE {uri} SIP/2.0\r\nVia: SIP/2.0/UDP {l};branch={b};rport\r\nFrom: <sip:raw@{l}>;tag={t}\r\n\
              To: <{uri}>\r\nCall-ID: {c}\r\nCSeq: 1 INVITE\r\nContact: <sip:raw@{l}>\r\nMax-Forwards: 70\r\n\
              Content-Type: application/sdp\r\nContent-Length: {len}\r\n\r\n{body}",
-            uri = inv.uri, l = self.local, b = inv.branch, t = inv.from_tag, c = inv.call_id, len = body.len()
+            uri = inv.uri,
+            l = self.local,
+            b = inv.branch,
+            t = inv.from_tag,
+            c = inv.call_id,
+            len = body.len()
         );
         (inv, msg)
     }
@@ -91,7 +109,11 @@ impl SipClient {
     }
 
     /// Receives every message until `timeout`, or until `done` says stop.
-    pub fn collect(&self, timeout: Duration, mut done: impl FnMut(&[String]) -> bool) -> Vec<String> {
+    pub fn collect(
+        &self,
+        timeout: Duration,
+        mut done: impl FnMut(&[String]) -> bool,
+    ) -> Vec<String> {
         let deadline = Instant::now() + timeout;
         let mut out = Vec::new();
         let mut buf = vec![0u8; 65536];
@@ -115,23 +137,40 @@ impl SipClient {
     }
 
     pub fn ack(&self, inv: &Invite, code: u16) {
-        let to = inv.to_header.clone().unwrap_or_else(|| format!("<{}>", inv.uri));
+        let to = inv
+            .to_header
+            .clone()
+            .unwrap_or_else(|| format!("<{}>", inv.uri));
         // A non-2xx ACK reuses the INVITE branch; a 2xx ACK is a new transaction.
-        let branch = if code >= 300 { inv.branch.clone() } else { format!("{}-ack", inv.branch) };
+        let branch = if code >= 300 {
+            inv.branch.clone()
+        } else {
+            format!("{}-ack", inv.branch)
+        };
         let msg = format!(
             "ACK {uri} SIP/2.0\r\nVia: SIP/2.0/UDP {l};branch={branch};rport\r\nFrom: <sip:raw@{l}>;tag={t}\r\nTo: {to}\r\n\
              Call-ID: {c}\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
-            uri = inv.uri, l = self.local, t = inv.from_tag, c = inv.call_id
+            uri = inv.uri,
+            l = self.local,
+            t = inv.from_tag,
+            c = inv.call_id
         );
         self.send_raw(msg.as_bytes());
     }
 
     pub fn bye(&self, inv: &Invite) {
-        let to = inv.to_header.clone().unwrap_or_else(|| format!("<{}>", inv.uri));
+        let to = inv
+            .to_header
+            .clone()
+            .unwrap_or_else(|| format!("<{}>", inv.uri));
         let msg = format!(
             "BYE {uri} SIP/2.0\r\nVia: SIP/2.0/UDP {l};branch={b}-bye;rport\r\nFrom: <sip:raw@{l}>;tag={t}\r\nTo: {to}\r\n\
              Call-ID: {c}\r\nCSeq: 2 BYE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
-            uri = inv.uri, l = self.local, b = inv.branch, t = inv.from_tag, c = inv.call_id
+            uri = inv.uri,
+            l = self.local,
+            b = inv.branch,
+            t = inv.from_tag,
+            c = inv.call_id
         );
         self.send_raw(msg.as_bytes());
     }
@@ -141,7 +180,11 @@ impl SipClient {
         for m in msgs.iter().filter(|m| status_code(m).is_none()) {
             let mut resp = String::from("SIP/2.0 200 OK\r\n");
             for h in ["Via", "From", "To", "Call-ID", "CSeq"] {
-                for line in m.split("\r\n\r\n").next().unwrap().lines().filter(|l| l.split(':').next().is_some_and(|n| n.trim().eq_ignore_ascii_case(h))) {
+                for line in m.split("\r\n\r\n").next().unwrap().lines().filter(|l| {
+                    l.split(':')
+                        .next()
+                        .is_some_and(|n| n.trim().eq_ignore_ascii_case(h))
+                }) {
                     resp += line;
                     resp += "\r\n";
                 }
@@ -162,10 +205,12 @@ fn is_final_for(m: &str, call_id: &str) -> bool {
 pub fn finals_by_call(msgs: &[String]) -> HashMap<String, u16> {
     let mut out = HashMap::new();
     for m in msgs {
-        if let (Some(code), Some(cid), Some(cseq)) = (status_code(m), header(m, "Call-ID"), header(m, "CSeq")) {
-            if code >= 200 && cseq.ends_with("INVITE") {
-                out.entry(cid.to_string()).or_insert(code);
-            }
+        if let (Some(code), Some(cid), Some(cseq)) =
+            (status_code(m), header(m, "Call-ID"), header(m, "CSeq"))
+            && code >= 200
+            && cseq.ends_with("INVITE")
+        {
+            out.entry(cid.to_string()).or_insert(code);
         }
     }
     out
@@ -174,8 +219,11 @@ pub fn finals_by_call(msgs: &[String]) -> HashMap<String, u16> {
 /// Sends bytes over a fresh TCP connection and returns whatever comes back within `timeout`
 /// (empty if the server closed or said nothing).
 pub fn tcp_exchange(server: SocketAddr, bytes: &[u8], timeout: Duration) -> String {
-    let Ok(mut s) = TcpStream::connect_timeout(&server, Duration::from_secs(2)) else { return String::new() };
-    s.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+    let Ok(mut s) = TcpStream::connect_timeout(&server, Duration::from_secs(2)) else {
+        return String::new();
+    };
+    s.set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
     s.set_write_timeout(Some(timeout)).unwrap();
     let _ = s.write_all(bytes);
     let deadline = Instant::now() + timeout;

@@ -36,7 +36,15 @@ pub struct SippRun {
 impl Sipp {
     /// `scenario` is a file name in tests/sipp/.
     pub fn new(scenario: &str, target: SocketAddr) -> Sipp {
-        Sipp { scenario: scenario.into(), target, service: "1001".into(), tcp: false, duration_ms: 2000, rtp_port: 9, extra: vec![] }
+        Sipp {
+            scenario: scenario.into(),
+            target,
+            service: "1001".into(),
+            tcp: false,
+            duration_ms: 2000,
+            rtp_port: 9,
+            extra: vec![],
+        }
     }
     pub fn service(mut self, s: &str) -> Self {
         self.service = s.into();
@@ -68,16 +76,35 @@ impl Sipp {
         let timeout = Duration::from_millis(self.duration_ms * 4 + 40_000);
         let mut cmd = Command::new("sipp");
         cmd.arg(self.target.to_string())
-            .arg("-sf").arg(super::sipp_scenario(&self.scenario))
-            .arg("-s").arg(&self.service)
-            .args(["-i", "127.0.0.1", "-p"]).arg(super::free_port().to_string())
-            .arg("-mp").arg(super::free_udp_port().to_string())
-            .arg("-key").arg("rtp_port").arg(self.rtp_port.to_string())
-            .args(["-m", "1", "-l", "1", "-nostdin", "-trace_err", "-trace_msg", "-timeout_error"])
-            .arg("-d").arg(self.duration_ms.to_string())
-            .arg("-timeout").arg(format!("{}s", timeout.as_secs().saturating_sub(5)))
-            .arg("-message_file").arg(dir.join("messages.log"))
-            .arg("-error_file").arg(dir.join("errors.log"))
+            .arg("-sf")
+            .arg(super::sipp_scenario(&self.scenario))
+            .arg("-s")
+            .arg(&self.service)
+            .args(["-i", "127.0.0.1", "-p"])
+            .arg(super::free_port().to_string())
+            .arg("-mp")
+            .arg(super::free_udp_port().to_string())
+            .arg("-key")
+            .arg("rtp_port")
+            .arg(self.rtp_port.to_string())
+            .args([
+                "-m",
+                "1",
+                "-l",
+                "1",
+                "-nostdin",
+                "-trace_err",
+                "-trace_msg",
+                "-timeout_error",
+            ])
+            .arg("-d")
+            .arg(self.duration_ms.to_string())
+            .arg("-timeout")
+            .arg(format!("{}s", timeout.as_secs().saturating_sub(5)))
+            .arg("-message_file")
+            .arg(dir.join("messages.log"))
+            .arg("-error_file")
+            .arg(dir.join("errors.log"))
             .args(&self.extra)
             .current_dir(&dir)
             .stdin(Stdio::null())
@@ -87,7 +114,13 @@ impl Sipp {
             cmd.args(["-t", "t1"]);
         }
         let child = cmd.spawn().expect("spawn sipp (is sip-tester installed?)");
-        SippHandle { child: Some(child), dir, name, timeout, started: Instant::now() }
+        SippHandle {
+            child: Some(child),
+            dir,
+            name,
+            timeout,
+            started: Instant::now(),
+        }
     }
 
     pub fn run(self) -> SippRun {
@@ -113,7 +146,13 @@ impl SippHandle {
         };
         let read = |f: &str| std::fs::read_to_string(self.dir.join(f)).unwrap_or_default();
         let output = read("output.log") + &read("stderr.log");
-        SippRun { status, dir: self.dir.clone(), output, messages: read("messages.log"), errors: read("errors.log") }
+        SippRun {
+            status,
+            dir: self.dir.clone(),
+            output,
+            messages: read("messages.log"),
+            errors: read("errors.log"),
+        }
     }
 
     pub fn is_running(&mut self) -> bool {
@@ -141,20 +180,50 @@ impl SippRun {
 
     /// Everything needed to understand a failure.
     pub fn report(&self) -> String {
-        let tail = |s: &str, n: usize| s.lines().rev().take(n).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
+        let tail = |s: &str, n: usize| {
+            s.lines()
+                .rev()
+                .take(n)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
         format!(
             "sipp status {:?} (dir {})\n--- errors ---\n{}\n--- messages ---\n{}\n--- output (tail) ---\n{}",
-            self.status, self.dir.display(), self.errors, tail(&self.messages, 200), tail(&self.output, 30)
+            self.status,
+            self.dir.display(),
+            self.errors,
+            tail(&self.messages, 200),
+            tail(&self.output, 30)
         )
     }
 
     /// Asserts success, with the logs (and the server log, if given) in the panic message.
     pub fn assert_ok(&self, server_log: &str) {
-        assert!(self.ok(), "{}\n--- hotline log (tail) ---\n{}", self.report(), server_log.lines().rev().take(80).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n"));
+        assert!(
+            self.ok(),
+            "{}\n--- hotline log (tail) ---\n{}",
+            self.report(),
+            server_log
+                .lines()
+                .rev()
+                .take(80)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
     }
 
     /// Received SIP messages (responses and requests) whose first line contains `needle`.
     pub fn received_lines(&self, needle: &str) -> Vec<String> {
-        self.messages.lines().filter(|l| (l.starts_with("SIP/2.0") || l.contains(" SIP/2.0")) && l.contains(needle)).map(String::from).collect()
+        self.messages
+            .lines()
+            .filter(|l| (l.starts_with("SIP/2.0") || l.contains(" SIP/2.0")) && l.contains(needle))
+            .map(String::from)
+            .collect()
     }
 }
