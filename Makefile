@@ -27,7 +27,8 @@ build-release: deps
 
 run: build-release
 	@echo "Starting Hotline on the demo flows. Call it with:"
-	@echo "  baresip -e '/dial sip:1001@127.0.0.1:5060'    (DTMF menu: 1 orders, 2 returns, 3 billing, 0 agent, * goodbye)"
+	@echo "  baresip -e '/uanew <sip:caller@127.0.0.1>;regint=0' -e '/dial sip:1001@127.0.0.1:5060'"
+	@echo "  (menu keys: 1 orders, 2 returns, 3 billing, 0 agent, * goodbye)"
 	@echo "  sipp -sn uac -s 1001 -m 1 127.0.0.1:5060      (a scripted call)"
 	"$(CARGO_TARGET_DIR)/release/hotline" flows check prompts
 	"$(CARGO_TARGET_DIR)/release/hotline" serve --config $(CONFIG) --data $(DATA)

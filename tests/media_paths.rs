@@ -87,3 +87,45 @@ fn rtp_follows_the_address_packets_really_come_from() {
     sipp.wait().assert_ok(&server.log_text());
     server.wait_ended("caller_hangup", 10 * SECOND);
 }
+
+#[test]
+fn rtcp_sender_reports_describe_the_stream() {
+    let server = Server::start(ServerOptions::default());
+    let (peer, rtcp) = loop {
+        let peer = RtpPeer::start();
+        if let Ok(socket) = UdpSocket::bind(("127.0.0.1", peer.port + 1)) {
+            break (peer, socket);
+        }
+    };
+    rtcp.set_read_timeout(Some(8 * SECOND)).expect("timeout");
+    let sipp = Sipp::new("call.xml", server.sip)
+        .rtp_port(peer.port)
+        .pause_ms(7000)
+        .spawn();
+    let mut buffer = [0u8; 1500];
+    let (length, _) = rtcp
+        .recv_from(&mut buffer)
+        .expect("an RTCP report within 8 s");
+    let report = &buffer[..length];
+    assert_eq!(report[0] >> 6, 2, "RTCP version");
+    assert_eq!(
+        report[1], 200,
+        "first packet of the compound is a sender report"
+    );
+    let sender_ssrc = u32::from_be_bytes([report[4], report[5], report[6], report[7]]);
+    let rtp_ssrc = peer.packets().first().expect("RTP arrived").ssrc;
+    assert_eq!(
+        sender_ssrc, rtp_ssrc,
+        "the SR describes Hotline's RTP stream"
+    );
+    let packet_count = u32::from_be_bytes([report[20], report[21], report[22], report[23]]);
+    assert!(packet_count > 100, "SR counts {packet_count} packets");
+    let reception_blocks = report[0] & 0x1f;
+    assert_eq!(
+        reception_blocks, 1,
+        "a report block about the caller's stream"
+    );
+    let reported_source = u32::from_be_bytes([report[28], report[29], report[30], report[31]]);
+    assert_eq!(reported_source, common::rtp::SSRC);
+    sipp.wait().assert_ok(&server.log_text());
+}

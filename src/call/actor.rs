@@ -8,6 +8,7 @@
 
 use super::CallCommand;
 use super::manager::Registry;
+use super::media_metrics::MediaMetrics;
 use crate::config::Route;
 use crate::dialogue::{Flow, FlowAction, FlowEngine, FlowEvent};
 use crate::ids::CallId;
@@ -53,6 +54,7 @@ pub(super) struct CallActor {
     media_timeout: Duration,
     answered_at: Instant,
     outcome: Option<CallOutcome>,
+    media_metrics: MediaMetrics,
 }
 
 fn media_direction(direction: sdp::Direction) -> Direction {
@@ -200,6 +202,7 @@ impl CallActor {
             audio,
             answered_at: now,
             outcome: None,
+            media_metrics: MediaMetrics::new(now),
         }
     }
 
@@ -220,7 +223,6 @@ impl CallActor {
                     Ok((length, source)) => {
                         let datagram = &rtp_buffer[..length];
                         if let Err(error) = self.media.handle_rtp(Instant::now(), source, datagram) {
-                            self.registry.services.metrics.rtp_invalid_packets.inc();
                             debug!(call = %self.id, %error, %source, "RTP dropped");
                         }
                     }
@@ -240,6 +242,8 @@ impl CallActor {
                     self.media.handle_timeout(now);
                     self.flow.handle_timeout(now, chrono::Utc::now());
                     self.check_media_timeout(now);
+                    let metrics = &self.registry.services.metrics;
+                    self.media_metrics.report_if_due(now, &self.media.stats(), metrics);
                 }
             }
             self.pump();
@@ -413,17 +417,7 @@ impl CallActor {
         }
         let stats = self.media.stats();
         let metrics = &self.registry.services.metrics;
-        metrics
-            .rtp_packets
-            .with_label_values(&["sent"])
-            .inc_by(stats.packets_sent);
-        metrics
-            .rtp_packets
-            .with_label_values(&["received"])
-            .inc_by(stats.packets_received);
-        metrics
-            .rtp_packets_lost
-            .inc_by(stats.packets_lost.max(0) as u64);
+        self.media_metrics.report(&stats, metrics);
         metrics.rtp_jitter.observe(stats.jitter_ms / 1000.0);
         metrics.calls.with_label_values(&[outcome.name()]).inc();
         self.record.outcome = outcome;

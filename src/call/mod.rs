@@ -10,6 +10,7 @@ mod command;
 mod error;
 mod handle;
 mod manager;
+mod media_metrics;
 mod prompts;
 mod records;
 
