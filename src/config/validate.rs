@@ -141,21 +141,21 @@ flow = "main"
     fn syntax_error_names_the_line() {
         let text = GOOD.replace("rtp_port_last = 20100", "rtp_port_last = ");
         let error = parse(&text).expect_err("broken value").to_string();
-        assert!(error.starts_with("hotline.toml:8:"), "{error}");
+        assert!(error.starts_with("hotline.toml:7:"), "{error}");
     }
 
     #[test]
     fn inverted_port_range_is_rejected_on_its_line() {
         let text = GOOD.replace("20100", "19000");
         let error = parse(&text).expect_err("bad range").to_string();
-        assert!(error.starts_with("hotline.toml:7:"), "{error}");
+        assert!(error.starts_with("hotline.toml:6:"), "{error}");
     }
 
     #[test]
     fn duplicate_route_names_the_second_line() {
         let text = format!("{GOOD}[[routes]]\nnumber = \"1000\"\nflow = \"other\"\n");
         let error = parse(&text).expect_err("duplicate").to_string();
-        assert!(error.starts_with("hotline.toml:17:"), "{error}");
+        assert!(error.starts_with("hotline.toml:16:"), "{error}");
     }
 
     #[test]
