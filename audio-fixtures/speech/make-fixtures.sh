@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Regenerates the speech fixtures in this directory (see ../README.md for provenance and licenses).
+# Needs espeak-ng and sox; fetches the Debian package pocketsphinx-testdata with apt-get download.
+set -euo pipefail
+cd "$(dirname "$0")"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+to_8k() { sox -R -G "$1" -r 8000 -c 1 -b 16 -e signed-integer "$2"; }
+
+synthesized() {
+  espeak-ng -v en-us -w "$scratch/$1.wav" "$2"
+  to_8k "$scratch/$1.wav" "$1.wav"
+  printf '%s\n' "$2" > "$1.txt"
+}
+synthesized where-is-my-order "where is my order"
+synthesized talk-to-a-person "I want to talk to a person"
+synthesized one-to-five "one two three four five"
+synthesized yes "yes"
+
+(cd "$scratch" && apt-get download pocketsphinx-testdata && dpkg-deb -x pocketsphinx-testdata_*.deb extracted)
+data="$scratch/extracted/usr/share/pocketsphinx/test/data"
+human() {
+  to_8k "$data/$1" "$2.wav"
+  printf '%s\n' "$3" > "$2.txt"
+}
+human cards/001.wav human-ten-of-clubs "ten of clubs"
+human cards/004.wav human-five-five "five five"
+human librivox/sense_and_sensibility_01_austen_64kb-0880.wav human-ill-disposed "he was not an ill disposed young man"
+human librivox/sense_and_sensibility_01_austen_64kb-0930.wav human-made-amiable "he might even have been made amiable himself"
+
+noise() { sox -R -n -r 8000 -c 1 -b 16 -e signed-integer "$@"; }
+noise noise-pink.wav synth 2 pinknoise vol 0.05
+noise noise-cough.wav synth 0.1 brownnoise synth 0.1 pinknoise mix fade q 0.005 0.1 0.08 vol 0.6
+noise noise-click.wav synth 0.005 square 1000 vol 0.8 pad 0 0.015
