@@ -123,4 +123,31 @@ pub enum AudioError {
         #[source]
         source: hound::Error,
     },
+
+    /// The voice-activity detector was asked for a sample rate libfvad does not support.
+    #[error(
+        "voice activity detection does not support {sample_rate} Hz (use 8000, 16000, 32000 or 48000)"
+    )]
+    UnsupportedVoiceActivityRate {
+        /// The rejected sample rate.
+        sample_rate: u32,
+    },
+
+    /// A frame handed to a speech detector does not hold exactly one 20 ms frame of audio.
+    #[error("speech detector frame has {actual} samples, expected {expected} (20 ms)")]
+    FrameLength {
+        /// Samples in one 20 ms frame at the detector's sample rate.
+        expected: usize,
+        /// Samples in the frame that was handed in.
+        actual: usize,
+    },
+
+    /// A voice-activity, end-of-turn or barge-in setting is out of range.
+    #[error("invalid speech setting `{setting}`: {problem}")]
+    SpeechSetting {
+        /// The configuration key, as spelled in the config file.
+        setting: &'static str,
+        /// What is wrong with its value.
+        problem: String,
+    },
 }
