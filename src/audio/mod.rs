@@ -26,7 +26,11 @@ mod decode_tests;
 #[cfg(test)]
 mod dsp_tests;
 #[cfg(test)]
+mod speech_test_signals;
+#[cfg(test)]
 pub(crate) mod test_signals;
+#[cfg(test)]
+mod turn_tests;
 
 pub use barge_in::{BargeIn, BargeInDetector};
 pub use decode::{DecodedAudio, decode_file, decode_file_with_max_duration};

@@ -46,6 +46,12 @@ pub struct VoiceActivityConfig {
     /// Frames whose RMS level is below this many dB relative to full scale are never speech,
     /// whatever libfvad says. Default `-55.0`.
     pub energy_floor_dbfs: f64,
+    /// Frames must be at least this many dB above the quietest frame of the last 1.5 s (the
+    /// background) to be speech. Default `9.0`.
+    pub noise_margin_db: f64,
+    /// Frames more than this many dB below the loudest frame of the last 1.5 s are not speech.
+    /// Default `35.0`.
+    pub dynamic_range_db: f64,
 }
 
 impl Default for VoiceActivityConfig {
@@ -53,13 +59,28 @@ impl Default for VoiceActivityConfig {
         Self {
             aggressiveness: Aggressiveness::default(),
             energy_floor_dbfs: -55.0,
+            noise_margin_db: 6.0,
+            dynamic_range_db: 35.0,
         }
     }
 }
 
 impl VoiceActivityConfig {
-    /// Checks that the energy floor is a finite level between -120 and 0 dBFS.
+    /// Checks that the energy floor is a finite level between -120 and 0 dBFS, the noise margin
+    /// between 0 and 40 dB and the dynamic range between 10 and 120 dB.
     pub fn validate(&self) -> Result<(), AudioError> {
+        if !self.dynamic_range_db.is_finite() || !(10.0..=120.0).contains(&self.dynamic_range_db) {
+            return Err(AudioError::SpeechSetting {
+                setting: "dynamic_range_db",
+                problem: format!("{} is not between 10 and 120", self.dynamic_range_db),
+            });
+        }
+        if !self.noise_margin_db.is_finite() || !(0.0..=40.0).contains(&self.noise_margin_db) {
+            return Err(AudioError::SpeechSetting {
+                setting: "noise_margin_db",
+                problem: format!("{} is not between 0 and 40", self.noise_margin_db),
+            });
+        }
         if !self.energy_floor_dbfs.is_finite() || !(-120.0..=0.0).contains(&self.energy_floor_dbfs)
         {
             return Err(AudioError::SpeechSetting {

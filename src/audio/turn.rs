@@ -20,7 +20,7 @@ use super::vad::{VoiceActivity, frames_covering, frames_duration};
 
 /// Consecutive voiced frames needed to resume a turn after it paused, so one noisy frame in the
 /// trailing silence does not extend the turn.
-const RESUME_FRAMES: u64 = 2;
+const RESUME_FRAMES: u64 = 3;
 
 /// Why an utterance ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

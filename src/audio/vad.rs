@@ -1,5 +1,5 @@
-//! Per-frame speech decisions: libfvad (WebRTC's GMM voice-activity detector) plus an energy
-//! floor.
+//! Per-frame speech decisions: libfvad (WebRTC's GMM voice-activity detector), an absolute
+//! energy floor and an adaptive noise gate.
 //!
 //! Owns [`VoiceActivity`], the frame size ([`FRAME_DURATION`]) every speech detector works in,
 //! and the conversion between frame counts and durations. Time is implied by the frame count:
@@ -8,8 +8,13 @@
 //! Invariants: only frames of exactly 20 ms reach libfvad (anything else is an
 //! [`AudioError::FrameLength`]), so the C code never sees an empty or odd-sized buffer; a frame
 //! whose RMS level is below the configured floor is never speech, so digital silence and codec
-//! idle noise cannot start a turn.
+//! idle noise cannot start a turn; nor is a frame less than the configured margin above the
+//! quietest frame of the last [`NOISE_WINDOW_FRAMES`] frames, so steady background noise that
+//! libfvad mistakes for speech (loud pink noise on a phone line) cannot hold a turn open; nor is
+//! a frame more than the configured dynamic range below the loudest frame of that window, so
+//! reverberation and breath after loud speech do not prolong it.
 
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use webrtc_vad::{SampleRate, Vad, VadMode};
@@ -23,6 +28,9 @@ pub const FRAME_DURATION: Duration = Duration::from_millis(20);
 const FRAME_MILLISECONDS: u128 = 20;
 /// Full-scale magnitude of a 16-bit sample.
 const FULL_SCALE: f64 = 32768.0;
+/// Frames (1.5 s) over which the background level is the quietest frame: longer than the
+/// stretches of continuous voicing in speech, short enough to follow a change of line noise.
+const NOISE_WINDOW_FRAMES: usize = 75;
 
 /// Number of whole frames needed to cover `duration` (rounded up).
 pub fn frames_covering(duration: Duration) -> u64 {
@@ -49,6 +57,10 @@ pub struct VoiceActivity {
     fvad: FvadInstance,
     frame_samples: usize,
     energy_floor_rms: f64,
+    noise_margin_db: f64,
+    dynamic_range_db: f64,
+    /// Levels (dBFS) of the most recent frames, newest last.
+    recent_levels: VecDeque<f64>,
 }
 
 impl std::fmt::Debug for VoiceActivity {
@@ -57,6 +69,8 @@ impl std::fmt::Debug for VoiceActivity {
             .debug_struct("VoiceActivity")
             .field("frame_samples", &self.frame_samples)
             .field("energy_floor_rms", &self.energy_floor_rms)
+            .field("noise_margin_db", &self.noise_margin_db)
+            .field("dynamic_range_db", &self.dynamic_range_db)
             .finish_non_exhaustive()
     }
 }
@@ -83,6 +97,9 @@ impl VoiceActivity {
             fvad: FvadInstance(Vad::new_with_rate_and_mode(rate, mode)),
             frame_samples,
             energy_floor_rms: FULL_SCALE * 10f64.powf(config.energy_floor_dbfs / 20.0),
+            noise_margin_db: config.noise_margin_db,
+            dynamic_range_db: config.dynamic_range_db,
+            recent_levels: VecDeque::with_capacity(NOISE_WINDOW_FRAMES),
         })
     }
 
@@ -108,6 +125,19 @@ impl VoiceActivity {
                 expected: self.frame_samples,
                 actual: frame.len(),
             })?;
-        Ok(voiced && rms(frame) >= self.energy_floor_rms)
+        let level = rms(frame);
+        let level_dbfs = 20.0 * (level / FULL_SCALE).log10();
+        if self.recent_levels.len() == NOISE_WINDOW_FRAMES {
+            self.recent_levels.pop_front();
+        }
+        self.recent_levels.push_back(level_dbfs);
+        let (background_dbfs, loudest_dbfs) = self.recent_levels.iter().fold(
+            (f64::INFINITY, f64::NEG_INFINITY),
+            |(quietest, loudest), &recent| (quietest.min(recent), loudest.max(recent)),
+        );
+        Ok(voiced
+            && level >= self.energy_floor_rms
+            && level_dbfs >= background_dbfs + self.noise_margin_db
+            && level_dbfs >= loudest_dbfs - self.dynamic_range_db)
     }
 }
