@@ -22,6 +22,8 @@ mod vad;
 mod wav;
 
 #[cfg(test)]
+mod barge_in_tests;
+#[cfg(test)]
 mod decode_tests;
 #[cfg(test)]
 mod dsp_tests;

@@ -2,15 +2,20 @@
 //!
 //! Owns the smoothing shared by end-of-turn and barge-in detection: an onset is confirmed only
 //! once enough voiced frames have accumulated, and a candidate is dropped as soon as the voiced
-//! frames are interrupted by a gap longer than [`MAXIMUM_ONSET_GAP_FRAMES`]. So a single noisy
-//! frame, a click or a cough never confirms an onset, while the short unvoiced stretches inside
-//! real words (stop consonants, codec artefacts) do not reset it.
+//! frames are interrupted by a gap longer than [`BLIP_GAP_FRAMES`] (or [`WORD_GAP_FRAMES`] once
+//! the candidate has [`ESTABLISHED_FRAMES`] voiced frames, i.e. is at least a word long). So a
+//! single noisy frame, a click, a breath or a cough never confirms an onset, while the short
+//! unvoiced stretches inside and between words (stop consonants, codec artefacts) do not reset it.
 //!
 //! Invariants: frame indices handed to [`OnsetTracker::observe`] strictly increase; a confirmed
 //! onset is the index of the first voiced frame of its candidate.
 
-/// Longest run of unvoiced frames (60 ms) a candidate onset survives.
-const MAXIMUM_ONSET_GAP_FRAMES: u64 = 3;
+/// Longest run of unvoiced frames (60 ms) a short candidate onset survives.
+const BLIP_GAP_FRAMES: u64 = 3;
+/// Voiced frames (200 ms) after which a candidate is word-long; a breath or a cough is shorter.
+const ESTABLISHED_FRAMES: u64 = 10;
+/// Longest run of unvoiced frames (120 ms, a pause between words) a word-long candidate survives.
+const WORD_GAP_FRAMES: u64 = 6;
 
 /// A run of voiced frames that may turn out to be speech.
 #[derive(Debug, Clone, Copy)]
@@ -54,7 +59,12 @@ impl OnsetTracker {
                 candidate.last_voiced = frame_index;
             }
             (Some(candidate), false) => {
-                if frame_index - candidate.last_voiced > MAXIMUM_ONSET_GAP_FRAMES {
+                let allowed_gap = if candidate.voiced_frames >= ESTABLISHED_FRAMES {
+                    WORD_GAP_FRAMES
+                } else {
+                    BLIP_GAP_FRAMES
+                };
+                if frame_index - candidate.last_voiced > allowed_gap {
                     self.candidate = None;
                 }
                 return None;
@@ -100,6 +110,15 @@ mod tests {
     #[test]
     fn short_gaps_inside_speech_are_tolerated() {
         assert_eq!(confirmations(5, "01101001100"), vec![1]);
+    }
+
+    #[test]
+    fn a_pause_between_words_is_tolerated_once_a_word_was_heard() {
+        assert_eq!(confirmations(14, "0111111111110000001111"), vec![1]);
+        assert_eq!(
+            confirmations(12, "0111111110000001111100"),
+            Vec::<u64>::new()
+        );
     }
 
     #[test]
