@@ -46,6 +46,17 @@ pub fn mel_to_hertz(mel: f64) -> f64 {
     }
 }
 
+/// `numpy.minimum` as computed on x86 (`minpd`): on a tie, including 0.0 against -0.0, the
+/// second operand wins. This decides the sign of zero weights, e.g. band 0, bin 0 is -0.0.
+fn numpy_minimum(first: f64, second: f64) -> f64 {
+    if first < second { first } else { second }
+}
+
+/// `numpy.maximum` as computed on x86 (`maxpd`): on a tie the second operand wins.
+fn numpy_maximum(first: f64, second: f64) -> f64 {
+    if first > second { first } else { second }
+}
+
 /// `numpy.linspace(start, stop, count)` with its endpoint rule.
 fn linspace(start: f64, stop: f64, count: usize) -> Vec<f64> {
     let step = (stop - start) / (count - 1) as f64;
@@ -81,7 +92,7 @@ pub fn slaney_filterbank(sample_rate: u32, fft_size: usize, mel_count: usize) ->
         for &frequency in &fft_frequencies {
             let lower = -(band_edges[band] - frequency) / lower_width;
             let upper = (band_edges[band + 2] - frequency) / upper_width;
-            let triangle = 0.0_f64.max(lower.min(upper)) as f32;
+            let triangle = numpy_maximum(0.0, numpy_minimum(lower, upper)) as f32;
             weights.push((f64::from(triangle) * normalisation) as f32);
         }
     }

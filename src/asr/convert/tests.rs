@@ -4,11 +4,13 @@ use super::ggml;
 use super::layout::{Hparams, OutputType};
 use super::mel::{hertz_to_mel, mel_to_hertz, whisper_filterbank};
 use super::vocabulary::{byte_to_unicode, decode_token, unicode_to_byte};
+use sha2::{Digest, Sha256};
 
 /// (band, bin, f32 bits) computed once by a numpy re-implementation of
 /// `librosa.filters.mel(sr=16000, n_fft=400, n_mels=80)`, which matched openai-whisper's
 /// `mel_filters.npz` bit for bit.
-const REFERENCE: [(usize, usize, u32); 13] = [
+const REFERENCE: [(usize, usize, u32); 14] = [
+    (0, 0, 0x8000_0000),
     (0, 1, 0x3ccb_aca4),
     (0, 2, 0),
     (1, 2, 0x3cbb_5d95),
@@ -38,6 +40,19 @@ fn filterbank_matches_librosa() {
         .filter(|&&weight| weight != 0.0)
         .count();
     assert_eq!(non_zero, 391);
+    let bytes: Vec<u8> = filterbank
+        .weights
+        .iter()
+        .flat_map(|weight| weight.to_le_bytes())
+        .collect();
+    let digest: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    assert_eq!(
+        digest, "4f2701b1d287d74a0dc9871026e9519d98cb76426615f2539b0d151a0ae4ec2e",
+        "SHA-256 of the little-endian f32 filterbank, as librosa and mel_filters.npz give it"
+    );
     let sum: f64 = filterbank
         .weights
         .iter()
