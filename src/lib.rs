@@ -13,6 +13,7 @@ pub mod dialogue;
 pub mod http;
 pub mod ids;
 pub mod media;
+pub mod models;
 pub mod net;
 pub mod recording;
 pub mod sip;
