@@ -2,6 +2,7 @@
 //! file and returns `anyhow::Result`, so errors print as one readable line.
 
 mod flows;
+mod models;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -29,6 +30,8 @@ enum Command {
         #[command(subcommand)]
         command: FlowsCommand,
     },
+    /// Check the voice models, and fetch and convert any that are missing.
+    Models(models::ModelsArguments),
 }
 
 #[derive(Debug, Subcommand)]
@@ -49,6 +52,7 @@ impl Cli {
             Command::Flows {
                 command: FlowsCommand::Check { directory },
             } => Ok(flows::check(&directory)),
+            Command::Models(arguments) => models::run(&arguments),
         }
     }
 }
