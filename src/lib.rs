@@ -4,6 +4,7 @@
 //! DSP; thin async drivers own sockets and tasks (`sip`'s server, `net`, `call`, `http`); `cli`
 //! is the composition root.
 
+pub mod asr;
 pub mod audio;
 pub mod call;
 pub mod cli;
