@@ -53,7 +53,10 @@ fn fixtures_are_transcribed_within_the_word_error_bound() {
     let mut report = String::new();
     for ((path, reference), line) in fixtures.iter().zip(&lines) {
         assert_eq!(line["file"], path.display().to_string());
-        assert!(line["audio_seconds"].as_f64().unwrap_or(0.0) > 0.3, "{line}");
+        assert!(
+            line["audio_seconds"].as_f64().unwrap_or(0.0) > 0.3,
+            "{line}"
+        );
         assert!(line["decode_seconds"].as_f64().is_some(), "{line}");
         let confidence = line["confidence"].as_f64().unwrap_or(-1.0);
         assert!((0.0..=1.0).contains(&confidence), "{line}");
@@ -64,7 +67,10 @@ fn fixtures_are_transcribed_within_the_word_error_bound() {
         report += &format!("{reference:?} -> {hypothesis:?}\n");
     }
     let rate = errors as f64 / words as f64;
-    assert!(rate <= MAXIMUM_WER, "WER {rate:.3} over {words} words:\n{report}");
+    assert!(
+        rate <= MAXIMUM_WER,
+        "WER {rate:.3} over {words} words:\n{report}"
+    );
 }
 
 #[test]

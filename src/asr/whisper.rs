@@ -132,13 +132,52 @@ pub fn transcribe(
         (log_probability_sum / tokens as f64).exp() as f32
     };
     Ok(Transcript {
-        text: text.trim().to_string(),
+        text: without_annotations(&text),
         confidence,
         audio_seconds,
         decode_seconds: round_seconds(started.elapsed()),
     })
 }
 
+/// Drops what whisper writes for non-speech (`[BLANK_AUDIO]`, `(wind howling)`, `*cough*`), so
+/// noise yields an empty transcript instead of words.
+fn without_annotations(text: &str) -> String {
+    let mut kept = String::with_capacity(text.len());
+    let mut closing: Option<char> = None;
+    for character in text.chars() {
+        match closing {
+            Some(end) if character == end => closing = None,
+            Some(_) => {}
+            None => match character {
+                '[' => closing = Some(']'),
+                '(' => closing = Some(')'),
+                '*' => closing = Some('*'),
+                other => kept.push(other),
+            },
+        }
+    }
+    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn round_seconds(duration: Duration) -> f64 {
     (duration.as_secs_f64() * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_annotations;
+
+    #[test]
+    fn non_speech_annotations_are_dropped() {
+        assert_eq!(without_annotations(" [BLANK_AUDIO]"), "");
+        assert_eq!(without_annotations("(wind howling)"), "");
+        assert_eq!(
+            without_annotations(" Hello *coughs* there."),
+            "Hello there."
+        );
+        assert_eq!(
+            without_annotations("where is my order"),
+            "where is my order"
+        );
+    }
 }
