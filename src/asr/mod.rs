@@ -1,6 +1,23 @@
-//! Speech recognition: model adapters and the tools that prepare their model files.
+//! Speech recognition: whisper.cpp (through whisper-rs) on dedicated worker threads, and the
+//! converter that prepares its model file.
 //!
-//! [`convert`] turns the CTranslate2 Whisper model shipped on PyPI into the ggml file
-//! whisper.cpp (through whisper-rs) loads.
+//! A [`TranscriberPool`] owns one model and a few worker threads, each with its own decoding
+//! state; requests wait in a bounded queue. [`TranscriberPool::try_submit`] never blocks: when
+//! the queue is full the caller gets [`AsrError::Busy`] at once, so a burst of speech can never
+//! stall RTP timing. Audio goes in as 16 kHz mono `f32`; a [`Transcript`] comes back with the
+//! text, a confidence from the token probabilities, and timings. [`convert`] turns the
+//! CTranslate2 Whisper model shipped on PyPI into the ggml file whisper.cpp loads.
 
 pub mod convert;
+mod error;
+mod pool;
+mod wer;
+mod whisper;
+
+pub use error::AsrError;
+pub use pool::{PoolConfig, TranscriberPool};
+pub use wer::{word_error_rate, word_errors};
+pub use whisper::{ASR_SAMPLE_RATE, Transcript, TranscriptionRequest, WhisperModel};
+
+/// The whisper model file inside a models directory.
+pub const WHISPER_MODEL_FILE: &str = "whisper/ggml-tiny.en.bin";

@@ -4,6 +4,7 @@
 mod flows;
 mod models;
 mod serve;
+mod transcribe;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -12,6 +13,8 @@ use std::path::PathBuf;
 pub const DEFAULT_CONFIG: &str = "sip-config/hotline.toml";
 /// Default data directory, relative to the working directory.
 pub const DEFAULT_DATA: &str = "data";
+/// Default voice model directory, relative to the working directory.
+pub const DEFAULT_MODELS: &str = "voice-models";
 
 /// Hotline: a self-hosted voice IVR and contact-center server.
 #[derive(Debug, Parser)]
@@ -25,6 +28,8 @@ pub struct Cli {
 enum Command {
     /// Run the server.
     Serve(serve::ServeArguments),
+    /// Print one JSON line per audio file with the recognised speech.
+    Transcribe(transcribe::TranscribeArguments),
     /// Work with IVR flow files.
     Flows {
         #[command(subcommand)]
@@ -49,6 +54,7 @@ impl Cli {
     pub fn run(self) -> anyhow::Result<std::process::ExitCode> {
         match self.command {
             Command::Serve(arguments) => serve::run(arguments),
+            Command::Transcribe(arguments) => transcribe::run(arguments),
             Command::Flows {
                 command: FlowsCommand::Check { directory },
             } => Ok(flows::check(&directory)),

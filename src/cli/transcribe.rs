@@ -1,0 +1,67 @@
+//! `hotline transcribe FILE...`: one JSON line per file with the recognised text and timings.
+
+use crate::asr::{
+    ASR_SAMPLE_RATE, PoolConfig, TranscriberPool, TranscriptionRequest, WHISPER_MODEL_FILE,
+};
+use crate::audio;
+use anyhow::Context;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Flags of `hotline transcribe`.
+#[derive(Debug, clap::Args)]
+pub struct TranscribeArguments {
+    /// Audio files in any format symphonia reads (WAV, FLAC, OGG, MP3...).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Directory of the voice models.
+    #[arg(long, default_value = super::DEFAULT_MODELS)]
+    models: PathBuf,
+    /// Words to bias recognition towards.
+    #[arg(long)]
+    prompt: Option<String>,
+}
+
+pub fn run(arguments: TranscribeArguments) -> anyhow::Result<ExitCode> {
+    let pool = TranscriberPool::start(
+        &arguments.models.join(WHISPER_MODEL_FILE),
+        PoolConfig::default(),
+    )?;
+    let mut failures = 0;
+    for file in &arguments.files {
+        match transcribe_file(&pool, file, arguments.prompt.clone()) {
+            Ok(line) => println!("{line}"),
+            Err(error) => {
+                failures += 1;
+                eprintln!("{}: {error:#}", file.display());
+            }
+        }
+    }
+    Ok(if failures == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn transcribe_file(
+    pool: &TranscriberPool,
+    file: &std::path::Path,
+    prompt: Option<String>,
+) -> anyhow::Result<String> {
+    let decoded = audio::decode_file(file)?;
+    let samples = audio::resample(&decoded.samples, decoded.sample_rate, ASR_SAMPLE_RATE)
+        .context("cannot resample to 16 kHz")?;
+    let transcript = pool.transcribe_blocking(TranscriptionRequest {
+        audio: samples,
+        prompt,
+    })?;
+    Ok(serde_json::json!({
+        "file": file.display().to_string(),
+        "text": transcript.text,
+        "confidence": transcript.confidence,
+        "audio_seconds": transcript.audio_seconds,
+        "decode_seconds": transcript.decode_seconds,
+    })
+    .to_string())
+}

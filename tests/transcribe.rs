@@ -1,0 +1,102 @@
+//! `hotline transcribe` with the real whisper model on the speech fixtures: synthesized
+//! telephone-rate prompts and real human recordings, scored by word error rate.
+
+use hotline::asr::word_errors;
+use std::path::PathBuf;
+use std::process::Command;
+
+/// Word error rate the fixture set must stay under (measured 0.0 synthesized, see bench/).
+const MAXIMUM_WER: f64 = 0.15;
+
+fn repository() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn speech_fixtures() -> Vec<(PathBuf, String)> {
+    let directory = repository().join("audio-fixtures/speech");
+    let mut fixtures: Vec<(PathBuf, String)> = std::fs::read_dir(&directory)
+        .expect("audio-fixtures/speech exists")
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|extension| extension == "wav"))
+        .filter_map(|path| {
+            let transcript = std::fs::read_to_string(path.with_extension("txt")).ok()?;
+            Some((path, transcript.trim().to_string()))
+        })
+        .collect();
+    fixtures.sort();
+    fixtures
+}
+
+#[test]
+fn fixtures_are_transcribed_within_the_word_error_bound() {
+    let fixtures = speech_fixtures();
+    assert!(fixtures.len() >= 6, "speech fixtures missing: {fixtures:?}");
+    let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .arg("transcribe")
+        .arg("--models")
+        .arg(repository().join("voice-models"))
+        .args(fixtures.iter().map(|(path, _)| path))
+        .output()
+        .expect("hotline runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(lines.len(), fixtures.len(), "{stdout}");
+    let (mut errors, mut words) = (0, 0);
+    let mut report = String::new();
+    for ((path, reference), line) in fixtures.iter().zip(&lines) {
+        assert_eq!(line["file"], path.display().to_string());
+        assert!(
+            line["audio_seconds"].as_f64().unwrap_or(0.0) > 0.3,
+            "{line}"
+        );
+        assert!(line["decode_seconds"].as_f64().is_some(), "{line}");
+        let confidence = line["confidence"].as_f64().unwrap_or(-1.0);
+        assert!((0.0..=1.0).contains(&confidence), "{line}");
+        let hypothesis = line["text"].as_str().unwrap_or_default();
+        let (file_errors, file_words) = word_errors(reference, hypothesis);
+        errors += file_errors;
+        words += file_words;
+        report += &format!("{reference:?} -> {hypothesis:?}\n");
+    }
+    let rate = errors as f64 / words as f64;
+    assert!(
+        rate <= MAXIMUM_WER,
+        "WER {rate:.3} over {words} words:\n{report}"
+    );
+}
+
+#[test]
+fn a_missing_model_is_a_clear_error() {
+    let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .args(["transcribe", "--models", "/nonexistent-models", "any.wav"])
+        .output()
+        .expect("hotline runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("make models"), "{stderr}");
+}
+
+#[test]
+fn an_unreadable_file_fails_alone() {
+    let fixtures = speech_fixtures();
+    let (good, _) = fixtures.first().expect("a fixture");
+    let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .arg("transcribe")
+        .arg("--models")
+        .arg(repository().join("voice-models"))
+        .arg(good)
+        .arg(repository().join("Cargo.toml"))
+        .output()
+        .expect("hotline runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 1);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Cargo.toml"));
+}
