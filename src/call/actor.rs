@@ -9,6 +9,9 @@
 use super::CallCommand;
 use super::manager::Registry;
 use super::media_metrics::MediaMetrics;
+use super::speech::CallSpeech;
+use crate::asr::{AsrError, Transcript};
+use crate::config::InputMode;
 use crate::config::Route;
 use crate::dialogue::{Flow, FlowAction, FlowEngine, FlowEvent};
 use crate::ids::CallId;
@@ -19,7 +22,7 @@ use crate::net::MediaSockets;
 use crate::recording::CallRecorder;
 use crate::sip::sdp::{self, NegotiatedAudio};
 use crate::sip::{DialogHandle, EndReason, InboundCall};
-use crate::storage::{CallOutcome, CallRecord};
+use crate::storage::{CallOutcome, CallRecord, Speaker, TranscriptLine};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -55,6 +58,7 @@ pub(super) struct CallActor {
     answered_at: Instant,
     outcome: Option<CallOutcome>,
     media_metrics: MediaMetrics,
+    speech: Option<CallSpeech>,
 }
 
 fn media_direction(direction: sdp::Direction) -> Direction {
@@ -101,6 +105,7 @@ pub(super) async fn run(mut setup: CallSetup, registry: Arc<Registry>) {
         outcome: CallOutcome::InProgress,
         digits: String::new(),
         variables: BTreeMap::new(),
+        transcript: Vec::new(),
         recording: None,
     };
     registry.services.records.save(record.clone());
@@ -188,7 +193,20 @@ impl CallActor {
             sip_call_id = %setup.call.sip_call_id,
             "call answered"
         );
+        let speech = match (&services.transcriber, setup.route.mode) {
+            (Some(transcriber), InputMode::Speech) => {
+                match CallSpeech::new(&services.config.speech, transcriber.clone()) {
+                    Ok(speech) => Some(speech),
+                    Err(error) => {
+                        warn!(call = %setup.id, %error, "speech unavailable, keys only");
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
         CallActor {
+            speech,
             id: setup.id,
             media_timeout: media_config.media_timeout,
             registry: registry.clone(),
@@ -237,6 +255,7 @@ impl CallActor {
                     }
                     Err(error) => debug!(call = %self.id, %error, "RTCP receive error"),
                 },
+                transcript = next_transcript(&mut self.speech) => self.on_transcript(transcript),
                 _ = tokio::time::sleep_until(tokio::time::Instant::from_std(deadline)) => {
                     let now = Instant::now();
                     self.media.handle_timeout(now);
@@ -322,6 +341,29 @@ impl CallActor {
         self.registry.services.records.save(self.record.clone());
     }
 
+    fn on_transcript(&mut self, transcript: Result<Transcript, AsrError>) {
+        match transcript {
+            Ok(transcript) => {
+                debug!(
+                    call = %self.id,
+                    text = %transcript.text,
+                    confidence = transcript.confidence,
+                    decode_seconds = transcript.decode_seconds,
+                    "recognised"
+                );
+                self.flow.handle_event(
+                    Instant::now(),
+                    chrono::Utc::now(),
+                    FlowEvent::Speech {
+                        text: transcript.text,
+                        confidence: transcript.confidence,
+                    },
+                );
+            }
+            Err(error) => warn!(call = %self.id, %error, "recognition failed"),
+        }
+    }
+
     /// Moves everything the cores produced to where it goes.
     fn pump(&mut self) {
         while let Some(transmit) = self.media.poll_transmit() {
@@ -334,6 +376,19 @@ impl CallActor {
             }
         }
         while let Some(pair) = self.media.poll_frame() {
+            if let Some(speech) = self.speech.as_mut() {
+                let flow = &self.flow;
+                match speech.handle_frame(&pair.received, self.media.is_playing(), || {
+                    flow.expected_phrases()
+                }) {
+                    Ok(outcome) if outcome.barge_in => {
+                        debug!(call = %self.id, "caller speech stops the prompt");
+                        self.media.stop_playback();
+                    }
+                    Ok(_) => {}
+                    Err(error) => warn!(call = %self.id, %error, "caller turn dropped"),
+                }
+            }
             if let Some(recorder) = self.recorder.as_mut()
                 && let Err(error) = recorder.write_frame(&pair.received, &pair.sent)
             {
@@ -386,6 +441,19 @@ impl CallActor {
                     self.registry.services.records.save(self.record.clone());
                 }
                 FlowAction::StepEntered { step } => debug!(call = %self.id, %step, "step"),
+                FlowAction::Heard {
+                    text,
+                    step,
+                    matched,
+                } => {
+                    info!(call = %self.id, %step, %text, ?matched, "heard");
+                    self.record.transcript.push(TranscriptLine {
+                        at: chrono::Utc::now(),
+                        speaker: Speaker::Caller,
+                        text,
+                    });
+                    self.registry.services.records.save(self.record.clone());
+                }
                 FlowAction::Hangup { reason } => {
                     info!(call = %self.id, %reason, "flow hangs up");
                     self.end(CallOutcome::FlowHangup);
@@ -439,5 +507,13 @@ impl CallActor {
         );
         self.registry.services.records.save(self.record);
         self.registry.remove(self.id);
+    }
+}
+
+/// The next transcript of a speech-mode call; never resolves for a keys-only call.
+async fn next_transcript(speech: &mut Option<CallSpeech>) -> Result<Transcript, AsrError> {
+    match speech {
+        Some(speech) => speech.next_transcript().await,
+        None => std::future::pending().await,
     }
 }

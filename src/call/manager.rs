@@ -5,6 +5,7 @@ use super::actor::{self, CallSetup};
 use super::handle::{COMMAND_CAPACITY, CallHandle};
 use super::records::RecordWriter;
 use super::{CallCommand, PromptCache};
+use crate::asr::TranscriberPool;
 use crate::config::Config;
 use crate::dialogue::FlowSet;
 use crate::ids::CallId;
@@ -34,6 +35,8 @@ pub struct CallServices {
     pub records: RecordWriter,
     /// Where recordings are written.
     pub recording_directory: PathBuf,
+    /// Speech recognition for speech-mode calls; without it they take keys only.
+    pub transcriber: Option<Arc<TranscriberPool>>,
 }
 
 pub(super) struct Registry {

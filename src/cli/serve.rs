@@ -1,8 +1,9 @@
 //! `hotline serve`: the composition root that wires config, flows, storage, calls, SIP and HTTP
 //! together, and the graceful shutdown on SIGTERM.
 
+use crate::asr::{PoolConfig, TranscriberPool, WHISPER_MODEL_FILE};
 use crate::call::{CallManager, CallServices, PromptCache, RecordWriter};
-use crate::config::Config;
+use crate::config::{Config, InputMode};
 use crate::dialogue::load_flows;
 use crate::http::{self, AppState};
 use crate::sip::SipServer;
@@ -79,6 +80,7 @@ async fn serve(config: Config, data: PathBuf) -> anyhow::Result<ExitCode> {
         flows = flows.flows.len(),
         "flows loaded"
     );
+    let transcriber = start_transcriber(&config).await;
     let metrics = Metrics::new();
     let config = Arc::new(config);
     let manager = CallManager::new(CallServices {
@@ -89,6 +91,7 @@ async fn serve(config: Config, data: PathBuf) -> anyhow::Result<ExitCode> {
         records: RecordWriter::start(store.clone())
             .context("cannot start the call record writer")?,
         recording_directory: config.recording_directory(&data),
+        transcriber,
     });
     let sip = SipServer::bind(
         &config.sip,
@@ -137,6 +140,39 @@ async fn serve(config: Config, data: PathBuf) -> anyhow::Result<ExitCode> {
     }
     info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Loads speech recognition when a route needs it; without the model, speech-mode calls still
+/// work with keys, and the log says how to provision it.
+async fn start_transcriber(config: &Config) -> Option<Arc<TranscriberPool>> {
+    if !config
+        .routes
+        .iter()
+        .any(|route| route.mode == InputMode::Speech)
+    {
+        return None;
+    }
+    let speech = &config.speech;
+    let model = speech.models_directory.join(WHISPER_MODEL_FILE);
+    let pool_config = PoolConfig {
+        workers: speech.workers,
+        threads_per_worker: speech.threads_per_worker,
+        queue_capacity: speech.queue_capacity,
+    };
+    match tokio::task::spawn_blocking(move || TranscriberPool::start(&model, pool_config)).await {
+        Ok(Ok(pool)) => {
+            info!(workers = speech.workers, "speech recognition ready");
+            Some(Arc::new(pool))
+        }
+        Ok(Err(error)) => {
+            warn!(%error, "speech-mode calls will take keys only");
+            None
+        }
+        Err(error) => {
+            warn!(%error, "speech recognition failed to start");
+            None
+        }
+    }
 }
 
 async fn wait_for_signal() -> anyhow::Result<()> {

@@ -2,13 +2,16 @@
 //!
 //! Every section is validated at load; every problem is reported as `file:line: message`, so an
 //! admin can fix a broken file without guessing. Durations are written the human way (`"10s"`,
-//! `"1500ms"`). Paths that are relative resolve against the directory the config file lives in,
-//! except the recording directory, which is relative to the data directory.
+//! `"1500ms"`). Paths that are relative resolve against the directory the config file lives in
+//! (flows, voice models), except the recording directory, which is relative to the data
+//! directory.
 
 mod error;
+mod speech;
 mod validate;
 
 pub use error::ConfigError;
+pub use speech::SpeechConfig;
 
 use serde::Deserialize;
 use std::net::{IpAddr, SocketAddr};
@@ -33,6 +36,9 @@ pub struct Config {
     /// Graceful shutdown.
     #[serde(default)]
     pub shutdown: ShutdownConfig,
+    /// Speech recognition and turn taking.
+    #[serde(default)]
+    pub speech: SpeechConfig,
     /// Inbound routing: dialled number to flow.
     #[serde(default)]
     pub routes: Vec<Route>,
@@ -189,10 +195,15 @@ impl Config {
             source,
         })?;
         let mut config = Config::parse(path, &text)?;
-        if let Some(base) = path.parent()
-            && config.flows.directory.is_relative()
-        {
-            config.flows.directory = base.join(&config.flows.directory);
+        if let Some(base) = path.parent() {
+            for directory in [
+                &mut config.flows.directory,
+                &mut config.speech.models_directory,
+            ] {
+                if directory.is_relative() {
+                    *directory = base.join(&*directory);
+                }
+            }
         }
         Ok(config)
     }

@@ -9,7 +9,7 @@ mod record;
 mod sqlite;
 
 pub use error::StorageError;
-pub use record::{CallOutcome, CallRecord};
+pub use record::{CallOutcome, CallRecord, Speaker, TranscriptLine};
 pub use sqlite::SqliteStore;
 
 use crate::ids::CallId;

@@ -57,6 +57,27 @@ impl CallOutcome {
     }
 }
 
+/// Who spoke a transcript line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Speaker {
+    /// The person who called.
+    Caller,
+    /// Hotline's prompts and answers.
+    Hotline,
+}
+
+/// One timestamped line of a call's transcript.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct TranscriptLine {
+    /// When it was said (end of the caller's turn, start of Hotline's answer).
+    pub at: DateTime<Utc>,
+    /// Who said it.
+    pub speaker: Speaker,
+    /// What was said.
+    pub text: String,
+}
+
 /// One call as the API and reviewers see it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CallRecord {
@@ -80,6 +101,8 @@ pub struct CallRecord {
     pub digits: String,
     /// Values the flow collected.
     pub variables: BTreeMap<String, String>,
+    /// What was said, both sides, in order.
+    pub transcript: Vec<TranscriptLine>,
     /// The recording file.
     pub recording: Option<PathBuf>,
 }

@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS calls (
     outcome TEXT NOT NULL,
     digits TEXT NOT NULL,
     variables TEXT NOT NULL,
-    recording TEXT
+    recording TEXT,
+    transcript TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS calls_by_start ON calls(started_at);
 ";
@@ -44,6 +45,7 @@ impl SqliteStore {
             )
             .map_err(open_error)?;
         connection.execute_batch(SCHEMA).map_err(open_error)?;
+        add_transcript_column(&connection).map_err(open_error)?;
         connection.execute(
             "UPDATE calls SET outcome = ?1 WHERE outcome = ?2",
             params![CallOutcome::Failed.name(), CallOutcome::InProgress.name()],
@@ -61,6 +63,18 @@ impl SqliteStore {
     }
 }
 
+/// Databases made before transcripts were stored lack the column; add it in place.
+fn add_transcript_column(connection: &Connection) -> rusqlite::Result<()> {
+    let present = connection
+        .prepare("SELECT 1 FROM pragma_table_info('calls') WHERE name = 'transcript'")?
+        .exists([])?;
+    if !present {
+        connection
+            .execute_batch("ALTER TABLE calls ADD COLUMN transcript TEXT NOT NULL DEFAULT '[]'")?;
+    }
+    Ok(())
+}
+
 fn decode(row: &Row<'_>) -> rusqlite::Result<Result<CallRecord, StorageError>> {
     let id: String = row.get(0)?;
     let started_at: String = row.get(5)?;
@@ -68,6 +82,7 @@ fn decode(row: &Row<'_>) -> rusqlite::Result<Result<CallRecord, StorageError>> {
     let outcome: String = row.get(7)?;
     let variables: String = row.get(9)?;
     let recording: Option<String> = row.get(10)?;
+    let transcript: String = row.get(11)?;
     let corrupt = |message: String| StorageError::Corrupt {
         id: id.clone(),
         message,
@@ -92,19 +107,22 @@ fn decode(row: &Row<'_>) -> rusqlite::Result<Result<CallRecord, StorageError>> {
             variables: serde_json::from_str(&variables)
                 .map_err(|error| corrupt(format!("bad variables: {error}")))?,
             recording: recording.map(PathBuf::from),
+            transcript: serde_json::from_str(&transcript)
+                .map_err(|error| corrupt(format!("bad transcript: {error}")))?,
         })
     })();
     Ok(record)
 }
 
-const COLUMNS: &str =
-    "id, caller, dialled, flow, mode, started_at, ended_at, outcome, digits, variables, recording";
+const COLUMNS: &str = "id, caller, dialled, flow, mode, started_at, ended_at, outcome, digits, \
+     variables, recording, transcript";
 
 impl CallStore for SqliteStore {
     fn save_call(&self, record: &CallRecord) -> Result<(), StorageError> {
         let variables = serde_json::to_string(&record.variables).unwrap_or_else(|_| "{}".into());
+        let transcript = serde_json::to_string(&record.transcript).unwrap_or_else(|_| "[]".into());
         self.connection().execute(
-            &format!("INSERT OR REPLACE INTO calls ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
+            &format!("INSERT OR REPLACE INTO calls ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
             params![
                 record.id.to_string(),
                 record.from,
@@ -117,6 +135,7 @@ impl CallStore for SqliteStore {
                 record.digits,
                 variables,
                 record.recording.as_ref().map(|path| path.display().to_string()),
+                transcript,
             ],
         )?;
         Ok(())
@@ -166,6 +185,12 @@ mod tests {
             outcome,
             digits: "112345#".to_string(),
             variables: BTreeMap::from([("order_number".to_string(), "12345".to_string())]),
+            transcript: vec![super::super::TranscriptLine {
+                at: chrono::DateTime::from_timestamp(1_800_000_001 + seconds, 0)
+                    .expect("valid time"),
+                speaker: super::super::Speaker::Caller,
+                text: "where is my order".to_string(),
+            }],
             recording: Some(PathBuf::from("/data/recordings/x.wav")),
         }
     }

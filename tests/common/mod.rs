@@ -138,12 +138,14 @@ impl Server {
         let mut cfg = format!(
             "[sip]\nlisten = \"{sip}\"\n\n[media]\naddress = \"127.0.0.1\"\nrtp_port_first = {}\nrtp_port_last = {}\n\
              media_timeout = \"{}\"\n\n[http]\nlisten = \"{http}\"\n\n[flows]\ndirectory = \"{}\"\n\n\
-             [recording]\ndirectory = \"recordings\"\n\n[shutdown]\ndrain_timeout = \"{}\"\n",
+             [recording]\ndirectory = \"recordings\"\n\n[shutdown]\ndrain_timeout = \"{}\"\n\n\
+             [speech]\nmodels_directory = \"{}\"\n",
             rtp.0,
             rtp.1,
             opts.media_timeout,
             opts.flows_dir.display(),
-            opts.drain_timeout
+            opts.drain_timeout,
+            repo_dir().join("voice-models").display()
         );
         for r in &opts.routes {
             cfg += &format!(

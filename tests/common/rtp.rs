@@ -55,6 +55,8 @@ enum Frame {
         end: bool,
     },
     Gap,
+    /// One 20 ms frame of µ-law audio.
+    Audio(Vec<u8>),
 }
 
 struct SendState {
@@ -168,6 +170,7 @@ impl RtpPeer {
                             p[2..4].copy_from_slice(&duration.to_be_bytes());
                             (event_pt, index == 0, st.event_timestamp, p)
                         }
+                        Some(Frame::Audio(payload)) => (audio_pt, false, st.timestamp, payload),
                         Some(Frame::Gap) | None => {
                             if !sending.load(Ordering::Relaxed) {
                                 continue;
@@ -233,6 +236,18 @@ impl RtpPeer {
             for _ in 0..5 {
                 st.queue.push_back(Frame::Gap);
             }
+        }
+    }
+
+    /// Queues 8 kHz speech to send as µ-law, 160 samples per packet, padded with silence.
+    pub fn send_speech(&self, samples: &[i16]) {
+        let mut st = self.send.lock().unwrap();
+        for chunk in samples.chunks(160) {
+            let mut frame = chunk.to_vec();
+            frame.resize(160, 0);
+            let mut payload = Vec::with_capacity(160);
+            hotline::media::Codec::Pcmu.encode(&frame, &mut payload);
+            st.queue.push_back(Frame::Audio(payload));
         }
     }
 

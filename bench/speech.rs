@@ -1,0 +1,68 @@
+//! Speech recognition benchmark on the speech fixtures: word error rate, real-time factor and
+//! per-utterance decode time, with the real whisper model, as a call would run it (8 kHz
+//! telephone audio upsampled to 16 kHz, one worker).
+//!
+//! Run with `cargo bench --bench speech` after `make models`; prints one Markdown table row.
+
+use hotline::asr::{
+    word_errors, PoolConfig, TranscriberPool, TranscriptionRequest, ASR_SAMPLE_RATE,
+    WHISPER_MODEL_FILE,
+};
+use std::path::PathBuf;
+
+const ROUNDS: usize = 3;
+
+fn main() -> anyhow::Result<()> {
+    let repository = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let threads = std::env::var("HOTLINE_ASR_THREADS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(2);
+    let pool = TranscriberPool::start(
+        &repository.join("voice-models").join(WHISPER_MODEL_FILE),
+        PoolConfig {
+            workers: 1,
+            threads_per_worker: threads,
+            queue_capacity: 4,
+        },
+    )?;
+    let mut fixtures = Vec::new();
+    for entry in std::fs::read_dir(repository.join("audio-fixtures/speech"))? {
+        let path = entry?.path();
+        let reference = path.with_extension("txt");
+        if path.extension().is_some_and(|extension| extension == "wav") && reference.is_file() {
+            fixtures.push((path, std::fs::read_to_string(reference)?.trim().to_string()));
+        }
+    }
+    fixtures.sort();
+    let (mut errors, mut words, mut audio_seconds, mut decode_seconds) = (0, 0, 0.0, 0.0);
+    let mut decode_times = Vec::new();
+    for round in 0..ROUNDS {
+        for (path, reference) in &fixtures {
+            let decoded = hotline::audio::decode_file(path)?;
+            let audio = hotline::audio::resample(&decoded.samples, decoded.sample_rate, ASR_SAMPLE_RATE)?;
+            let transcript = pool.transcribe_blocking(TranscriptionRequest { audio, prompt: None })?;
+            if round == 0 {
+                let (file_errors, file_words) = word_errors(reference, &transcript.text);
+                errors += file_errors;
+                words += file_words;
+                eprintln!("{reference:?} -> {:?}", transcript.text);
+            }
+            audio_seconds += transcript.audio_seconds;
+            decode_seconds += transcript.decode_seconds;
+            decode_times.push(transcript.decode_seconds);
+        }
+    }
+    decode_times.sort_by(f64::total_cmp);
+    let median = decode_times[decode_times.len() / 2];
+    let worst = decode_times.last().copied().unwrap_or_default();
+    println!(
+        "| {} | {} | whisper tiny.en, {threads} threads | {} utterances ({words} words) | {:.1}% | {:.2} | {median:.2} s | {worst:.2} s |",
+        chrono::Utc::now().format("%Y-%m-%dT%H:%MZ"),
+        std::thread::available_parallelism().map(usize::from).unwrap_or(1),
+        fixtures.len(),
+        100.0 * errors as f64 / words.max(1) as f64,
+        decode_seconds / audio_seconds,
+    );
+    Ok(())
+}

@@ -1,0 +1,37 @@
+//! The `[speech]` section: where the voice models live, how many recognition workers run, and
+//! how turns and barge-in are detected on speech-mode calls.
+
+use crate::audio::{BargeInConfig, TurnConfig};
+use serde::Deserialize;
+use std::path::PathBuf;
+
+/// Speech settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SpeechConfig {
+    /// Directory of the provisioned voice models (`hotline models`); relative to the config file.
+    pub models_directory: PathBuf,
+    /// Recognition worker threads (each decodes one utterance at a time).
+    pub workers: usize,
+    /// CPU threads whisper uses inside one decode.
+    pub threads_per_worker: usize,
+    /// Utterances allowed to wait for a worker; beyond that a turn is dropped, never RTP.
+    pub queue_capacity: usize,
+    /// End-of-turn detection.
+    pub turn: TurnConfig,
+    /// When caller speech stops a prompt.
+    pub barge_in: BargeInConfig,
+}
+
+impl Default for SpeechConfig {
+    fn default() -> Self {
+        SpeechConfig {
+            models_directory: PathBuf::from("voice-models"),
+            workers: 1,
+            threads_per_worker: 2,
+            queue_capacity: 16,
+            turn: TurnConfig::default(),
+            barge_in: BargeInConfig::default(),
+        }
+    }
+}

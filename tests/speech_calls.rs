@@ -1,0 +1,85 @@
+//! Speech on real calls to the speech-mode number (1000), with the real whisper model: the
+//! caller says what they want and the menu follows; caller speech stops a prompt (barge-in).
+
+mod common;
+
+use common::rtp::RtpPeer;
+use common::sipp::Sipp;
+use common::{Server, ServerOptions};
+use std::time::{Duration, Instant};
+
+const SECOND: Duration = Duration::from_secs(1);
+
+fn fixture(name: &str) -> Vec<i16> {
+    let path = common::repo_dir().join("audio-fixtures/speech").join(name);
+    let (samples, channels, rate) = hotline::audio::read_wav_i16(&path).expect("fixture reads");
+    assert_eq!((channels, rate), (1, 8000), "{}", path.display());
+    samples
+}
+
+fn rms(samples: &[f32]) -> f32 {
+    (samples.iter().map(|sample| sample * sample).sum::<f32>() / samples.len().max(1) as f32)
+        .sqrt()
+}
+
+#[test]
+fn spoken_request_and_spoken_order_number_drive_the_menu() {
+    let server = Server::start(ServerOptions::default());
+    let peer = RtpPeer::start();
+    let sipp = Sipp::new("call.xml", server.sip)
+        .service("1000")
+        .rtp_port(peer.port)
+        .pause_ms(40_000)
+        .spawn();
+    assert!(peer.wait_packets(1, 10 * SECOND), "no RTP:\n{}", server.log_text());
+    peer.wait_prompt_end(Instant::now(), Duration::from_millis(700), 60 * SECOND)
+        .expect("greeting never ended");
+    peer.send_speech(&fixture("where-is-my-order.wav"));
+    let call = server.wait_call(20 * SECOND, |call| {
+        call["transcript"].as_array().is_some_and(|lines| !lines.is_empty())
+    });
+    let first = &call["transcript"][0];
+    assert_eq!(first["speaker"], "caller", "{call}");
+    assert!(
+        first["text"].as_str().unwrap_or_default().to_lowercase().contains("order"),
+        "{call}"
+    );
+    // The order-number question plays, then the caller says the number.
+    peer.wait_prompt_end(Instant::now(), Duration::from_millis(700), 30 * SECOND)
+        .expect("order number prompt never ended");
+    peer.send_speech(&fixture("one-to-five.wav"));
+    let call = server.wait_call(20 * SECOND, |call| call["variables"]["order_number"] == "12345");
+    assert_eq!(call["mode"], "speech", "{call}");
+    assert!(call["transcript"].as_array().is_some_and(|lines| lines.len() >= 2), "{call}");
+    drop(sipp);
+}
+
+#[test]
+fn caller_speech_stops_the_greeting() {
+    let server = Server::start(ServerOptions::default());
+    let peer = RtpPeer::start();
+    let sipp = Sipp::new("call.xml", server.sip)
+        .service("1000")
+        .rtp_port(peer.port)
+        .pause_ms(15_000)
+        .spawn();
+    assert!(peer.wait_packets(1, 10 * SECOND), "no RTP:\n{}", server.log_text());
+    std::thread::sleep(2 * SECOND);
+    let spoke_at = Instant::now();
+    peer.send_speech(&fixture("talk-to-a-person.wav"));
+    std::thread::sleep(3 * SECOND);
+    // The greeting runs about ten seconds; once barge-in fired, Hotline's audio goes quiet
+    // while the caller is still talking and the reply is being worked out.
+    let window_start = spoke_at + Duration::from_millis(900);
+    let heard = peer.audio_since(window_start);
+    let window = &heard[..heard.len().min(8000)];
+    assert!(
+        rms(window) < 0.01,
+        "the greeting kept playing over the caller (rms {})\n{}",
+        rms(window),
+        server.log_text()
+    );
+    let before = peer.audio_since(spoke_at - SECOND);
+    assert!(rms(&before[..8000.min(before.len())]) > 0.02, "the greeting was playing");
+    drop(sipp);
+}
