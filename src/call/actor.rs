@@ -386,6 +386,13 @@ impl CallActor {
                     self.registry.services.records.save(self.record.clone());
                 }
                 FlowAction::StepEntered { step } => debug!(call = %self.id, %step, "step"),
+                FlowAction::Heard {
+                    text,
+                    step,
+                    matched,
+                } => {
+                    debug!(call = %self.id, %step, %text, ?matched, "heard")
+                }
                 FlowAction::Hangup { reason } => {
                     info!(call = %self.id, %reason, "flow hangs up");
                     self.end(CallOutcome::FlowHangup);
