@@ -5,8 +5,8 @@
 //! Run with `cargo bench --bench speech` after `make models`; prints one Markdown table row.
 
 use hotline::asr::{
-    word_errors, PoolConfig, TranscriberPool, TranscriptionRequest, ASR_SAMPLE_RATE,
-    WHISPER_MODEL_FILE,
+    ASR_SAMPLE_RATE, PoolConfig, TranscriberPool, TranscriptionRequest, WHISPER_MODEL_FILE,
+    word_errors,
 };
 use std::path::PathBuf;
 
@@ -40,8 +40,12 @@ fn main() -> anyhow::Result<()> {
     for round in 0..ROUNDS {
         for (path, reference) in &fixtures {
             let decoded = hotline::audio::decode_file(path)?;
-            let audio = hotline::audio::resample(&decoded.samples, decoded.sample_rate, ASR_SAMPLE_RATE)?;
-            let transcript = pool.transcribe_blocking(TranscriptionRequest { audio, prompt: None })?;
+            let audio =
+                hotline::audio::resample(&decoded.samples, decoded.sample_rate, ASR_SAMPLE_RATE)?;
+            let transcript = pool.transcribe_blocking(TranscriptionRequest {
+                audio,
+                prompt: None,
+            })?;
             if round == 0 {
                 let (file_errors, file_words) = word_errors(reference, &transcript.text);
                 errors += file_errors;
@@ -59,7 +63,9 @@ fn main() -> anyhow::Result<()> {
     println!(
         "| {} | {} | whisper tiny.en, {threads} threads | {} utterances ({words} words) | {:.1}% | {:.2} | {median:.2} s | {worst:.2} s |",
         chrono::Utc::now().format("%Y-%m-%dT%H:%MZ"),
-        std::thread::available_parallelism().map(usize::from).unwrap_or(1),
+        std::thread::available_parallelism()
+            .map(usize::from)
+            .unwrap_or(1),
         fixtures.len(),
         100.0 * errors as f64 / words.max(1) as f64,
         decode_seconds / audio_seconds,

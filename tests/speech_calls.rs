@@ -18,8 +18,7 @@ fn fixture(name: &str) -> Vec<i16> {
 }
 
 fn rms(samples: &[f32]) -> f32 {
-    (samples.iter().map(|sample| sample * sample).sum::<f32>() / samples.len().max(1) as f32)
-        .sqrt()
+    (samples.iter().map(|sample| sample * sample).sum::<f32>() / samples.len().max(1) as f32).sqrt()
 }
 
 #[test]
@@ -31,26 +30,43 @@ fn spoken_request_and_spoken_order_number_drive_the_menu() {
         .rtp_port(peer.port)
         .pause_ms(40_000)
         .spawn();
-    assert!(peer.wait_packets(1, 10 * SECOND), "no RTP:\n{}", server.log_text());
+    assert!(
+        peer.wait_packets(1, 10 * SECOND),
+        "no RTP:\n{}",
+        server.log_text()
+    );
     peer.wait_prompt_end(Instant::now(), Duration::from_millis(700), 60 * SECOND)
         .expect("greeting never ended");
     peer.send_speech(&fixture("where-is-my-order.wav"));
     let call = server.wait_call(20 * SECOND, |call| {
-        call["transcript"].as_array().is_some_and(|lines| !lines.is_empty())
+        call["transcript"]
+            .as_array()
+            .is_some_and(|lines| !lines.is_empty())
     });
     let first = &call["transcript"][0];
     assert_eq!(first["speaker"], "caller", "{call}");
     assert!(
-        first["text"].as_str().unwrap_or_default().to_lowercase().contains("order"),
+        first["text"]
+            .as_str()
+            .unwrap_or_default()
+            .to_lowercase()
+            .contains("order"),
         "{call}"
     );
     // The order-number question plays, then the caller says the number.
     peer.wait_prompt_end(Instant::now(), Duration::from_millis(700), 30 * SECOND)
         .expect("order number prompt never ended");
     peer.send_speech(&fixture("one-to-five.wav"));
-    let call = server.wait_call(20 * SECOND, |call| call["variables"]["order_number"] == "12345");
+    let call = server.wait_call(20 * SECOND, |call| {
+        call["variables"]["order_number"] == "12345"
+    });
     assert_eq!(call["mode"], "speech", "{call}");
-    assert!(call["transcript"].as_array().is_some_and(|lines| lines.len() >= 2), "{call}");
+    assert!(
+        call["transcript"]
+            .as_array()
+            .is_some_and(|lines| lines.len() >= 2),
+        "{call}"
+    );
     drop(sipp);
 }
 
@@ -63,7 +79,11 @@ fn caller_speech_stops_the_greeting() {
         .rtp_port(peer.port)
         .pause_ms(15_000)
         .spawn();
-    assert!(peer.wait_packets(1, 10 * SECOND), "no RTP:\n{}", server.log_text());
+    assert!(
+        peer.wait_packets(1, 10 * SECOND),
+        "no RTP:\n{}",
+        server.log_text()
+    );
     std::thread::sleep(2 * SECOND);
     let spoke_at = Instant::now();
     peer.send_speech(&fixture("talk-to-a-person.wav"));
@@ -80,6 +100,9 @@ fn caller_speech_stops_the_greeting() {
         server.log_text()
     );
     let before = peer.audio_since(spoke_at - SECOND);
-    assert!(rms(&before[..8000.min(before.len())]) > 0.02, "the greeting was playing");
+    assert!(
+        rms(&before[..8000.min(before.len())]) > 0.02,
+        "the greeting was playing"
+    );
     drop(sipp);
 }

@@ -1,7 +1,7 @@
 //! The sans-IO flow engine: runs one flow for one call.
 //!
-//! The call actor drives it: `start`, then `handle_event` for playback completions and DTMF
-//! digits and `handle_timeout` once the instant from `poll_timeout` has passed, draining
+//! The call actor drives it: `start`, then `handle_event` for playback completions, DTMF
+//! digits and transcripts of what the caller said, and `handle_timeout` once the instant from `poll_timeout` has passed, draining
 //! `poll_action` after each call. The engine never reads the clock or does I/O.
 //!
 //! Contract with the driver: at most one prompt plays at a time. `Play` is only emitted when
@@ -17,6 +17,9 @@
 //! * `collect` ends on its terminator, on `max_digits`, or when `inter_digit_timeout` passes
 //!   after a digit; shorter than `min_digits` counts as invalid input. Other non-digit keys are
 //!   invalid input.
+//! * Speech (see `spoken`) is handled in menu and collect steps like keys: it barges in, a
+//!   spoken choice or digit entry counts, anything else is invalid input, an empty transcript is
+//!   no input. Every transcript received while the flow runs is reported as `Heard`.
 //! * Digits pressed during `play` and `hangup` steps are recorded in `digits()` but otherwise
 //!   ignored.
 //! * At most `STEP_BUDGET` steps may be entered while handling one call into the engine; beyond
@@ -31,16 +34,25 @@ use chrono::{DateTime, Utc};
 
 use super::model::{Flow, InputPolicy, StepKind};
 
+mod spoken;
+
 /// How many steps may be entered while handling a single event, start or timeout.
 pub const STEP_BUDGET: usize = 64;
 
 /// Something that happened on the call.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FlowEvent {
     /// The most recent `Play` finished playing.
     PlaybackFinished,
     /// The caller pressed a DTMF key.
     Digit(char),
+    /// The caller finished a turn of speech and the recogniser transcribed it.
+    Speech {
+        /// What the recogniser heard; empty when it heard no words.
+        text: String,
+        /// The recogniser's confidence in the transcript, from 0 to 1.
+        confidence: f32,
+    },
 }
 
 /// Something the call actor must do.
@@ -69,6 +81,16 @@ pub enum FlowAction {
     StepEntered {
         /// The step's name.
         step: String,
+    },
+    /// The caller said something (for the call's transcript).
+    Heard {
+        /// The transcript as the recogniser delivered it.
+        text: String,
+        /// The step the flow was in.
+        step: String,
+        /// What the step understood: the menu key chosen or the digits collected; `None` when
+        /// the utterance was not accepted or the step does not listen.
+        matched: Option<String>,
     },
 }
 
@@ -130,6 +152,7 @@ impl FlowEngine {
         match event {
             FlowEvent::PlaybackFinished => self.playback_finished(now, wall),
             FlowEvent::Digit(digit) => self.digit(now, wall, digit),
+            FlowEvent::Speech { text, confidence } => self.speech(wall, text, confidence),
         }
     }
 
@@ -200,12 +223,7 @@ impl FlowEngine {
         if !matches!(kind, StepKind::Menu(_) | StepKind::Collect(_)) {
             return;
         }
-        if self.playing {
-            self.playing = false;
-            self.queued_prompts.clear();
-            self.actions.push_back(FlowAction::StopPlayback);
-        }
-        self.deadline = None;
+        self.barge_in();
         match kind {
             StepKind::Menu(menu) => match menu.choices.get(&digit) {
                 Some(target) => self.go_to(target.clone(), wall),
@@ -227,6 +245,16 @@ impl FlowEngine {
             }
             _ => {}
         }
+    }
+
+    /// Input arrived in a menu or collect step: stops its prompts and its timer.
+    fn barge_in(&mut self) {
+        if self.playing {
+            self.playing = false;
+            self.queued_prompts.clear();
+            self.actions.push_back(FlowAction::StopPlayback);
+        }
+        self.deadline = None;
     }
 
     /// Ends a collect entry: stores it when long enough, otherwise counts an invalid attempt.

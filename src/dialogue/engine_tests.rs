@@ -1,15 +1,15 @@
 //! Engine tests on simulated time: a fake call drives the engine with a made-up monotonic clock
 //! and fixed wall-clock instants.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{TimeZone, Utc};
 
+use super::FlowAction;
 use super::engine::STEP_BUDGET;
 use super::parse::parse_flow;
-use super::{Flow, FlowAction, FlowEngine, FlowEvent};
+use super::simulated_call::{Call, entered, hangup, parse, play};
 
 const FLOW: &str = r##"
 schema = 1
@@ -76,87 +76,16 @@ prompt = "bye.wav"
 reason = "caller finished"
 "##;
 
-fn parse(source: &str) -> Flow {
-    let parsed = parse_flow(source, Path::new("/flows/test.flow.toml"));
-    parsed.flow.expect("flow parses")
-}
-
-/// A simulated call: owns the engine, the monotonic clock and the wall clock.
-struct Call {
-    engine: FlowEngine,
-    now: Instant,
-    wall: DateTime<Utc>,
-}
-
-impl Call {
-    fn start_at(flow: Flow, wall: DateTime<Utc>) -> Self {
-        let mut call = Self {
-            engine: FlowEngine::new(Arc::new(flow)),
-            now: Instant::now(),
-            wall,
-        };
-        call.engine.start(call.now, call.wall);
-        call
-    }
-
-    fn start() -> Self {
-        Self::start_at(
-            parse(FLOW),
-            Utc.with_ymd_and_hms(2026, 6, 3, 14, 0, 0).unwrap(),
-        )
-    }
-
-    fn actions(&mut self) -> Vec<FlowAction> {
-        std::iter::from_fn(|| self.engine.poll_action()).collect()
-    }
-
-    fn finished_playing(&mut self) -> Vec<FlowAction> {
-        self.engine
-            .handle_event(self.now, self.wall, FlowEvent::PlaybackFinished);
-        self.actions()
-    }
-
-    fn press(&mut self, keys: &str) -> Vec<FlowAction> {
-        for key in keys.chars() {
-            self.engine
-                .handle_event(self.now, self.wall, FlowEvent::Digit(key));
-        }
-        self.actions()
-    }
-
-    /// Advances the clock, firing the engine's timer if it is due.
-    fn wait(&mut self, seconds: u64) -> Vec<FlowAction> {
-        self.now += Duration::from_secs(seconds);
-        if self
-            .engine
-            .poll_timeout()
-            .is_some_and(|deadline| deadline <= self.now)
-        {
-            self.engine.handle_timeout(self.now, self.wall);
-        }
-        self.actions()
-    }
-}
-
-fn play(name: &str) -> FlowAction {
-    FlowAction::Play {
-        path: PathBuf::from("/flows").join(name),
-    }
-}
-
-fn entered(step: &str) -> FlowAction {
-    FlowAction::StepEntered { step: step.into() }
-}
-
-fn hangup(reason: &str) -> FlowAction {
-    FlowAction::Hangup {
-        reason: reason.into(),
-    }
+fn start() -> Call {
+    Call::start_at(
+        parse(FLOW),
+        Utc.with_ymd_and_hms(2026, 6, 3, 14, 0, 0).unwrap(),
+    )
 }
 
 #[test]
 fn menu_choice_plays_the_answer_and_returns_to_the_menu() {
-    let mut call = Call::start();
+    let mut call = start();
     assert_eq!(call.actions(), vec![entered("menu"), play("menu.wav")]);
     assert_eq!(
         call.engine.poll_timeout(),
@@ -184,7 +113,7 @@ fn menu_choice_plays_the_answer_and_returns_to_the_menu() {
 
 #[test]
 fn a_digit_during_the_menu_prompt_stops_playback_and_is_processed() {
-    let mut call = Call::start();
+    let mut call = start();
     call.actions();
     let actions = call.press("2");
     assert_eq!(
@@ -195,7 +124,7 @@ fn a_digit_during_the_menu_prompt_stops_playback_and_is_processed() {
 
 #[test]
 fn no_input_replays_the_menu_then_gives_up() {
-    let mut call = Call::start();
+    let mut call = start();
     call.actions();
     call.finished_playing();
     assert_eq!(call.wait(4), vec![], "the timer has not expired yet");
@@ -212,7 +141,7 @@ fn no_input_replays_the_menu_then_gives_up() {
 
 #[test]
 fn invalid_choices_replay_the_menu_then_give_up() {
-    let mut call = Call::start();
+    let mut call = start();
     call.actions();
     call.finished_playing();
     assert_eq!(call.press("9"), vec![play("invalid.wav")]);
@@ -234,7 +163,7 @@ fn invalid_choices_replay_the_menu_then_give_up() {
 
 #[test]
 fn collect_with_type_ahead_and_terminator() {
-    let mut call = Call::start();
+    let mut call = start();
     call.actions();
     call.finished_playing();
     assert_eq!(
@@ -268,7 +197,7 @@ fn collect_with_type_ahead_and_terminator() {
 
 #[test]
 fn collect_ends_at_max_digits() {
-    let mut call = Call::start();
+    let mut call = start();
     call.press("1");
     call.finished_playing();
     let collected = FlowAction::Collected {
@@ -283,7 +212,7 @@ fn collect_ends_at_max_digits() {
 
 #[test]
 fn collect_inter_digit_timeout_ends_the_entry() {
-    let mut call = Call::start();
+    let mut call = start();
     call.press("1");
     call.finished_playing();
     call.press("1234");
@@ -299,7 +228,7 @@ fn collect_inter_digit_timeout_ends_the_entry() {
 
 #[test]
 fn collect_too_short_is_invalid_then_fails() {
-    let mut call = Call::start();
+    let mut call = start();
     call.press("1");
     call.finished_playing();
     assert_eq!(call.press("12#"), vec![play("invalid.wav")]);
@@ -361,7 +290,7 @@ fn a_goto_loop_is_cut_off_by_the_step_budget() {
 
 #[test]
 fn stray_events_are_ignored() {
-    let mut call = Call::start();
+    let mut call = start();
     call.actions();
     call.finished_playing();
     assert_eq!(call.finished_playing(), vec![], "no playback is running");

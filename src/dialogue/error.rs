@@ -118,6 +118,22 @@ pub enum FlowError {
         /// Maximum number of digits.
         max: usize,
     },
+    /// A menu's `phrases` names a key that is not one of its `choices`.
+    #[error("`phrases` key '{key}' is not a key of `choices`")]
+    PhraseKeyNotAChoice {
+        /// The key as written.
+        key: String,
+    },
+    /// Two choices of one menu list the same phrase, so saying it would be ambiguous.
+    #[error("phrase '{phrase}' is listed for both choice '{first}' and choice '{second}'")]
+    DuplicatePhrase {
+        /// The phrase as written the second time.
+        phrase: String,
+        /// The choice that listed it first.
+        first: char,
+        /// The choice that listed it again.
+        second: char,
+    },
     /// An hours step has no timezone of its own and the flow has none either.
     #[error("hours step '{step}' needs a `timezone` (on the step or on the flow)")]
     MissingTimezone {

@@ -238,3 +238,94 @@ fn problems_display_as_file_line_message() {
         "a.flow.toml:3: warning: step 's' is unreachable from the start step"
     );
 }
+
+/// The problems of an inline menu flow whose menu step adds `menu_keys`.
+fn menu_problems(header: &str, menu_keys: &str) -> Vec<(usize, String)> {
+    let source = format!(
+        "schema = 1\nname = \"x\"\nstart = \"menu\"\n{header}\n[steps.menu]\ntype = \"menu\"\n\
+         prompt = \"menu.wav\"\nchoices = {{ \"1\" = \"bye\", \"2\" = \"bye\" }}\n{menu_keys}\n\
+         on_failure = \"bye\"\n\n[steps.bye]\ntype = \"hangup\"\n"
+    );
+    let parsed = parse_flow(&source, Path::new("/flows/x.flow.toml"));
+    parsed
+        .problems
+        .iter()
+        .map(|problem| (problem.line, problem.message()))
+        .collect()
+}
+
+#[test]
+fn phrases_must_name_choices_and_be_lists() {
+    assert_eq!(
+        menu_problems("", "phrases = { \"1\" = [\"order\"] }"),
+        vec![]
+    );
+    assert_eq!(
+        menu_problems(
+            "",
+            "phrases = { \"1\" = [\"order\"],\n  \"9\" = [\"nine\"] }"
+        ),
+        vec![(10, "`phrases` key '9' is not a key of `choices`".into())]
+    );
+    let problems = menu_problems("", "retries = 1\nphrases = { \"1\" = \"order\" }");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].0, 10);
+    assert!(
+        problems[0].1.contains("expected a sequence"),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn phrases_are_unambiguous_and_not_blank() {
+    assert_eq!(
+        menu_problems(
+            "",
+            "phrases = { \"1\" = [\"Order\", \"order\"],\n  \"2\" = [\"ORDER!\", \"?\"] }"
+        ),
+        vec![
+            (
+                10,
+                "phrase 'ORDER!' is listed for both choice '1' and choice '2'".into()
+            ),
+            (
+                10,
+                "invalid phrase '?': expected at least one letter or digit".into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn minimum_confidence_defaults_inherits_and_is_checked() {
+    let confidence = |header: &str, menu: &str| {
+        let source = format!(
+            "schema = 1\nname = \"x\"\nstart = \"menu\"\n{header}\n[steps.menu]\ntype = \"menu\"\n\
+             prompt = \"m.wav\"\nchoices = {{ \"1\" = \"menu\" }}\n{menu}\non_failure = \"menu\"\n"
+        );
+        let flow = parse_flow(&source, Path::new("/flows/x.flow.toml")).flow;
+        match flow.map(|flow| flow.steps["menu"].kind.clone()) {
+            Some(super::StepKind::Menu(menu)) => menu.input.minimum_confidence,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(confidence("", ""), 0.3);
+    assert_eq!(confidence("minimum_confidence = 0.6", ""), 0.6);
+    assert_eq!(
+        confidence("minimum_confidence = 0.6", "minimum_confidence = 0"),
+        0.0
+    );
+    assert_eq!(
+        menu_problems("minimum_confidence = 1.5", "minimum_confidence = -1"),
+        vec![
+            (
+                4,
+                "invalid minimum_confidence '1.5': expected a number from 0 to 1".into()
+            ),
+            (
+                9,
+                "invalid minimum_confidence '-1': expected a number from 0 to 1".into()
+            ),
+        ]
+    );
+}

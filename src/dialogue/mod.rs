@@ -2,10 +2,11 @@
 //! a flow for one call.
 //!
 //! * `loader` (the only I/O here) finds `*.flow.toml` files and checks prompt files exist;
-//! * `parse`, `steps`, `graph` turn file text into a validated [`Flow`], reporting every problem
-//!   as `file:line: message`;
+//! * `parse`, `steps`, `speech_keys`, `graph` turn file text into a validated [`Flow`],
+//!   reporting every problem as `file:line: message`;
 //! * `engine` runs a flow: the call actor feeds it events and timeouts and executes the actions it
-//!   emits. The engine never reads the clock, sleeps or does I/O; time comes in as arguments.
+//!   emits, including what to do with transcripts of what the caller said (`speech` reads
+//!   them). The engine never reads the clock, sleeps or does I/O; time comes in as arguments.
 
 mod context;
 mod engine;
@@ -15,6 +16,8 @@ mod hours;
 mod loader;
 mod model;
 mod parse;
+mod speech;
+mod speech_keys;
 mod steps;
 mod values;
 
@@ -22,6 +25,10 @@ mod values;
 mod engine_tests;
 #[cfg(test)]
 mod loader_tests;
+#[cfg(test)]
+mod simulated_call;
+#[cfg(test)]
+mod speech_tests;
 
 pub use engine::{FlowAction, FlowEngine, FlowEvent};
 pub use error::{FlowError, Problem, Severity};

@@ -2,9 +2,10 @@
 //!
 //! Invariants for flows produced by the loader: every step reference (`next`, `target`,
 //! `choices`, `on_failure`, `open`, `closed`, `start`) names an existing step, prompt paths are
-//! absolute and were readable at load time, `min_digits <= max_digits`, and no cycle consists
-//! only of steps that never wait for the caller. The engine still defends against flows built by
-//! hand that break these rules.
+//! absolute and were readable at load time, `min_digits <= max_digits`, every key of a menu's
+//! `phrases` is a key of its `choices` and no phrase belongs to two choices,
+//! `minimum_confidence` lies in 0..=1, and no cycle consists only of steps that never wait for
+//! the caller. The engine still defends against flows built by hand that break these rules.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -119,6 +120,8 @@ pub struct InputPolicy {
     pub invalid_prompt: Option<PathBuf>,
     /// The step after the last attempt failed.
     pub on_failure: String,
+    /// Transcripts recognised with less confidence than this count as invalid input.
+    pub minimum_confidence: f32,
 }
 
 /// A single-key menu.
@@ -128,6 +131,8 @@ pub struct Menu {
     pub prompt: PathBuf,
     /// Target step by DTMF key.
     pub choices: BTreeMap<char, String>,
+    /// Phrases a caller may say instead of pressing a key, as written, by key of `choices`.
+    pub phrases: BTreeMap<char, Vec<String>>,
     /// Timeouts, retries and failure handling.
     pub input: InputPolicy,
 }

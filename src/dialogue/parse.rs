@@ -17,8 +17,9 @@ use super::context::{Context, PromptReference};
 use super::error::{FlowError, Problem};
 use super::graph::check_graph;
 use super::model::{Flow, Step, StepKind};
+use super::speech_keys::{DEFAULT_MINIMUM_CONFIDENCE, confidence};
 use super::steps::{
-    RawCollect, RawGoto, RawHangup, RawHours, RawMenu, RawPlay, STEP_TYPES, timezone,
+    FlowDefaults, RawCollect, RawGoto, RawHangup, RawHours, RawMenu, RawPlay, STEP_TYPES, timezone,
 };
 
 /// The flow file schema version this build understands.
@@ -42,6 +43,7 @@ struct RawHeader {
     name: Spanned<String>,
     start: Spanned<String>,
     timezone: Option<Spanned<String>>,
+    minimum_confidence: Option<Spanned<f64>>,
 }
 
 /// Parses `source`, the content of `file`; prompt paths resolve against `file`'s directory.
@@ -66,12 +68,19 @@ pub fn parse_flow(source: &str, file: &Path) -> ParsedFlow {
         table,
         document_span.start..document_span.start,
     );
-    let flow_timezone = header.as_ref().and_then(|header| {
-        let name = header.timezone.as_ref()?;
-        timezone(&mut context, name)
-    });
+    let defaults = FlowDefaults {
+        timezone: header.as_ref().and_then(|header| {
+            let name = header.timezone.as_ref()?;
+            timezone(&mut context, name)
+        }),
+        minimum_confidence: header
+            .as_ref()
+            .and_then(|header| header.minimum_confidence.as_ref())
+            .and_then(|value| confidence(&mut context, value))
+            .unwrap_or(DEFAULT_MINIMUM_CONFIDENCE),
+    };
     let steps = match steps {
-        Some(steps) => parse_steps(&mut context, steps, flow_timezone),
+        Some(steps) => parse_steps(&mut context, steps, defaults),
         None => {
             context.error(
                 0..0,
@@ -139,7 +148,7 @@ fn check_schema(context: &mut Context<'_>, document: &DeTable<'_>) -> bool {
 fn parse_steps(
     context: &mut Context<'_>,
     steps: Spanned<DeValue<'_>>,
-    flow_timezone: Option<chrono_tz::Tz>,
+    defaults: FlowDefaults,
 ) -> BTreeMap<String, Step> {
     let span = steps.span();
     let DeValue::Table(table) = steps.into_inner() else {
@@ -152,7 +161,7 @@ fn parse_steps(
         let name_span = name.span();
         let name = name.into_inner().into_owned();
         context.declared_steps.insert(name.clone());
-        if let Some(kind) = parse_step(context, &name, value, flow_timezone) {
+        if let Some(kind) = parse_step(context, &name, value, defaults) {
             let line = context.line(name_span);
             parsed.insert(name, Step { line, kind });
         }
@@ -164,7 +173,7 @@ fn parse_step(
     context: &mut Context<'_>,
     name: &str,
     value: Spanned<DeValue<'_>>,
-    flow_timezone: Option<chrono_tz::Tz>,
+    defaults: FlowDefaults,
 ) -> Option<StepKind> {
     let span = value.span();
     let DeValue::Table(mut table) = value.into_inner() else {
@@ -180,15 +189,21 @@ fn parse_step(
     let step_type = step_type.get_ref().as_str().unwrap_or_default().to_string();
     match step_type.as_str() {
         "play" => Some(deserialize::<RawPlay>(context, table, span)?.convert(context, name)),
-        "menu" => Some(deserialize::<RawMenu>(context, table, span)?.convert(context, name)),
-        "collect" => Some(deserialize::<RawCollect>(context, table, span)?.convert(context, name)),
+        "menu" => {
+            let raw = deserialize::<RawMenu>(context, table, span)?;
+            Some(raw.convert(context, name, defaults))
+        }
+        "collect" => {
+            let raw = deserialize::<RawCollect>(context, table, span)?;
+            Some(raw.convert(context, name, defaults))
+        }
         "goto" => Some(deserialize::<RawGoto>(context, table, span)?.convert(context, name)),
         "hangup" => Some(deserialize::<RawHangup>(context, table, span)?.convert(context)),
         "hours" => deserialize::<RawHours>(context, table, span.clone())?.convert(
             context,
             name,
             span,
-            flow_timezone,
+            defaults.timezone,
         ),
         _ => {
             let error = FlowError::UnknownStepType {

@@ -2,8 +2,9 @@
 //!
 //! Each step type has its own raw struct with `deny_unknown_fields`; the `type` key is read and
 //! removed before the rest of the table is deserialized, so one bad step never hides problems in
-//! the others. Defaults: menu and collect `timeout` 5s, `retries` 2; collect `min_digits` 1,
-//! `inter_digit_timeout` 3s; hangup `reason` "flow ended".
+//! the others. Defaults: menu and collect `timeout` 5s, `retries` 2, `minimum_confidence` the
+//! flow's (else 0.3); menu `phrases` none; collect `min_digits` 1, `inter_digit_timeout` 3s;
+//! hangup `reason` "flow ended".
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -17,6 +18,7 @@ use super::context::Context;
 use super::error::FlowError;
 use super::hours::{Hours, Window, parse_clock_time, parse_day};
 use super::model::{Collect, InputPolicy, Menu, StepKind};
+use super::speech_keys::{convert_phrases, minimum_confidence};
 use super::values::{DTMF_KEYS, parse_dtmf_key};
 
 /// The step types a flow file may use.
@@ -25,6 +27,15 @@ pub const STEP_TYPES: &str = "play, menu, collect, goto, hours, hangup";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 const DEFAULT_INTER_DIGIT_TIMEOUT: Duration = Duration::from_secs(3);
 const DEFAULT_RETRIES: u32 = 2;
+
+/// Flow-wide settings that steps fall back to.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct FlowDefaults {
+    /// The flow's timezone, for `hours` steps without their own.
+    pub timezone: Option<Tz>,
+    /// The flow's `minimum_confidence`, for menu and collect steps without their own.
+    pub minimum_confidence: f32,
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,6 +49,8 @@ pub(super) struct RawPlay {
 pub(super) struct RawMenu {
     prompt: Spanned<String>,
     choices: BTreeMap<Spanned<String>, Spanned<String>>,
+    phrases: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
+    minimum_confidence: Option<Spanned<f64>>,
     timeout: Option<Spanned<String>>,
     retries: Option<u32>,
     no_input_prompt: Option<Spanned<String>>,
@@ -53,6 +66,7 @@ pub(super) struct RawCollect {
     min_digits: Option<Spanned<usize>>,
     max_digits: Spanned<usize>,
     terminator: Option<Spanned<String>>,
+    minimum_confidence: Option<Spanned<f64>>,
     timeout: Option<Spanned<String>>,
     inter_digit_timeout: Option<Spanned<String>>,
     retries: Option<u32>,
@@ -120,7 +134,12 @@ impl RawPlay {
 }
 
 impl RawMenu {
-    pub(super) fn convert(self, context: &mut Context<'_>, step: &str) -> StepKind {
+    pub(super) fn convert(
+        self,
+        context: &mut Context<'_>,
+        step: &str,
+        defaults: FlowDefaults,
+    ) -> StepKind {
         let mut choices = BTreeMap::new();
         for (key, target) in &self.choices {
             let target = context.reference(step, &format!("choices.\"{}\"", key.get_ref()), target);
@@ -137,17 +156,27 @@ impl RawMenu {
             no_input_prompt: context.optional_prompt(&self.no_input_prompt),
             invalid_prompt: context.optional_prompt(&self.invalid_prompt),
             on_failure: context.reference(step, "on_failure", &self.on_failure),
+            minimum_confidence: minimum_confidence(context, &self.minimum_confidence, defaults),
         };
+        let phrases = self.phrases.as_ref().map_or_else(BTreeMap::new, |phrases| {
+            convert_phrases(context, phrases, &choices)
+        });
         StepKind::Menu(Menu {
             prompt: context.prompt(&self.prompt),
             choices,
+            phrases,
             input,
         })
     }
 }
 
 impl RawCollect {
-    pub(super) fn convert(self, context: &mut Context<'_>, step: &str) -> StepKind {
+    pub(super) fn convert(
+        self,
+        context: &mut Context<'_>,
+        step: &str,
+        defaults: FlowDefaults,
+    ) -> StepKind {
         let min_digits = self.min_digits.as_ref().map_or(1, |min| *min.get_ref());
         let max_digits = *self.max_digits.get_ref();
         if min_digits > max_digits || max_digits == 0 {
@@ -176,6 +205,7 @@ impl RawCollect {
             no_input_prompt: context.optional_prompt(&self.no_input_prompt),
             invalid_prompt: context.optional_prompt(&self.invalid_prompt),
             on_failure: context.reference(step, "on_failure", &self.on_failure),
+            minimum_confidence: minimum_confidence(context, &self.minimum_confidence, defaults),
         };
         StepKind::Collect(Collect {
             prompt: context.prompt(&self.prompt),
@@ -297,7 +327,7 @@ impl RawHangup {
     }
 }
 
-fn invalid(what: &'static str, value: &str, expected: &str) -> FlowError {
+pub(super) fn invalid(what: &'static str, value: &str, expected: &str) -> FlowError {
     FlowError::InvalidValue {
         what,
         value: value.into(),

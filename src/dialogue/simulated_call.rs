@@ -1,0 +1,100 @@
+//! A simulated call for engine tests: owns the engine, a made-up monotonic clock and a fixed
+//! wall clock, and turns keys, speech, playback completions and waiting into engine calls.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+
+use super::parse::parse_flow;
+use super::{Flow, FlowAction, FlowEngine, FlowEvent};
+
+/// Parses a flow that must have no errors; prompts resolve under `/flows`.
+pub fn parse(source: &str) -> Flow {
+    let parsed = parse_flow(source, Path::new("/flows/test.flow.toml"));
+    parsed.flow.expect("flow parses")
+}
+
+/// A simulated call: owns the engine, the monotonic clock and the wall clock.
+pub struct Call {
+    pub engine: FlowEngine,
+    pub now: Instant,
+    pub wall: DateTime<Utc>,
+}
+
+impl Call {
+    /// Starts the flow at wall-clock time `wall`.
+    pub fn start_at(flow: Flow, wall: DateTime<Utc>) -> Self {
+        let mut call = Self {
+            engine: FlowEngine::new(Arc::new(flow)),
+            now: Instant::now(),
+            wall,
+        };
+        call.engine.start(call.now, call.wall);
+        call
+    }
+
+    /// Drains the engine's actions.
+    pub fn actions(&mut self) -> Vec<FlowAction> {
+        std::iter::from_fn(|| self.engine.poll_action()).collect()
+    }
+
+    /// The prompt that was playing finished.
+    pub fn finished_playing(&mut self) -> Vec<FlowAction> {
+        self.engine
+            .handle_event(self.now, self.wall, FlowEvent::PlaybackFinished);
+        self.actions()
+    }
+
+    /// The caller presses `keys`, one after the other.
+    pub fn press(&mut self, keys: &str) -> Vec<FlowAction> {
+        for key in keys.chars() {
+            self.engine
+                .handle_event(self.now, self.wall, FlowEvent::Digit(key));
+        }
+        self.actions()
+    }
+
+    /// The caller says `text`, recognised with `confidence`.
+    pub fn say(&mut self, text: &str, confidence: f32) -> Vec<FlowAction> {
+        let event = FlowEvent::Speech {
+            text: text.into(),
+            confidence,
+        };
+        self.engine.handle_event(self.now, self.wall, event);
+        self.actions()
+    }
+
+    /// Advances the clock, firing the engine's timer if it is due.
+    pub fn wait(&mut self, seconds: u64) -> Vec<FlowAction> {
+        self.now += Duration::from_secs(seconds);
+        if self
+            .engine
+            .poll_timeout()
+            .is_some_and(|deadline| deadline <= self.now)
+        {
+            self.engine.handle_timeout(self.now, self.wall);
+        }
+        self.actions()
+    }
+}
+
+/// The action playing the prompt `name` under `/flows`.
+pub fn play(name: &str) -> FlowAction {
+    FlowAction::Play {
+        path: PathBuf::from("/flows").join(name),
+    }
+}
+
+/// The action entering `step`.
+pub fn entered(step: &str) -> FlowAction {
+    FlowAction::StepEntered { step: step.into() }
+}
+
+/// The action hanging up for `reason`.
+pub fn hangup(reason: &str) -> FlowAction {
+    FlowAction::Hangup {
+        reason: reason.into(),
+    }
+}
