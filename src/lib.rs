@@ -17,3 +17,4 @@ pub mod recording;
 pub mod sip;
 pub mod storage;
 pub mod telemetry;
+pub mod tts;
