@@ -2,6 +2,7 @@
 //! file and returns `anyhow::Result`, so errors print as one readable line.
 
 mod flows;
+mod say;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -24,6 +25,8 @@ pub struct Cli {
 enum Command {
     /// Run the server.
     Serve(serve::ServeArguments),
+    /// Synthesize text to a WAV file with the configured voice.
+    Say(say::SayArguments),
     /// Work with IVR flow files.
     Flows {
         #[command(subcommand)]
@@ -46,6 +49,7 @@ impl Cli {
     pub fn run(self) -> anyhow::Result<std::process::ExitCode> {
         match self.command {
             Command::Serve(arguments) => serve::run(arguments),
+            Command::Say(arguments) => say::run(arguments),
             Command::Flows {
                 command: FlowsCommand::Check { directory },
             } => Ok(flows::check(&directory)),
