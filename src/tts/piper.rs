@@ -5,11 +5,14 @@
 //! bounded thread count, and synthesizes a short warm-up phrase so espeak-ng's data and the
 //! first-inference cost are paid at load time, not on a caller's first prompt.
 //!
-//! Invariant: a `PiperSynthesizer` that exists has a working runtime, voice and phonemizer.
+//! Invariants: a `PiperSynthesizer` that exists has a working runtime, voice and phonemizer;
+//! synthesis calls are serialized process-wide, because espeak-ng keeps global state and is
+//! not safe to call from two threads at once.
 
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 use ort::session::Session;
 use piper_rs::{ModelConfig, Piper, PiperError};
@@ -17,6 +20,9 @@ use piper_rs::{ModelConfig, Piper, PiperError};
 use super::models::{DEFAULT_VOICE, VoiceFiles};
 use super::runtime::load_onnx_runtime;
 use super::{Synthesizer, TtsError};
+
+/// Held while any voice synthesizes, so espeak-ng's global state is used by one thread at a time.
+static ESPEAK_IN_USE: Mutex<()> = Mutex::new(());
 
 /// Phrase synthesized at load time to warm up espeak-ng and the model.
 const WARM_UP_PHRASE: &str = "Hello.";
@@ -88,6 +94,7 @@ impl Synthesizer for PiperSynthesizer {
     }
 
     fn synthesize_native(&mut self, sentence: &str) -> Result<Vec<f32>, TtsError> {
+        let _espeak = ESPEAK_IN_USE.lock().unwrap_or_else(PoisonError::into_inner);
         let (samples, _rate) =
             self.piper
                 .create(sentence, false, None, None, None, None)
