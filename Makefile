@@ -6,7 +6,7 @@ CARGO_TARGET_DIR ?= $(HOME)/.cache/hotline-target
 export CARGO_TARGET_DIR
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build tools, and the real SIP peers and audio tools the tests and benchmarks drive.
-PACKAGES := build-essential pkg-config cmake libclang-dev sip-tester baresip espeak-ng sox tcpdump python3 python3-pip
+PACKAGES := build-essential pkg-config cmake libclang-dev libsonic-dev libssl-dev sip-tester baresip espeak-ng sox tcpdump python3 python3-pip
 CONFIG ?= sip-config/hotline.toml
 DATA ?= data
 

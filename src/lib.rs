@@ -19,3 +19,4 @@ pub mod recording;
 pub mod sip;
 pub mod storage;
 pub mod telemetry;
+pub mod tts;

@@ -3,6 +3,7 @@
 
 mod flows;
 mod models;
+mod say;
 mod serve;
 mod transcribe;
 
@@ -30,6 +31,8 @@ enum Command {
     Serve(serve::ServeArguments),
     /// Print one JSON line per audio file with the recognised speech.
     Transcribe(transcribe::TranscribeArguments),
+    /// Synthesize text to a WAV file with the configured voice.
+    Say(say::SayArguments),
     /// Work with IVR flow files.
     Flows {
         #[command(subcommand)]
@@ -55,6 +58,7 @@ impl Cli {
         match self.command {
             Command::Serve(arguments) => serve::run(arguments),
             Command::Transcribe(arguments) => transcribe::run(arguments),
+            Command::Say(arguments) => say::run(arguments),
             Command::Flows {
                 command: FlowsCommand::Check { directory },
             } => Ok(flows::check(&directory)),

@@ -1,0 +1,63 @@
+//! `hotline say --text TEXT --out FILE.wav [--rate HZ] [--models DIR]`: synthesizes text with
+//! the Piper voice into a mono 16-bit WAV, through the same synthesis service calls use, and
+//! reports the timing on stderr.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+
+use crate::audio::write_wav_mono;
+use crate::tts::{DEFAULT_MODELS_DIRECTORY, PiperSynthesizer, ServiceOptions, SpeechService};
+
+/// Flags of `hotline say`.
+#[derive(Debug, clap::Args)]
+pub struct SayArguments {
+    /// Text to speak (numbers, prices, dates and times are read out naturally).
+    #[arg(long)]
+    text: String,
+    /// WAV file to write (replaced if it exists).
+    #[arg(long)]
+    out: PathBuf,
+    /// Output sample rate in Hz; default: the voice's own rate (22050 for the default voice).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1000..=192_000))]
+    rate: Option<u32>,
+    /// Directory holding the voice models (`piper/`, `onnxruntime/`).
+    #[arg(long, default_value = DEFAULT_MODELS_DIRECTORY)]
+    models: PathBuf,
+}
+
+pub fn run(arguments: SayArguments) -> anyhow::Result<ExitCode> {
+    let loading = Instant::now();
+    let synthesizer = PiperSynthesizer::load(&arguments.models)?;
+    let load_seconds = loading.elapsed().as_secs_f64();
+    let service = SpeechService::start(synthesizer, ServiceOptions::default())?;
+    let rate = arguments.rate.unwrap_or(service.native_rate());
+
+    let started = Instant::now();
+    let mut stream = service.speak_blocking(&arguments.text, rate)?;
+    let mut samples = Vec::new();
+    let mut first_audio_seconds = None;
+    while let Some(chunk) = stream.blocking_next() {
+        let chunk = chunk?;
+        first_audio_seconds.get_or_insert(started.elapsed().as_secs_f64());
+        samples.extend_from_slice(&chunk.samples);
+    }
+    let synthesis_seconds = started.elapsed().as_secs_f64();
+    let Some(first_audio_seconds) = first_audio_seconds else {
+        anyhow::bail!("nothing to say: the text has no words");
+    };
+
+    write_wav_mono(&arguments.out, rate, &samples)
+        .with_context(|| format!("cannot write {}", arguments.out.display()))?;
+    let audio_seconds = samples.len() as f64 / f64::from(rate);
+    eprintln!(
+        "wrote {}: {audio_seconds:.2} s at {rate} Hz (voice loaded in {load_seconds:.2} s; first \
+         audio after {first_audio_seconds:.3} s; synthesis {synthesis_seconds:.3} s, real-time \
+         factor {:.3})",
+        arguments.out.display(),
+        synthesis_seconds / audio_seconds.max(f64::EPSILON)
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,62 @@
+//! Speech synthesis: Piper voices through piper-rs, run off the async runtime.
+//!
+//! Owns text preparation for speech (`normalize`, `sentences`), the [`Synthesizer`] seam and
+//! its Piper implementation (`piper`, with model files located by `models` and ONNX Runtime
+//! loaded by `runtime`), the phrase cache (`cache`) and the synthesis thread with its async
+//! handle (`service`).
+//!
+//! Invariants: model inference happens only on the synthesis thread, never on an async worker;
+//! requests wait in a bounded queue (back-pressure), and speech streams sentence by sentence so
+//! the first sentence can play while the rest is synthesized; missing model or runtime files
+//! are reported by name before anything is loaded.
+
+mod cache;
+mod error;
+mod models;
+mod normalize;
+mod piper;
+mod runtime;
+mod sentences;
+mod service;
+
+#[cfg(test)]
+mod service_tests;
+#[cfg(test)]
+mod synthesis_tests;
+
+pub use error::TtsError;
+pub use models::{DEFAULT_MODELS_DIRECTORY, DEFAULT_VOICE, ONNX_RUNTIME_VERSION, VoiceFiles};
+pub use normalize::normalize_for_speech;
+pub use piper::PiperSynthesizer;
+pub use sentences::split_sentences;
+pub use service::{ServiceOptions, SpeechChunk, SpeechService, SpeechStream};
+
+use crate::audio::{f32_to_i16, resample};
+
+/// A text-to-speech engine: turns one sentence of normalized text into audio.
+///
+/// Implementations may be slow (model inference) and are driven from one dedicated thread by
+/// [`SpeechService`]; tests implement it with cheap fakes.
+pub trait Synthesizer: Send {
+    /// The voice's name; part of phrase-cache keys.
+    fn voice(&self) -> &str;
+
+    /// The sample rate the voice produces.
+    fn native_rate(&self) -> u32;
+
+    /// Synthesizes one sentence at [`Synthesizer::native_rate`], as float samples in `-1..1`.
+    fn synthesize_native(&mut self, sentence: &str) -> Result<Vec<f32>, TtsError>;
+
+    /// Synthesizes one sentence as 16-bit mono samples at `rate` (resampled when it differs
+    /// from the native rate).
+    fn synthesize(&mut self, sentence: &str, rate: u32) -> Result<Vec<i16>, TtsError> {
+        let native = self.synthesize_native(sentence)?;
+        let converted = resample(&native, self.native_rate(), rate)?;
+        Ok(f32_to_i16(&converted))
+    }
+}
+
+/// Prepares text for synthesis: normalizes it for speech and splits it into sentences.
+pub fn prepare_sentences(text: &str) -> Vec<String> {
+    split_sentences(&normalize_for_speech(text))
+}

@@ -1,0 +1,148 @@
+//! Tests with the real Piper voice (skipped, with a message, only when the model files are
+//! absent) and of the clear errors for missing files.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::{
+    DEFAULT_VOICE, PiperSynthesizer, ServiceOptions, SpeechService, Synthesizer, TtsError,
+    VoiceFiles,
+};
+use crate::audio::rms;
+
+const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/voice-models");
+
+/// One sentence of about four seconds of speech.
+const FOUR_SECOND_SENTENCE: &str =
+    "Thank you for calling Hotline, your order has shipped and should arrive on Monday morning.";
+
+fn load_real_voice() -> Option<PiperSynthesizer> {
+    let files = VoiceFiles::in_directory(Path::new(MODELS), DEFAULT_VOICE);
+    if let Err(error) = files.check() {
+        eprintln!("SKIPPED: real synthesis test needs the voice models: {error}");
+        return None;
+    }
+    Some(PiperSynthesizer::load(Path::new(MODELS)).expect("the provisioned voice loads"))
+}
+
+fn seconds(samples: usize, rate: u32) -> f64 {
+    samples as f64 / f64::from(rate)
+}
+
+#[test]
+fn real_voice_speaks_and_streams_sentence_by_sentence() {
+    let Some(mut synthesizer) = load_real_voice() else {
+        return;
+    };
+    assert_eq!(synthesizer.native_rate(), 22_050);
+
+    let short = synthesizer.synthesize("Hello.", 8000).expect("synthesized");
+    let started = Instant::now();
+    let long = synthesizer
+        .synthesize(FOUR_SECOND_SENTENCE, 8000)
+        .expect("synthesized");
+    let synthesis_time = started.elapsed();
+    let native = synthesizer
+        .synthesize(FOUR_SECOND_SENTENCE, 22_050)
+        .expect("synthesized");
+
+    let long_seconds = seconds(long.len(), 8000);
+    let native_seconds = seconds(native.len(), 22_050);
+    eprintln!(
+        "one {long_seconds:.2} s sentence: synthesized in {:.3} s, real-time factor {:.3}",
+        synthesis_time.as_secs_f64(),
+        synthesis_time.as_secs_f64() / long_seconds
+    );
+    assert!((2.5..7.0).contains(&long_seconds), "{long_seconds} s");
+    assert!(
+        (long_seconds - native_seconds).abs() < 0.5,
+        "both rates carry the same speech: {long_seconds} vs {native_seconds}"
+    );
+    let short_seconds = seconds(short.len(), 8000);
+    let ratio = long_seconds / short_seconds;
+    assert!(
+        (3.0..20.0).contains(&ratio),
+        "duration grows with text: {short_seconds} s vs {long_seconds} s"
+    );
+    assert!(rms(&long) > 1000.0, "speech has energy: rms {}", rms(&long));
+
+    let service =
+        SpeechService::start(synthesizer, ServiceOptions::default()).expect("thread starts");
+    let text = format!("{FOUR_SECOND_SENTENCE} Press one for orders. Press two for returns.");
+    let started = Instant::now();
+    let mut stream = service.speak_blocking(&text, 8000).expect("queued");
+    let mut arrivals: Vec<Duration> = Vec::new();
+    let mut total_samples = 0;
+    while let Some(chunk) = stream.blocking_next() {
+        let chunk = chunk.expect("synthesized");
+        assert_eq!(chunk.sample_rate, 8000);
+        total_samples += chunk.samples.len();
+        arrivals.push(started.elapsed());
+    }
+    assert_eq!(arrivals.len(), 3, "one chunk per sentence");
+    let first = arrivals[0];
+    let last = arrivals[2];
+    eprintln!(
+        "three sentences ({:.2} s of audio): first audio after {:.3} s, all after {:.3} s",
+        seconds(total_samples, 8000),
+        first.as_secs_f64(),
+        last.as_secs_f64()
+    );
+    assert!(
+        first < last,
+        "the first sentence arrives before the whole text is done"
+    );
+    assert!(
+        first.as_secs_f64() < long_seconds,
+        "first audio is faster than real time"
+    );
+}
+
+/// A directory under the system temp dir, removed on drop.
+struct TempDirectory(PathBuf);
+
+impl TempDirectory {
+    fn new(name: &str) -> Self {
+        let path = std::env::temp_dir().join(format!("hotline-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&path).expect("temp dir is writable");
+        Self(path)
+    }
+}
+
+impl Drop for TempDirectory {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.0).ok();
+    }
+}
+
+#[test]
+fn a_missing_voice_is_a_clear_error() {
+    let directory = TempDirectory::new("tts-no-voice");
+    let started = Instant::now();
+    let error = PiperSynthesizer::load(&directory.0)
+        .err()
+        .expect("no voice in an empty directory");
+    assert!(started.elapsed() < Duration::from_secs(5), "fails fast");
+    let message = error.to_string();
+    assert!(matches!(error, TtsError::MissingFile { .. }), "{message}");
+    assert!(message.contains("piper/en_US-joe-medium.onnx"), "{message}");
+    assert!(message.contains("make models"), "{message}");
+}
+
+#[test]
+fn a_missing_runtime_library_is_a_clear_error() {
+    let directory = TempDirectory::new("tts-no-runtime");
+    let files = VoiceFiles::in_directory(&directory.0, DEFAULT_VOICE);
+    std::fs::create_dir_all(directory.0.join("piper")).expect("temp dir is writable");
+    std::fs::write(&files.model, b"").expect("temp dir is writable");
+    std::fs::write(&files.config, b"{}").expect("temp dir is writable");
+    let error = PiperSynthesizer::load(&directory.0)
+        .err()
+        .expect("no runtime library");
+    let message = error.to_string();
+    assert!(
+        message.contains("onnxruntime/libonnxruntime.so.1.24.2"),
+        "{message}"
+    );
+    assert!(message.contains("make models"), "{message}");
+}
