@@ -19,4 +19,5 @@ pub mod recording;
 pub mod sip;
 pub mod storage;
 pub mod telemetry;
+pub mod text;
 pub mod tts;

@@ -4,6 +4,8 @@
 //! to 99 spelled as words and longer ones digit by digit), so "Order 12345." and "order one two
 //! three four five" compare equal, and so do "10 of clubs" and "ten of clubs".
 
+use crate::text::numbers;
+
 /// Word error rate of `hypothesis` against `reference`: (substitutions + deletions +
 /// insertions) / reference words. An empty reference gives 0 for an empty hypothesis, else 1.
 pub fn word_error_rate(reference: &str, hypothesis: &str) -> f64 {
@@ -22,37 +24,19 @@ pub fn word_errors(reference: &str, hypothesis: &str) -> (usize, usize) {
     (edit_distance(&reference, &hypothesis), reference.len())
 }
 
-const DIGITS: [&str; 10] = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-];
-const TEENS: [&str; 10] = [
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-];
-const TENS: [&str; 10] = [
-    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-];
+/// Numbers up to this are said as words ("ten"); longer ones digit by digit.
+const LARGEST_SPOKEN_NUMBER: u64 = 99;
 
 fn number_words(digits: &str, words: &mut Vec<String>) {
-    let digit = |byte: u8| usize::from(byte - b'0');
-    match digits.as_bytes() {
-        [single] => words.push(DIGITS[digit(*single)].to_string()),
-        [b'1', second] => words.push(TEENS[digit(*second)].to_string()),
-        [first, b'0'] if *first != b'0' => words.push(TENS[digit(*first)].to_string()),
-        [first, second] if *first != b'0' => {
-            words.push(TENS[digit(*first)].to_string());
-            words.push(DIGITS[digit(*second)].to_string());
+    let spoken = match digits.parse::<u64>() {
+        Ok(value)
+            if value <= LARGEST_SPOKEN_NUMBER && !digits.starts_with('0') || digits == "0" =>
+        {
+            numbers::cardinal(value)
         }
-        all => words.extend(all.iter().map(|byte| DIGITS[digit(*byte)].to_string())),
-    }
+        _ => numbers::digit_by_digit(digits),
+    };
+    words.extend(spoken.split(['-', ' ']).map(str::to_string));
 }
 
 fn normalise(text: &str) -> Vec<String> {

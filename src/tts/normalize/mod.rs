@@ -13,7 +13,6 @@
 //! Invariants: pure and total — any input gives output, nothing panics, text without digits or
 //! the symbols above passes through unchanged (apart from whitespace collapsing to one space).
 
-mod numbers;
 mod tokens;
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! Invariant: [`speak_token`] returns `None` only for tokens with nothing to rewrite (no ASCII
 //! digit, not a time suffix); any token with digits gets words, so no digit reaches espeak.
 
-use super::numbers::{MAX_CARDINAL, cardinal, digit_by_digit, ordinal, year};
+use crate::text::numbers::{MAX_CARDINAL, cardinal, digit_by_digit, ordinal, year};
 
 const MONTHS: [&str; 12] = [
     "January",
