@@ -30,7 +30,7 @@ const LARGEST_SPOKEN_NUMBER: u64 = 99;
 fn number_words(digits: &str, words: &mut Vec<String>) {
     let spoken = match digits.parse::<u64>() {
         Ok(value)
-            if value <= LARGEST_SPOKEN_NUMBER && !digits.starts_with('0') || digits == "0" =>
+            if (value <= LARGEST_SPOKEN_NUMBER && !digits.starts_with('0')) || digits == "0" =>
         {
             numbers::cardinal(value)
         }
