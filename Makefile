@@ -43,7 +43,7 @@ lint:
 	cargo clippy --locked --all-targets -- -D warnings
 
 test: deps lint models
-	cargo test --locked --all-targets
+	cargo test --locked --lib --bins --tests
 	"$(CARGO_TARGET_DIR)/debug/hotline" flows check prompts
 
 bench: build-release
