@@ -66,6 +66,10 @@ async fn serve(config: Config, data: PathBuf) -> anyhow::Result<ExitCode> {
     };
     std::fs::create_dir_all(&data)
         .with_context(|| format!("cannot create data directory {}", data.display()))?;
+    // Recording paths in call records are absolute, whatever the working directory.
+    let data = data
+        .canonicalize()
+        .with_context(|| format!("cannot resolve data directory {}", data.display()))?;
     let store: Arc<dyn CallStore> = Arc::new(SqliteStore::open(&data.join("hotline.db"))?);
     let prompts = PromptCache::new();
     let prompt_paths = flows.prompt_paths();
