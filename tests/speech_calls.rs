@@ -106,3 +106,55 @@ fn caller_speech_stops_the_greeting() {
     );
     drop(sipp);
 }
+
+#[test]
+fn spoken_answer_reads_back_the_order_number() {
+    let server = Server::start(ServerOptions::default());
+    let peer = RtpPeer::start();
+    let sipp = Sipp::new("call.xml", server.sip)
+        .service("1001")
+        .rtp_port(peer.port)
+        .pause_ms(40_000)
+        .spawn();
+    assert!(peer.wait_packets(1, 10 * SECOND), "no RTP:\n{}", server.log_text());
+    peer.wait_prompt_end(Instant::now(), Duration::from_millis(700), 60 * SECOND)
+        .expect("greeting never ended");
+    peer.send_dtmf("1");
+    peer.wait_dtmf_sent(5 * SECOND);
+    peer.wait_prompt_end(Instant::now(), Duration::from_millis(700), 30 * SECOND)
+        .expect("order number prompt never ended");
+    peer.send_dtmf("12345#");
+    peer.wait_dtmf_sent(10 * SECOND);
+    let answer_started = Instant::now();
+    let call = server.wait_call(20 * SECOND, |call| {
+        call["transcript"]
+            .as_array()
+            .is_some_and(|lines| lines.iter().any(|line| line["speaker"] == "hotline"))
+    });
+    assert_eq!(call["variables"]["order_number"], "12345", "{call}");
+    std::thread::sleep(8 * SECOND);
+    // Transcribe what the caller heard and look for the order number in it.
+    let heard: Vec<i16> = peer
+        .audio_since(answer_started)
+        .iter()
+        .map(|sample| (sample * 32767.0) as i16)
+        .collect();
+    let wav = server.dir.join("heard-answer.wav");
+    hotline::audio::write_wav_mono(&wav, 8000, &heard).expect("write what was heard");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .arg("transcribe")
+        .arg("--models")
+        .arg(common::repo_dir().join("voice-models"))
+        .arg(&wav)
+        .output()
+        .expect("hotline transcribe runs");
+    let line: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("one JSON line from transcribe");
+    let text = line["text"].as_str().unwrap_or_default().to_lowercase();
+    let compact: String = text.chars().filter(|c| c.is_alphanumeric()).collect();
+    assert!(
+        compact.contains("12345") || compact.contains("onetwothreefourfive"),
+        "the caller did not hear the order number read back: {text:?}"
+    );
+    drop(sipp);
+}

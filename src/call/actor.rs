@@ -9,6 +9,7 @@
 use super::CallCommand;
 use super::manager::Registry;
 use super::media_metrics::MediaMetrics;
+use super::speaking::{self, Speaking};
 use super::speech::CallSpeech;
 use crate::asr::{AsrError, Transcript};
 use crate::config::InputMode;
@@ -23,6 +24,7 @@ use crate::recording::CallRecorder;
 use crate::sip::sdp::{self, NegotiatedAudio};
 use crate::sip::{DialogHandle, EndReason, InboundCall};
 use crate::storage::{CallOutcome, CallRecord, Speaker, TranscriptLine};
+use crate::tts::{SpeechChunk, TtsError};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -59,6 +61,7 @@ pub(super) struct CallActor {
     outcome: Option<CallOutcome>,
     media_metrics: MediaMetrics,
     speech: Option<CallSpeech>,
+    speaking: Option<Speaking>,
 }
 
 fn media_direction(direction: sdp::Direction) -> Direction {
@@ -206,6 +209,7 @@ impl CallActor {
             _ => None,
         };
         CallActor {
+            speaking: None,
             speech,
             id: setup.id,
             media_timeout: media_config.media_timeout,
@@ -256,6 +260,7 @@ impl CallActor {
                     Err(error) => debug!(call = %self.id, %error, "RTCP receive error"),
                 },
                 transcript = next_transcript(&mut self.speech) => self.on_transcript(transcript),
+                chunk = speaking::next_chunk(&mut self.speaking) => self.on_spoken(chunk),
                 _ = tokio::time::sleep_until(tokio::time::Instant::from_std(deadline)) => {
                     let now = Instant::now();
                     self.media.handle_timeout(now);
@@ -364,6 +369,37 @@ impl CallActor {
         }
     }
 
+    fn on_spoken(&mut self, chunk: Option<Result<SpeechChunk, TtsError>>) {
+        match chunk {
+            Some(Ok(chunk)) => {
+                self.media.play(chunk.samples);
+                self.record.transcript.push(TranscriptLine {
+                    at: chrono::Utc::now(),
+                    speaker: Speaker::Hotline,
+                    text: chunk.text,
+                });
+                self.registry.services.records.save(self.record.clone());
+            }
+            Some(Err(error)) => {
+                warn!(call = %self.id, %error, "speech synthesis failed");
+                self.finish_speaking();
+            }
+            None => self.finish_speaking(),
+        }
+    }
+
+    /// The answer is fully synthesized: once its audio has played, the flow moves on.
+    fn finish_speaking(&mut self) {
+        self.speaking = None;
+        if !self.media.is_playing() {
+            self.flow.handle_event(
+                Instant::now(),
+                chrono::Utc::now(),
+                FlowEvent::PlaybackFinished,
+            );
+        }
+    }
+
     /// Moves everything the cores produced to where it goes.
     fn pump(&mut self) {
         while let Some(transmit) = self.media.poll_transmit() {
@@ -384,6 +420,7 @@ impl CallActor {
                     Ok(outcome) if outcome.barge_in => {
                         debug!(call = %self.id, "caller speech stops the prompt");
                         self.media.stop_playback();
+                        self.speaking = None;
                     }
                     Ok(_) => {}
                     Err(error) => warn!(call = %self.id, %error, "caller turn dropped"),
@@ -434,7 +471,21 @@ impl CallActor {
                         );
                     }
                 },
-                FlowAction::StopPlayback => self.media.stop_playback(),
+                FlowAction::StopPlayback => {
+                    self.media.stop_playback();
+                    self.speaking = None;
+                }
+                FlowAction::Say { text } => match &self.registry.services.synthesizer {
+                    Some(service) => self.speaking = Some(Speaking::start(service, text)),
+                    None => {
+                        warn!(call = %self.id, %text, "no voice to speak with, skipping");
+                        self.flow.handle_event(
+                            Instant::now(),
+                            chrono::Utc::now(),
+                            FlowEvent::PlaybackFinished,
+                        );
+                    }
+                },
                 FlowAction::Collected { variable, value } => {
                     info!(call = %self.id, %variable, %value, "collected");
                     self.record.variables.insert(variable, value);

@@ -13,6 +13,7 @@ use crate::net::{MediaSockets, PortPool};
 use crate::sip::{Admission, CallSessions, DialogHandle, InboundCall};
 use crate::storage::CallOutcome;
 use crate::telemetry::Metrics;
+use crate::tts::SpeechService;
 use dashmap::DashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -37,6 +38,8 @@ pub struct CallServices {
     pub recording_directory: PathBuf,
     /// Speech recognition for speech-mode calls; without it they take keys only.
     pub transcriber: Option<Arc<TranscriberPool>>,
+    /// Speech synthesis for `say` steps; without it they are skipped.
+    pub synthesizer: Option<SpeechService>,
 }
 
 pub(super) struct Registry {

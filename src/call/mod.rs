@@ -13,6 +13,7 @@ mod manager;
 mod media_metrics;
 mod prompts;
 mod records;
+mod speaking;
 mod speech;
 
 pub use command::CallCommand;

@@ -9,6 +9,7 @@ use crate::http::{self, AppState};
 use crate::sip::SipServer;
 use crate::storage::{CallStore, SqliteStore};
 use crate::telemetry::{self, Metrics};
+use crate::tts::{PiperSynthesizer, ServiceOptions, SpeechService};
 use anyhow::Context;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -85,6 +86,7 @@ async fn serve(config: Config, data: PathBuf) -> anyhow::Result<ExitCode> {
         "flows loaded"
     );
     let transcriber = start_transcriber(&config).await;
+    let synthesizer = start_synthesizer(&config).await;
     let metrics = Metrics::new();
     let config = Arc::new(config);
     let manager = CallManager::new(CallServices {
@@ -96,6 +98,7 @@ async fn serve(config: Config, data: PathBuf) -> anyhow::Result<ExitCode> {
             .context("cannot start the call record writer")?,
         recording_directory: config.recording_directory(&data),
         transcriber,
+        synthesizer,
     });
     let sip = SipServer::bind(
         &config.sip,
@@ -174,6 +177,31 @@ async fn start_transcriber(config: &Config) -> Option<Arc<TranscriberPool>> {
         }
         Err(error) => {
             warn!(%error, "speech recognition failed to start");
+            None
+        }
+    }
+}
+
+/// Loads the voice for `say` steps; without it those steps are skipped, and the log says how
+/// to provision it.
+async fn start_synthesizer(config: &Config) -> Option<SpeechService> {
+    let models = config.speech.models_directory.clone();
+    let started = tokio::task::spawn_blocking(move || {
+        PiperSynthesizer::load(&models)
+            .and_then(|voice| SpeechService::start(voice, ServiceOptions::default()))
+    })
+    .await;
+    match started {
+        Ok(Ok(service)) => {
+            info!(voice = service.voice(), "speech synthesis ready");
+            Some(service)
+        }
+        Ok(Err(error)) => {
+            warn!(%error, "say steps will be skipped");
+            None
+        }
+        Err(error) => {
+            warn!(%error, "speech synthesis failed to start");
             None
         }
     }

@@ -251,6 +251,13 @@ impl RtpPeer {
         }
     }
 
+    /// Blocks until every queued frame has been sent; returns when that happened (bounded).
+    pub fn wait_all_sent(&self, timeout: Duration) -> Option<Instant> {
+        super::wait_for(timeout, || {
+            self.send.lock().unwrap().queue.is_empty().then(Instant::now)
+        })
+    }
+
     /// Blocks until every queued DTMF frame has been sent (bounded).
     pub fn wait_dtmf_sent(&self, timeout: Duration) {
         let ok = super::wait_for(timeout, || {

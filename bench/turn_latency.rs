@@ -1,0 +1,121 @@
+//! End-of-turn latency on real calls: from the caller's last speech sample to the first audio
+//! packet of Hotline's answer, over repeated turns on the speech-mode demo line, with one call
+//! and with ten concurrent calls. Uses the end-to-end test harness (real server binary, sipp for
+//! signaling, an RTP peer that speaks the fixtures).
+//!
+//! Run with `cargo bench --bench turn_latency` after `make models`; prints Markdown table rows.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::rtp::RtpPeer;
+use common::sipp::Sipp;
+use common::{Server, ServerOptions};
+use std::time::{Duration, Instant};
+
+const LOOPS_PER_CALL: usize = 10;
+const SECOND: Duration = Duration::from_secs(1);
+const QUIET: Duration = Duration::from_millis(700);
+
+struct Utterance {
+    samples: Vec<i16>,
+    trailing_silence: Duration,
+}
+
+fn utterance(name: &str) -> Utterance {
+    let path = common::repo_dir().join("audio-fixtures/speech").join(name);
+    let (samples, _, _) = hotline::audio::read_wav_i16(&path).expect("fixture");
+    let last_voiced = samples
+        .iter()
+        .rposition(|sample| sample.unsigned_abs() > 600)
+        .unwrap_or(samples.len());
+    let trailing = samples.len() - last_voiced;
+    Utterance {
+        samples,
+        trailing_silence: Duration::from_secs_f64(trailing as f64 / 8000.0),
+    }
+}
+
+/// Speaks one utterance and returns the time from its last voiced sample to the first voiced
+/// packet Hotline sends after it.
+fn turn(peer: &RtpPeer, utterance: &Utterance) -> Option<Duration> {
+    peer.send_speech(&utterance.samples);
+    let sent = peer.wait_all_sent(30 * SECOND)?;
+    let last_voiced = sent - utterance.trailing_silence;
+    let answer = common::wait_for(20 * SECOND, || {
+        peer.packets()
+            .into_iter()
+            .filter(|packet| packet.at > last_voiced && packet.payload_type == 0)
+            .find(|packet| {
+                let samples = common::audio::decode_g711(packet.payload_type, &packet.payload);
+                let energy = samples.iter().map(|sample| sample * sample).sum::<f32>();
+                (energy / samples.len().max(1) as f32).sqrt() > 0.01
+            })
+            .map(|packet| packet.at)
+    })?;
+    peer.wait_prompt_end(answer, QUIET, 60 * SECOND)?;
+    Some(answer - last_voiced)
+}
+
+fn call(server: &Server) -> Vec<Duration> {
+    let peer = RtpPeer::start();
+    let sipp = Sipp::new("call.xml", server.sip)
+        .service("1000")
+        .rtp_port(peer.port)
+        .pause_ms(600_000)
+        .spawn();
+    let mut latencies = Vec::new();
+    if !peer.wait_packets(1, 10 * SECOND) {
+        return latencies;
+    }
+    if peer.wait_prompt_end(Instant::now(), QUIET, 60 * SECOND).is_none() {
+        return latencies;
+    }
+    let request = utterance("where-is-my-order.wav");
+    let number = utterance("one-to-five.wav");
+    for _ in 0..LOOPS_PER_CALL {
+        for spoken in [&request, &number] {
+            match turn(&peer, spoken) {
+                Some(latency) => latencies.push(latency),
+                None => return latencies,
+            }
+        }
+    }
+    drop(sipp);
+    latencies
+}
+
+fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * fraction).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+fn main() {
+    for calls in [1usize, 10] {
+        let server = Server::start(ServerOptions {
+            rtp_ports: 200,
+            ..ServerOptions::default()
+        });
+        let mut latencies: Vec<Duration> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..calls).map(|_| scope.spawn(|| call(&server))).collect();
+            workers
+                .into_iter()
+                .flat_map(|worker| worker.join().unwrap_or_default())
+                .collect()
+        });
+        latencies.sort();
+        if latencies.is_empty() {
+            println!("| {calls} | no turn completed |");
+            continue;
+        }
+        println!(
+            "| {} | {} | {calls} | {} | {} ms | {} ms | {} ms |",
+            chrono::Utc::now().format("%Y-%m-%dT%H:%MZ"),
+            std::thread::available_parallelism().map(usize::from).unwrap_or(1),
+            latencies.len(),
+            percentile(&latencies, 0.5).as_millis(),
+            percentile(&latencies, 0.95).as_millis(),
+            latencies.last().map(Duration::as_millis).unwrap_or_default(),
+        );
+    }
+}
