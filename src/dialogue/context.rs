@@ -46,6 +46,10 @@ pub struct Context<'a> {
     pub references: Vec<Reference>,
     /// Every step name declared in the file, including steps that failed to parse.
     pub declared_steps: BTreeSet<String>,
+    /// The `variable` of every collect step, including steps that failed to parse.
+    pub declared_variables: BTreeSet<String>,
+    /// Placeholders used in `say` texts, with their line.
+    pub placeholders: Vec<(String, usize)>,
 }
 
 impl<'a> Context<'a> {
@@ -59,6 +63,8 @@ impl<'a> Context<'a> {
             prompts: Vec::new(),
             references: Vec::new(),
             declared_steps: BTreeSet::new(),
+            declared_variables: BTreeSet::new(),
+            placeholders: Vec::new(),
         }
     }
 
@@ -75,6 +81,11 @@ impl<'a> Context<'a> {
     /// Records an error at `span`.
     pub fn error(&mut self, span: Range<usize>, error: FlowError) {
         let line = self.line(span);
+        self.error_at_line(line, error);
+    }
+
+    /// Records an error at 1-based `line`.
+    pub fn error_at_line(&mut self, line: usize, error: FlowError) {
         self.problems.push(Problem::error(self.file, line, error));
     }
 

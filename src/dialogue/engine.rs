@@ -4,9 +4,10 @@
 //! digits and transcripts of what the caller said, and `handle_timeout` once the instant from `poll_timeout` has passed, draining
 //! `poll_action` after each call. The engine never reads the clock or does I/O.
 //!
-//! Contract with the driver: at most one prompt plays at a time. `Play` is only emitted when
-//! nothing is playing; `PlaybackFinished` refers to the most recent `Play`, and must not be sent
-//! for a playback that `StopPlayback` cancelled (a stray one is ignored when nothing plays).
+//! Contract with the driver: at most one prompt plays at a time, either a file (`Play`) or text
+//! to speak (`Say`). Either is only emitted when nothing is playing; `PlaybackFinished` refers to
+//! the most recent one, and must not be sent for a playback that `StopPlayback` cancelled (a stray
+//! one is ignored when nothing plays).
 //!
 //! Semantics:
 //! * `menu` and `collect` play their prompt, then wait; their timer starts when the prompt (and
@@ -20,8 +21,10 @@
 //! * Speech (see `spoken`) is handled in menu and collect steps like keys: it barges in, a
 //!   spoken choice or digit entry counts, anything else is invalid input, an empty transcript is
 //!   no input. Every transcript received while the flow runs is reported as `Heard`.
-//! * Digits pressed during `play` and `hangup` steps are recorded in `digits()` but otherwise
-//!   ignored.
+//! * `say` behaves like `play`, speaking its text with placeholders filled in from the variables
+//!   and the last transcript (`{heard}`) as they are when the step is entered.
+//! * Digits pressed during `play`, `say` and `hangup` steps are recorded in `digits()` but
+//!   otherwise ignored.
 //! * At most `STEP_BUDGET` steps may be entered while handling one call into the engine; beyond
 //!   that the call is hung up, so a cyclic flow can never spin.
 
@@ -33,7 +36,9 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 
 use super::model::{Flow, InputPolicy, StepKind};
+use prompt::Prompt;
 
+mod prompt;
 mod spoken;
 
 /// How many steps may be entered while handling a single event, start or timeout.
@@ -42,7 +47,7 @@ pub const STEP_BUDGET: usize = 64;
 /// Something that happened on the call.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FlowEvent {
-    /// The most recent `Play` finished playing.
+    /// The most recent `Play` or `Say` finished playing.
     PlaybackFinished,
     /// The caller pressed a DTMF key.
     Digit(char),
@@ -63,7 +68,12 @@ pub enum FlowAction {
         /// The prompt file.
         path: PathBuf,
     },
-    /// Stop the prompt that is playing (barge-in).
+    /// Speak text (already composed; the call actor synthesizes it).
+    Say {
+        /// The text to speak.
+        text: String,
+    },
+    /// Stop the prompt or speech that is playing (barge-in).
     StopPlayback,
     /// End the call.
     Hangup {
@@ -107,13 +117,14 @@ pub struct FlowEngine {
     flow: Arc<Flow>,
     step: Option<String>,
     playing: bool,
-    queued_prompts: VecDeque<PathBuf>,
+    queued_prompts: VecDeque<Prompt>,
     deadline: Option<Instant>,
     failed_attempts: u32,
     entry: String,
     actions: VecDeque<FlowAction>,
     variables: BTreeMap<String, String>,
     digits: String,
+    heard: String,
     finished: bool,
 }
 
@@ -131,6 +142,7 @@ impl FlowEngine {
             actions: VecDeque::new(),
             variables: BTreeMap::new(),
             digits: String::new(),
+            heard: String::new(),
             finished: false,
         }
     }
@@ -152,7 +164,10 @@ impl FlowEngine {
         match event {
             FlowEvent::PlaybackFinished => self.playback_finished(now, wall),
             FlowEvent::Digit(digit) => self.digit(now, wall, digit),
-            FlowEvent::Speech { text, confidence } => self.speech(wall, text, confidence),
+            FlowEvent::Speech { text, confidence } => {
+                self.heard.clone_from(&text);
+                self.speech(wall, text, confidence);
+            }
         }
     }
 
@@ -200,13 +215,15 @@ impl FlowEngine {
             return;
         }
         self.playing = false;
-        if let Some(path) = self.queued_prompts.pop_front() {
-            self.play(path);
+        if let Some(prompt) = self.queued_prompts.pop_front() {
+            self.play(prompt);
             return;
         }
         let flow = Arc::clone(&self.flow);
         match kind_of(&flow, self.step.as_ref()) {
-            Some(StepKind::Play { next, .. }) => self.go_to(next.clone(), wall),
+            Some(StepKind::Play { next, .. } | StepKind::Say { next, .. }) => {
+                self.go_to(next.clone(), wall);
+            }
             Some(StepKind::Hangup { reason, .. }) => self.hang_up(reason.clone()),
             Some(StepKind::Menu(menu)) => self.deadline = Some(now + menu.input.timeout),
             Some(StepKind::Collect(collect)) => self.deadline = Some(now + collect.input.timeout),
@@ -296,8 +313,9 @@ impl FlowEngine {
             Failure::NoInput => &input.no_input_prompt,
             Failure::Invalid => &input.invalid_prompt,
         };
-        self.queued_prompts.extend(failure_prompt.iter().cloned());
-        self.queued_prompts.push_back(prompt.clone());
+        let failure_prompt = failure_prompt.iter().cloned().map(Prompt::File);
+        self.queued_prompts.extend(failure_prompt);
+        self.queued_prompts.push_back(Prompt::File(prompt.clone()));
         if let Some(first) = self.queued_prompts.pop_front() {
             self.play(first);
         }
@@ -330,9 +348,13 @@ impl FlowEngine {
             self.actions
                 .push_back(FlowAction::StepEntered { step: name });
             match &step.kind {
-                StepKind::Play { prompt, .. } => self.play(prompt.clone()),
-                StepKind::Menu(menu) => self.play(menu.prompt.clone()),
-                StepKind::Collect(collect) => self.play(collect.prompt.clone()),
+                StepKind::Play { prompt, .. } => self.play(Prompt::File(prompt.clone())),
+                StepKind::Say { text, .. } => {
+                    let text = text.render(|name| self.value_of(name));
+                    self.play(Prompt::Text(text));
+                }
+                StepKind::Menu(menu) => self.play(Prompt::File(menu.prompt.clone())),
+                StepKind::Collect(collect) => self.play(Prompt::File(collect.prompt.clone())),
                 StepKind::Goto { target } => next = Some(target.clone()),
                 StepKind::Hours {
                     hours,
@@ -348,18 +370,13 @@ impl FlowEngine {
                 StepKind::Hangup {
                     prompt: Some(prompt),
                     ..
-                } => self.play(prompt.clone()),
+                } => self.play(Prompt::File(prompt.clone())),
                 StepKind::Hangup {
                     prompt: None,
                     reason,
                 } => self.hang_up(reason.clone()),
             }
         }
-    }
-
-    fn play(&mut self, path: PathBuf) {
-        self.playing = true;
-        self.actions.push_back(FlowAction::Play { path });
     }
 
     fn hang_up(&mut self, reason: String) {

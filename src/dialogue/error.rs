@@ -140,6 +140,20 @@ pub enum FlowError {
         /// The step's name.
         step: String,
     },
+    /// A `say` step's text has a malformed placeholder.
+    #[error("invalid text: {problem}")]
+    TextSyntax {
+        /// What is wrong with the braces.
+        problem: &'static str,
+    },
+    /// A `say` step's text names a variable no collect step stores.
+    #[error(
+        "text uses `{{{name}}}`, which is neither `heard` nor the `variable` of a collect step"
+    )]
+    UnknownVariable {
+        /// The placeholder name as written.
+        name: String,
+    },
     /// Two flow files declare the same flow name.
     #[error("flow name '{name}' is already used by {other}")]
     DuplicateFlow {

@@ -2,7 +2,7 @@
 //! a flow for one call.
 //!
 //! * `loader` (the only I/O here) finds `*.flow.toml` files and checks prompt files exist;
-//! * `parse`, `steps`, `speech_keys`, `graph` turn file text into a validated [`Flow`],
+//! * `parse`, `steps`, `speech_keys`, `template`, `graph` turn file text into a validated [`Flow`],
 //!   reporting every problem as `file:line: message`;
 //! * `engine` runs a flow: the call actor feeds it events and timeouts and executes the actions it
 //!   emits, including what to do with transcripts of what the caller said (`speech` reads
@@ -19,12 +19,15 @@ mod parse;
 mod speech;
 mod speech_keys;
 mod steps;
+mod template;
 mod values;
 
 #[cfg(test)]
 mod engine_tests;
 #[cfg(test)]
 mod loader_tests;
+#[cfg(test)]
+mod say_tests;
 #[cfg(test)]
 mod simulated_call;
 #[cfg(test)]
@@ -36,3 +39,4 @@ pub use hours::{Hours, Window};
 pub use loader::{FLOW_FILE_SUFFIX, check_flows, load_flows};
 pub use model::{Collect, Flow, FlowSet, InputPolicy, Menu, Step, StepKind};
 pub use parse::SCHEMA_VERSION;
+pub use template::Text;

@@ -3,7 +3,8 @@
 //! Invariants for flows produced by the loader: every step reference (`next`, `target`,
 //! `choices`, `on_failure`, `open`, `closed`, `start`) names an existing step, prompt paths are
 //! absolute and were readable at load time, `min_digits <= max_digits`, every key of a menu's
-//! `phrases` is a key of its `choices` and no phrase belongs to two choices,
+//! `phrases` is a key of its `choices` and no phrase belongs to two choices, every placeholder
+//! of a `say` text is `heard` or a collect step's variable,
 //! `minimum_confidence` lies in 0..=1, and no cycle consists only of steps that never wait for
 //! the caller. The engine still defends against flows built by hand that break these rules.
 
@@ -13,6 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::hours::Hours;
+use super::template::Text;
 
 /// One call flow: a named graph of steps.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +57,13 @@ pub enum StepKind {
         /// Absolute prompt path.
         prompt: PathBuf,
         /// The step after the prompt finished.
+        next: String,
+    },
+    /// Speak text composed at call time, then continue at `next`.
+    Say {
+        /// The text, with placeholders for variables.
+        text: Text,
+        /// The step after the text was spoken.
         next: String,
     },
     /// Play a prompt and branch on a single key.
@@ -102,7 +111,7 @@ impl StepKind {
                 prompts
             }
             StepKind::Hangup { prompt, .. } => prompt.iter().collect(),
-            StepKind::Goto { .. } | StepKind::Hours { .. } => Vec::new(),
+            StepKind::Say { .. } | StepKind::Goto { .. } | StepKind::Hours { .. } => Vec::new(),
         }
     }
 }

@@ -19,8 +19,10 @@ use super::graph::check_graph;
 use super::model::{Flow, Step, StepKind};
 use super::speech_keys::{DEFAULT_MINIMUM_CONFIDENCE, confidence};
 use super::steps::{
-    FlowDefaults, RawCollect, RawGoto, RawHangup, RawHours, RawMenu, RawPlay, STEP_TYPES, timezone,
+    FlowDefaults, RawCollect, RawGoto, RawHangup, RawHours, RawMenu, RawPlay, RawSay, STEP_TYPES,
+    timezone,
 };
+use super::template::check_variables;
 
 /// The flow file schema version this build understands.
 pub const SCHEMA_VERSION: i64 = 1;
@@ -91,6 +93,7 @@ pub fn parse_flow(source: &str, file: &Path) -> ParsedFlow {
             BTreeMap::new()
         }
     };
+    check_variables(&mut context);
     let Some(header) = header else {
         return finish(context, None, 0);
     };
@@ -189,11 +192,18 @@ fn parse_step(
     let step_type = step_type.get_ref().as_str().unwrap_or_default().to_string();
     match step_type.as_str() {
         "play" => Some(deserialize::<RawPlay>(context, table, span)?.convert(context, name)),
+        "say" => deserialize::<RawSay>(context, table, span)?.convert(context, name),
         "menu" => {
             let raw = deserialize::<RawMenu>(context, table, span)?;
             Some(raw.convert(context, name, defaults))
         }
         "collect" => {
+            let variable = table
+                .get("variable")
+                .and_then(|value| value.get_ref().as_str());
+            context
+                .declared_variables
+                .extend(variable.map(str::to_string));
             let raw = deserialize::<RawCollect>(context, table, span)?;
             Some(raw.convert(context, name, defaults))
         }

@@ -19,10 +19,11 @@ use super::error::FlowError;
 use super::hours::{Hours, Window, parse_clock_time, parse_day};
 use super::model::{Collect, InputPolicy, Menu, StepKind};
 use super::speech_keys::{convert_phrases, minimum_confidence};
+use super::template::Text;
 use super::values::{DTMF_KEYS, parse_dtmf_key};
 
 /// The step types a flow file may use.
-pub const STEP_TYPES: &str = "play, menu, collect, goto, hours, hangup";
+pub const STEP_TYPES: &str = "play, say, menu, collect, goto, hours, hangup";
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 const DEFAULT_INTER_DIGIT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -41,6 +42,13 @@ pub(super) struct FlowDefaults {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawPlay {
     prompt: Spanned<String>,
+    next: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSay {
+    text: Spanned<String>,
     next: Spanned<String>,
 }
 
@@ -130,6 +138,25 @@ impl RawPlay {
             prompt: context.prompt(&self.prompt),
             next: context.reference(step, "next", &self.next),
         }
+    }
+}
+
+impl RawSay {
+    /// Converts the step; `None` when the text is empty or malformed (the problem is recorded).
+    pub(super) fn convert(self, context: &mut Context<'_>, step: &str) -> Option<StepKind> {
+        let next = context.reference(step, "next", &self.next);
+        let line = context.line(self.text.span());
+        if self.text.get_ref().trim().is_empty() {
+            let error = invalid("text", self.text.get_ref(), "expected words to speak");
+            context.error_at_line(line, error);
+            return None;
+        }
+        let text = Text::parse(self.text.get_ref())
+            .map_err(|error| context.error_at_line(line, error))
+            .ok()?;
+        let placeholders = text.placeholders().map(|name| (name.to_string(), line));
+        context.placeholders.extend(placeholders);
+        Some(StepKind::Say { text, next })
     }
 }
 

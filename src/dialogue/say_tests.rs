@@ -1,0 +1,179 @@
+//! Tests of `say` steps on simulated time: composed text, its placeholders, how the step waits
+//! for playback, and the loader's checks of the text.
+
+use std::path::Path;
+
+use chrono::{TimeZone, Utc};
+
+use super::parse::parse_flow;
+use super::simulated_call::{Call, entered, hangup, parse, play};
+use super::{FlowAction, FlowError, load_flows};
+
+const FLOW: &str = r##"
+schema = 1
+name = "test"
+start = "account"
+
+[steps.account]
+type = "collect"
+prompt = "account.wav"
+variable = "account"
+max_digits = 5
+terminator = "#"
+next = "confirm"
+on_failure = "confirm"
+
+[steps.confirm]
+type = "say"
+text = "Account {account}, {{braces}}; you said: {heard}."
+next = "menu"
+
+[steps.menu]
+type = "menu"
+prompt = "menu.wav"
+choices = { "1" = "bye" }
+on_failure = "bye"
+
+[steps.bye]
+type = "hangup"
+reason = "done"
+"##;
+
+fn start() -> Call {
+    let wall = Utc.with_ymd_and_hms(2026, 6, 3, 14, 0, 0).unwrap();
+    let mut call = Call::start_at(parse(FLOW), wall);
+    call.actions();
+    call.finished_playing();
+    call
+}
+
+fn say(text: &str) -> FlowAction {
+    FlowAction::Say { text: text.into() }
+}
+
+#[test]
+fn say_speaks_the_composed_text_and_waits_for_playback() {
+    let mut call = start();
+    assert_eq!(
+        call.press("123#"),
+        vec![
+            FlowAction::Collected {
+                variable: "account".into(),
+                value: "123".into(),
+            },
+            entered("confirm"),
+            say("Account 123, {braces}; you said: ."),
+        ]
+    );
+    assert_eq!(call.wait(60), vec![]);
+    assert_eq!(
+        call.finished_playing(),
+        vec![entered("menu"), play("menu.wav")]
+    );
+}
+
+#[test]
+fn heard_is_the_last_transcript_and_unset_variables_are_empty() {
+    let mut call = start();
+    call.say("no idea", 0.9);
+    call.say("what", 0.9);
+    let actions = call.say("I don't know it", 0.9);
+    assert!(
+        actions.contains(&say("Account , {braces}; you said: I don't know it.")),
+        "{actions:?}"
+    );
+}
+
+#[test]
+fn keys_and_speech_during_say_are_recorded_but_ignored() {
+    let mut call = start();
+    call.press("42#");
+    let heard = FlowAction::Heard {
+        text: "stop".into(),
+        step: "confirm".into(),
+        matched: None,
+    };
+    assert_eq!(call.say("stop", 0.9), vec![heard]);
+    assert_eq!(call.press("9"), vec![]);
+    assert_eq!(call.engine.digits(), "42#9");
+    assert_eq!(
+        call.finished_playing(),
+        vec![entered("menu"), play("menu.wav")]
+    );
+}
+
+#[test]
+fn stop_playback_semantics_are_unaffected() {
+    let mut call = start();
+    call.press("42#");
+    assert_eq!(call.press("1"), vec![]);
+    assert_eq!(
+        call.finished_playing(),
+        vec![entered("menu"), play("menu.wav")]
+    );
+    assert_eq!(
+        call.press("1"),
+        vec![FlowAction::StopPlayback, entered("bye"), hangup("done")]
+    );
+    assert_eq!(call.finished_playing(), vec![]);
+}
+
+/// Parses the test flow with an extra `say` step made of `say_keys` and `next = "bye"`,
+/// returning (line, error) for every error.
+fn problems(say_keys: &str) -> Vec<(usize, FlowError)> {
+    let source = format!("{FLOW}\n[steps.extra]\ntype = \"say\"\n{say_keys}next = \"bye\"\n");
+    parse_flow(&source, Path::new("/flows/test.flow.toml"))
+        .problems
+        .into_iter()
+        .filter(|problem| problem.is_error())
+        .map(|problem| (problem.line, problem.error))
+        .collect()
+}
+
+#[test]
+fn the_loader_rejects_bad_texts_at_their_line() {
+    // A blank line, the table header and `type` come before the extra step's `text`.
+    let extra_line = FLOW.lines().count() + 4;
+    let unknown = problems("text = \"Order {acount}, heard {heard}\"\n");
+    assert_eq!(
+        unknown,
+        vec![(
+            extra_line,
+            FlowError::UnknownVariable {
+                name: "acount".into()
+            }
+        )]
+    );
+    let unclosed = problems("text = \"Order {account\"\n");
+    assert!(
+        matches!(unclosed.as_slice(), [(line, FlowError::TextSyntax { .. })] if *line == extra_line),
+        "{unclosed:?}"
+    );
+    let empty = problems("text = \"  \"\n");
+    assert!(
+        matches!(empty.as_slice(), [(line, FlowError::InvalidValue { what: "text", .. })] if *line == extra_line),
+        "{empty:?}"
+    );
+    let missing = problems("");
+    assert!(
+        matches!(missing.as_slice(), [(_, FlowError::Field { message })] if message.contains("missing field `text`")),
+        "{missing:?}"
+    );
+}
+
+#[test]
+fn the_demo_order_path_says_the_collected_number() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts/demo");
+    let flows = load_flows(&demo).expect("demo flows load");
+    let main = flows.get("main").expect("flow 'main'");
+    let wall = Utc.with_ymd_and_hms(2026, 6, 3, 14, 0, 0).unwrap();
+    let mut call = Call::start_at((*main).clone(), wall);
+    call.actions();
+    call.press("1");
+    call.finished_playing();
+    let actions = call.press("123456#");
+    let expected = say("Thank you. I have your order number as 123456. \
+         An agent will have the details when you speak with them.");
+    assert!(actions.contains(&expected), "{actions:?}");
+    assert!(call.finished_playing().contains(&entered("menu")));
+}
