@@ -68,7 +68,10 @@ fn call(server: &Server) -> Vec<Duration> {
     if !peer.wait_packets(1, 10 * SECOND) {
         return latencies;
     }
-    if peer.wait_prompt_end(Instant::now(), QUIET, 60 * SECOND).is_none() {
+    if peer
+        .wait_prompt_end(Instant::now(), QUIET, 60 * SECOND)
+        .is_none()
+    {
         return latencies;
     }
     let request = utterance("where-is-my-order.wav");
@@ -111,11 +114,16 @@ fn main() {
         println!(
             "| {} | {} | {calls} | {} | {} ms | {} ms | {} ms |",
             chrono::Utc::now().format("%Y-%m-%dT%H:%MZ"),
-            std::thread::available_parallelism().map(usize::from).unwrap_or(1),
+            std::thread::available_parallelism()
+                .map(usize::from)
+                .unwrap_or(1),
             latencies.len(),
             percentile(&latencies, 0.5).as_millis(),
             percentile(&latencies, 0.95).as_millis(),
-            latencies.last().map(Duration::as_millis).unwrap_or_default(),
+            latencies
+                .last()
+                .map(Duration::as_millis)
+                .unwrap_or_default(),
         );
     }
 }

@@ -116,7 +116,11 @@ fn spoken_answer_reads_back_the_order_number() {
         .rtp_port(peer.port)
         .pause_ms(40_000)
         .spawn();
-    assert!(peer.wait_packets(1, 10 * SECOND), "no RTP:\n{}", server.log_text());
+    assert!(
+        peer.wait_packets(1, 10 * SECOND),
+        "no RTP:\n{}",
+        server.log_text()
+    );
     peer.wait_prompt_end(Instant::now(), Duration::from_millis(700), 60 * SECOND)
         .expect("greeting never ended");
     peer.send_dtmf("1");

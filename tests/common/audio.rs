@@ -213,9 +213,9 @@ pub fn wav_seconds(path: &Path) -> f32 {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     #[test]
     fn g711_tables() {
+        use super::{alaw_to_linear, ulaw_to_linear};
         assert_eq!(ulaw_to_linear(0xff), 0);
         assert_eq!(ulaw_to_linear(0x00), -32124);
         assert_eq!(ulaw_to_linear(0x80), 32124);

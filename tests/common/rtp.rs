@@ -254,7 +254,12 @@ impl RtpPeer {
     /// Blocks until every queued frame has been sent; returns when that happened (bounded).
     pub fn wait_all_sent(&self, timeout: Duration) -> Option<Instant> {
         super::wait_for(timeout, || {
-            self.send.lock().unwrap().queue.is_empty().then(Instant::now)
+            self.send
+                .lock()
+                .unwrap()
+                .queue
+                .is_empty()
+                .then(Instant::now)
         })
     }
 
