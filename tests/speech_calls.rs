@@ -10,6 +10,16 @@ use std::time::{Duration, Instant};
 
 const SECOND: Duration = Duration::from_secs(1);
 
+/// Each test runs a server with both speech models; one at a time keeps their timing honest on
+/// a small machine.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serialised() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn fixture(name: &str) -> Vec<i16> {
     let path = common::repo_dir().join("audio-fixtures/speech").join(name);
     let (samples, channels, rate) = hotline::audio::read_wav_i16(&path).expect("fixture reads");
@@ -23,6 +33,7 @@ fn rms(samples: &[f32]) -> f32 {
 
 #[test]
 fn spoken_request_and_spoken_order_number_drive_the_menu() {
+    let _turn = serialised();
     let server = Server::start(ServerOptions::default());
     let peer = RtpPeer::start();
     let sipp = Sipp::new("call.xml", server.sip)
@@ -72,6 +83,7 @@ fn spoken_request_and_spoken_order_number_drive_the_menu() {
 
 #[test]
 fn caller_speech_stops_the_greeting() {
+    let _turn = serialised();
     let server = Server::start(ServerOptions::default());
     let peer = RtpPeer::start();
     let sipp = Sipp::new("call.xml", server.sip)
@@ -109,6 +121,7 @@ fn caller_speech_stops_the_greeting() {
 
 #[test]
 fn spoken_answer_reads_back_the_order_number() {
+    let _turn = serialised();
     let server = Server::start(ServerOptions::default());
     let peer = RtpPeer::start();
     let sipp = Sipp::new("call.xml", server.sip)
@@ -136,11 +149,16 @@ fn spoken_answer_reads_back_the_order_number() {
             .is_some_and(|lines| lines.iter().any(|line| line["speaker"] == "hotline"))
     });
     assert_eq!(call["variables"]["order_number"], "12345", "{call}");
-    std::thread::sleep(8 * SECOND);
+    // The answer, then the menu prompt, then the menu's silence.
+    let answer_ended = peer
+        .wait_prompt_end(answer_started, Duration::from_millis(700), 60 * SECOND)
+        .expect("the answer never ended");
     // Transcribe what the caller heard and look for the order number in it.
     let heard: Vec<i16> = peer
-        .audio_since(answer_started)
+        .packets()
         .iter()
+        .filter(|packet| packet.at >= answer_started && packet.at <= answer_ended)
+        .flat_map(|packet| common::audio::decode_g711(packet.payload_type, &packet.payload))
         .map(|sample| (sample * 32767.0) as i16)
         .collect();
     let wav = server.dir.join("heard-answer.wav");

@@ -17,6 +17,8 @@ pub const ASR_SAMPLE_RATE: u32 = 16_000;
 
 /// Tokens allowed per second of audio: fast speech is about 4 words (6 tokens) per second.
 const TOKENS_PER_SECOND: f32 = 8.0;
+/// Audio up to this long is decoded as one segment without timestamps.
+const SINGLE_SEGMENT_SECONDS: f64 = 8.0;
 /// Tokens allowed for any utterance, however short.
 const MINIMUM_TOKENS: i32 = 16;
 
@@ -83,8 +85,11 @@ pub fn transcribe(
     params.set_n_threads(threads.clamp(1, 64) as i32);
     params.set_language(Some("en"));
     params.set_no_context(true);
-    params.set_single_segment(true);
-    params.set_no_timestamps(true);
+    // Short turns decode best as one segment without timestamps; on longer audio that mode
+    // stops after the first sentence, so timestamps (and several segments) come back there.
+    let short = audio_seconds <= SINGLE_SEGMENT_SECONDS;
+    params.set_single_segment(short);
+    params.set_no_timestamps(short);
     params.set_suppress_blank(true);
     params.set_print_special(false);
     params.set_print_progress(false);
