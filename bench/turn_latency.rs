@@ -13,7 +13,8 @@ use common::sipp::Sipp;
 use common::{Server, ServerOptions};
 use std::time::{Duration, Instant};
 
-const LOOPS_PER_CALL: usize = 10;
+/// Turns measured per configuration (each loop of a call is two turns).
+const TURNS: usize = 20;
 const SECOND: Duration = Duration::from_secs(1);
 const QUIET: Duration = Duration::from_millis(700);
 
@@ -57,7 +58,7 @@ fn turn(peer: &RtpPeer, utterance: &Utterance) -> Option<Duration> {
     Some(answer - last_voiced)
 }
 
-fn call(server: &Server) -> Vec<Duration> {
+fn call(server: &Server, loops: usize) -> Vec<Duration> {
     let peer = RtpPeer::start();
     let sipp = Sipp::new("call.xml", server.sip)
         .service("1000")
@@ -76,7 +77,7 @@ fn call(server: &Server) -> Vec<Duration> {
     }
     let request = utterance("where-is-my-order.wav");
     let number = utterance("one-to-five.wav");
-    for _ in 0..LOOPS_PER_CALL {
+    for _ in 0..loops {
         for spoken in [&request, &number] {
             match turn(&peer, spoken) {
                 Some(latency) => latencies.push(latency),
@@ -99,8 +100,11 @@ fn main() {
             rtp_ports: 200,
             ..ServerOptions::default()
         });
+        let loops = TURNS.div_ceil(2 * calls);
         let mut latencies: Vec<Duration> = std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..calls).map(|_| scope.spawn(|| call(&server))).collect();
+            let workers: Vec<_> = (0..calls)
+                .map(|_| scope.spawn(|| call(&server, loops)))
+                .collect();
             workers
                 .into_iter()
                 .flat_map(|worker| worker.join().unwrap_or_default())
