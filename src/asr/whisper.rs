@@ -17,8 +17,6 @@ pub const ASR_SAMPLE_RATE: u32 = 16_000;
 
 /// Tokens allowed per second of audio: fast speech is about 4 words (6 tokens) per second.
 const TOKENS_PER_SECOND: f32 = 8.0;
-/// Audio up to this long is decoded as one segment without timestamps.
-const SINGLE_SEGMENT_SECONDS: f64 = 8.0;
 /// Tokens allowed for any utterance, however short.
 const MINIMUM_TOKENS: i32 = 16;
 
@@ -73,7 +71,10 @@ impl WhisperModel {
     }
 }
 
-/// Recognises one utterance with `state`, using `threads` CPU threads.
+/// Recognises one utterance with `state`, using `threads` CPU threads. Audio longer than a
+/// few seconds is cut at its quietest moments and each piece decoded on its own: whisper's
+/// single-segment decoding, which suits short turns best, can stop after the first sentence of
+/// longer audio.
 pub fn transcribe(
     state: &mut WhisperState,
     request: &TranscriptionRequest,
@@ -81,41 +82,110 @@ pub fn transcribe(
 ) -> Result<Transcript, AsrError> {
     let started = Instant::now();
     let audio_seconds = request.audio.len() as f64 / f64::from(ASR_SAMPLE_RATE);
+    let mut text = String::new();
+    let mut score = Score::default();
+    for piece in pieces(&request.audio) {
+        let piece_text =
+            decode_piece(state, piece, request.prompt.as_deref(), threads, &mut score)?;
+        text.push(' ');
+        text.push_str(&piece_text);
+    }
+    Ok(Transcript {
+        text: without_annotations(&text),
+        confidence: score.confidence(),
+        audio_seconds,
+        decode_seconds: round_seconds(started.elapsed()),
+    })
+}
+
+/// Token log-probabilities summed over every piece.
+#[derive(Default)]
+struct Score {
+    log_probability_sum: f64,
+    tokens: usize,
+}
+
+impl Score {
+    /// Geometric mean of the token probabilities, 0 when nothing was recognised.
+    fn confidence(&self) -> f32 {
+        if self.tokens == 0 {
+            0.0
+        } else {
+            (self.log_probability_sum / self.tokens as f64).exp() as f32
+        }
+    }
+}
+
+/// Longest piece decoded in one go.
+const PIECE_SECONDS: usize = 8;
+/// A cut is looked for in the last this many seconds of a piece.
+const CUT_SEARCH_SECONDS: usize = 4;
+/// Energy is compared over windows this long (100 ms at 16 kHz).
+const CUT_WINDOW: usize = ASR_SAMPLE_RATE as usize / 10;
+
+/// Splits audio into pieces of at most [`PIECE_SECONDS`], each cut at the quietest 100 ms
+/// window of its last [`CUT_SEARCH_SECONDS`].
+fn pieces(audio: &[f32]) -> Vec<&[f32]> {
+    let rate = ASR_SAMPLE_RATE as usize;
+    let longest = PIECE_SECONDS * rate;
+    let mut pieces = Vec::new();
+    let mut rest = audio;
+    while rest.len() > longest {
+        let search_start = longest - CUT_SEARCH_SECONDS * rate;
+        let cut = (search_start..longest - CUT_WINDOW)
+            .step_by(CUT_WINDOW / 2)
+            .min_by(|first, second| {
+                energy(&rest[*first..*first + CUT_WINDOW])
+                    .total_cmp(&energy(&rest[*second..*second + CUT_WINDOW]))
+            })
+            .map_or(longest, |start| start + CUT_WINDOW / 2);
+        let (piece, remainder) = rest.split_at(cut);
+        pieces.push(piece);
+        rest = remainder;
+    }
+    pieces.push(rest);
+    pieces
+}
+
+fn energy(window: &[f32]) -> f32 {
+    window.iter().map(|sample| sample * sample).sum()
+}
+
+fn decode_piece(
+    state: &mut WhisperState,
+    audio: &[f32],
+    prompt: Option<&str>,
+    threads: usize,
+    score: &mut Score,
+) -> Result<String, AsrError> {
+    let seconds = audio.len() as f32 / ASR_SAMPLE_RATE as f32;
     let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
     params.set_n_threads(threads.clamp(1, 64) as i32);
     params.set_language(Some("en"));
     params.set_no_context(true);
-    // Short turns decode best as one segment without timestamps; on longer audio that mode
-    // stops after the first sentence, so timestamps (and several segments) come back there.
-    let short = audio_seconds <= SINGLE_SEGMENT_SECONDS;
-    params.set_single_segment(short);
-    params.set_no_timestamps(short);
+    params.set_single_segment(true);
+    params.set_no_timestamps(true);
     params.set_suppress_blank(true);
     params.set_print_special(false);
     params.set_print_progress(false);
     params.set_print_realtime(false);
     params.set_print_timestamps(false);
-    params.set_max_tokens(((audio_seconds as f32 * TOKENS_PER_SECOND) as i32).max(MINIMUM_TOKENS));
-    if let Some(prompt) = request.prompt.as_deref() {
+    params.set_max_tokens(((seconds * TOKENS_PER_SECOND) as i32).max(MINIMUM_TOKENS));
+    if let Some(prompt) = prompt {
         params.set_initial_prompt(prompt);
     }
-    // whisper.cpp needs at least one second of input; pad short utterances with silence.
+    // whisper.cpp needs at least one second of input; pad short pieces with silence.
     let minimum = ASR_SAMPLE_RATE as usize + ASR_SAMPLE_RATE as usize / 10;
-    let padded;
-    let audio = if request.audio.len() < minimum {
-        padded = {
-            let mut samples = request.audio.clone();
-            samples.resize(minimum, 0.0);
-            samples
-        };
+    let mut padded;
+    let audio = if audio.len() < minimum {
+        padded = audio.to_vec();
+        padded.resize(minimum, 0.0);
         &padded
     } else {
-        &request.audio
+        audio
     };
     state.full(params, audio)?;
     let mut text = String::new();
-    let mut log_probability_sum = 0.0f64;
-    let mut tokens = 0usize;
     for segment in state.as_iter() {
         text.push_str(&segment.to_str_lossy()?);
         for index in 0..segment.n_tokens() {
@@ -126,22 +196,12 @@ pub fn transcribe(
                 .to_str_lossy()
                 .is_ok_and(|piece| !piece.starts_with("[_"));
             if is_text {
-                log_probability_sum += f64::from(token.token_probability().max(1e-6)).ln();
-                tokens += 1;
+                score.log_probability_sum += f64::from(token.token_probability().max(1e-6)).ln();
+                score.tokens += 1;
             }
         }
     }
-    let confidence = if tokens == 0 {
-        0.0
-    } else {
-        (log_probability_sum / tokens as f64).exp() as f32
-    };
-    Ok(Transcript {
-        text: without_annotations(&text),
-        confidence,
-        audio_seconds,
-        decode_seconds: round_seconds(started.elapsed()),
-    })
+    Ok(text)
 }
 
 /// Drops what whisper writes for non-speech (`[BLANK_AUDIO]`, `(wind howling)`, `*cough*`), so
@@ -170,7 +230,26 @@ fn round_seconds(duration: Duration) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::without_annotations;
+    use super::{ASR_SAMPLE_RATE, pieces, without_annotations};
+
+    #[test]
+    fn long_audio_is_cut_at_its_quietest_moment() {
+        let rate = ASR_SAMPLE_RATE as usize;
+        let mut audio = vec![0.5f32; 20 * rate];
+        // A pause from 6.0 s to 6.3 s and another from 13.0 s to 13.3 s.
+        for sample in &mut audio[6 * rate..6 * rate + 3 * rate / 10] {
+            *sample = 0.0;
+        }
+        for sample in &mut audio[13 * rate..13 * rate + 3 * rate / 10] {
+            *sample = 0.0;
+        }
+        let cuts: Vec<usize> = pieces(&audio).iter().map(|piece| piece.len()).collect();
+        assert_eq!(cuts.iter().sum::<usize>(), audio.len());
+        assert!(cuts.iter().all(|length| *length <= 8 * rate), "{cuts:?}");
+        let first_cut = cuts[0] as f64 / rate as f64;
+        assert!((6.0..6.3).contains(&first_cut), "{first_cut}");
+        assert_eq!(pieces(&audio[..3 * rate]).len(), 1);
+    }
 
     #[test]
     fn non_speech_annotations_are_dropped() {
