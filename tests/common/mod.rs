@@ -128,7 +128,22 @@ pub struct Server {
 }
 
 impl Server {
+    /// Starts a server on free ports. Ports are probed before the server binds them, so another
+    /// process can take one in between; the server then exits at once, and it is started again
+    /// on new ports.
     pub fn start(opts: ServerOptions) -> Server {
+        const ATTEMPTS: usize = 5;
+        for attempt in 1..=ATTEMPTS {
+            match Server::launch(&opts) {
+                Ok(server) => return server,
+                Err(log) if log.contains("Address already in use") && attempt < ATTEMPTS => {}
+                Err(log) => panic!("hotline exited early; log:\n{log}"),
+            }
+        }
+        unreachable!("the last attempt either returns or panics")
+    }
+
+    fn launch(opts: &ServerOptions) -> Result<Server, String> {
         let dir = temp_dir("server");
         let data = dir.join("data");
         std::fs::create_dir_all(&data).unwrap();
@@ -186,20 +201,21 @@ impl Server {
             data,
             log,
         };
-        server.wait_ready(Duration::from_secs(20));
-        server
+        server.wait_ready(Duration::from_secs(20))?;
+        Ok(server)
     }
 
-    fn wait_ready(&mut self, timeout: Duration) {
+    /// Waits for `/healthz`; an early exit returns the server's log.
+    fn wait_ready(&mut self, timeout: Duration) -> Result<(), String> {
         let deadline = Instant::now() + timeout;
         while Instant::now() < deadline {
             if let Some(status) = self.child.as_mut().unwrap().try_wait().unwrap() {
-                panic!("hotline exited early ({status}); log:\n{}", self.log_text());
+                return Err(format!("({status})\n{}", self.log_text()));
             }
             if let Ok((200, body)) = http_get(self.http, "/healthz")
                 && body.trim() == "ok"
             {
-                return;
+                return Ok(());
             }
             std::thread::sleep(Duration::from_millis(100));
         }
