@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::Context;
 
 use crate::audio::write_wav_mono;
-use crate::tts::{DEFAULT_MODELS_DIRECTORY, PiperSynthesizer, ServiceOptions, SpeechService};
+use crate::tts::{PiperSynthesizer, ServiceOptions, SpeechService};
 
 /// Flags of `hotline say`.
 #[derive(Debug, clap::Args)]
@@ -24,7 +24,7 @@ pub struct SayArguments {
     #[arg(long, value_parser = clap::value_parser!(u32).range(1000..=192_000))]
     rate: Option<u32>,
     /// Directory holding the voice models (`piper/`, `onnxruntime/`).
-    #[arg(long, default_value = DEFAULT_MODELS_DIRECTORY)]
+    #[arg(long, default_value = super::DEFAULT_MODELS)]
     models: PathBuf,
 }
 

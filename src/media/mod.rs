@@ -7,9 +7,6 @@
 //! the other modules are its building blocks and are usable on their own.
 //!
 //! Fixed format: 8 kHz mono, one frame = 160 samples = 20 ms.
-
-use std::time::Duration;
-
 pub mod codec;
 pub mod dtmf;
 pub mod error;
@@ -31,8 +28,8 @@ pub use pacing::Pacer;
 pub const SAMPLE_RATE: u32 = 8000;
 /// Samples in one 20 ms frame at [`SAMPLE_RATE`].
 pub const FRAME_SAMPLES: usize = 160;
-/// Duration of one frame.
-pub const FRAME_DURATION: Duration = Duration::from_millis(20);
+/// Duration of one frame: the same 20 ms the speech detectors in `audio` work in.
+pub use crate::audio::FRAME_DURATION;
 pub use session::{
     Direction, FramePair, MediaEvent, MediaSession, MediaSessionConfig, MediaStats, Transmit,
     TransmitKind,

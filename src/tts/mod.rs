@@ -25,7 +25,7 @@ mod service_tests;
 mod synthesis_tests;
 
 pub use error::TtsError;
-pub use models::{DEFAULT_MODELS_DIRECTORY, DEFAULT_VOICE, ONNX_RUNTIME_VERSION, VoiceFiles};
+pub use models::{DEFAULT_VOICE, ONNX_RUNTIME_VERSION, VoiceFiles};
 pub use normalize::normalize_for_speech;
 pub use piper::PiperSynthesizer;
 pub use sentences::split_sentences;

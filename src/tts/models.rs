@@ -13,8 +13,6 @@ use std::path::{Path, PathBuf};
 
 use super::TtsError;
 
-/// Default models directory, relative to the working directory.
-pub const DEFAULT_MODELS_DIRECTORY: &str = "voice-models";
 /// Name of the voice Hotline speaks with.
 pub const DEFAULT_VOICE: &str = "en_US-joe-medium";
 /// The ONNX Runtime release piper-rs (through ort 2.0.0-rc.12) is built against.
