@@ -29,6 +29,11 @@ pub enum EndReason {
     TrailingSilence,
     /// The utterance reached the configured maximum length while the caller kept talking.
     MaximumLength,
+    /// The driver ended the turn during a pause because what was said so far already answers
+    /// the step (see [`TurnDetector::end_paused_turn`]).
+    Answered,
+    /// The audio stream ended (the call hung up) while the caller was speaking.
+    EndOfStream,
 }
 
 /// What the detector noticed.
@@ -44,6 +49,9 @@ pub enum TurnEvent {
     SpeechPaused {
         /// First silent frame after the last voiced one.
         frame_index: u64,
+        /// The utterance so far: exactly what `SpeechEnded` will carry if the caller stays
+        /// silent.
+        utterance: Vec<i16>,
     },
     /// The caller spoke again after a `SpeechPaused`: any speculative result is stale.
     SpeechResumed {
@@ -206,8 +214,10 @@ impl TurnDetector {
         }
         if silent_frames >= self.limits.pause_frames && !utterance.paused {
             utterance.paused = true;
+            let end = self.speech_end(utterance, utterance.last_voiced + 1);
             self.events.push_back(TurnEvent::SpeechPaused {
                 frame_index: utterance.last_voiced + 1,
+                utterance: utterance.samples[..end].to_vec(),
             });
         }
         if frame_index - utterance.onset + 1 >= self.limits.maximum_frames {
@@ -216,20 +226,51 @@ impl TurnDetector {
         None
     }
 
-    /// Emits `SpeechEnded` for `utterance` and returns to waiting for the next onset.
-    fn finish(&mut self, mut utterance: Utterance, reason: EndReason) {
-        let end_frame_index = match reason {
-            EndReason::TrailingSilence => utterance.last_voiced + 1,
-            EndReason::MaximumLength => self.next_frame_index,
-        };
-        let speech_frames = end_frame_index - utterance.onset;
+    /// Ends the current turn now if it is paused (the caller has been silent since the last
+    /// `SpeechPaused` with no `SpeechResumed`), as if its trailing silence had run out: emits
+    /// `SpeechEnded` with [`EndReason::Answered`] and returns true. Does nothing and returns
+    /// false when no turn is paused.
+    pub fn end_paused_turn(&mut self) -> bool {
+        match self.utterance.take() {
+            Some(utterance) if utterance.paused => {
+                self.finish(utterance, EndReason::Answered);
+                true
+            }
+            other => {
+                self.utterance = other;
+                false
+            }
+        }
+    }
+
+    /// Ends the turn in progress because no more audio will come, emitting `SpeechEnded` with
+    /// [`EndReason::EndOfStream`]; speech too short to have started a turn is discarded.
+    pub fn end_of_stream(&mut self) {
+        if let Some(utterance) = self.utterance.take() {
+            self.finish(utterance, EndReason::EndOfStream);
+        }
+    }
+
+    /// Index in the utterance's samples just past frame `end_frame_index - 1`.
+    fn speech_end(&self, utterance: &Utterance, end_frame_index: u64) -> usize {
+        let speech_frames = end_frame_index.saturating_sub(utterance.onset);
         let speech_samples = usize::try_from(speech_frames)
             .unwrap_or(usize::MAX)
             .saturating_mul(self.frame_samples());
-        let end = utterance
+        utterance
             .onset_offset
             .saturating_add(speech_samples)
-            .min(utterance.samples.len());
+            .min(utterance.samples.len())
+    }
+
+    /// Emits `SpeechEnded` for `utterance` and returns to waiting for the next onset.
+    fn finish(&mut self, mut utterance: Utterance, reason: EndReason) {
+        let end_frame_index = match reason {
+            EndReason::TrailingSilence | EndReason::Answered => utterance.last_voiced + 1,
+            EndReason::MaximumLength | EndReason::EndOfStream => self.next_frame_index,
+        };
+        let speech_frames = end_frame_index - utterance.onset;
+        let end = self.speech_end(&utterance, end_frame_index);
         // The trailing silence after a finished turn is the next turn's pre-roll; after a cut
         // there is none, so the next utterance never repeats audio of this one.
         let tail = utterance.samples.split_off(end);

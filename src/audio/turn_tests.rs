@@ -175,16 +175,21 @@ fn a_pause_is_signalled_before_the_turn_ends() {
         &TurnConfig::default(),
     );
     let last_pause = events.iter().rev().find_map(|event| match event {
-        TurnEvent::SpeechPaused { frame_index } => Some(*frame_index),
+        TurnEvent::SpeechPaused {
+            frame_index,
+            utterance,
+        } => Some((*frame_index, utterance.clone())),
         _ => None,
     });
     let Some(TurnEvent::SpeechEnded {
-        end_frame_index, ..
+        end_frame_index,
+        utterance,
+        ..
     }) = events.last()
     else {
         panic!("turn did not end: {events:?}");
     };
-    assert_eq!(last_pause, Some(*end_frame_index));
+    assert_eq!(last_pause, Some((*end_frame_index, utterance.clone())));
     let pauses = events
         .iter()
         .filter(|event| matches!(event, TurnEvent::SpeechPaused { .. }))
@@ -262,4 +267,62 @@ fn detectors_can_move_between_threads() {
     assert_send::<VoiceActivity>();
     assert_send::<TurnDetector>();
     assert_send::<BargeInDetector>();
+}
+
+#[test]
+fn a_paused_turn_can_be_ended_before_its_trailing_silence() {
+    let config = TurnConfig::default();
+    let samples = padded(&load("yes"), LEAD_IN, TAIL);
+    let mut detector = TurnDetector::new(FIXTURE_RATE, &config).expect("valid config");
+    let mut paused = None;
+    let mut ended = None;
+    for frame in samples.chunks_exact(detector.frame_samples()) {
+        detector.handle_frame(frame).expect("20 ms frame");
+        while let Some(event) = detector.poll_event() {
+            match event {
+                TurnEvent::SpeechPaused { utterance, .. } => paused = Some(utterance),
+                TurnEvent::SpeechResumed { .. } => paused = None,
+                TurnEvent::SpeechEnded {
+                    utterance, reason, ..
+                } => ended = Some((utterance, reason)),
+                TurnEvent::SpeechStarted { .. } => {
+                    assert!(
+                        !detector.end_paused_turn(),
+                        "a speaking turn cannot be ended"
+                    );
+                }
+            }
+        }
+        if paused.is_some() && ended.is_none() {
+            assert!(detector.end_paused_turn());
+        }
+    }
+    let (utterance, reason) = ended.expect("the turn ended");
+    assert_eq!(reason, EndReason::Answered);
+    assert_eq!(Some(utterance), paused);
+    assert!(!detector.end_paused_turn(), "no turn is left to end");
+}
+
+#[test]
+fn the_end_of_the_stream_ends_a_turn_in_progress() {
+    let config = TurnConfig::default();
+    let speech = load("where-is-my-order");
+    // The stream stops in the middle of the utterance.
+    let samples = padded(&speech[..speech.len() / 2], LEAD_IN, Duration::ZERO);
+    let mut detector = TurnDetector::new(FIXTURE_RATE, &config).expect("valid config");
+    for frame in samples.chunks_exact(detector.frame_samples()) {
+        detector.handle_frame(frame).expect("20 ms frame");
+    }
+    while detector.poll_event().is_some() {}
+    detector.end_of_stream();
+    let Some(TurnEvent::SpeechEnded {
+        utterance, reason, ..
+    }) = detector.poll_event()
+    else {
+        panic!("the turn in progress did not end");
+    };
+    assert_eq!(reason, EndReason::EndOfStream);
+    assert!(utterance.len() >= speech.len() / 4, "{}", utterance.len());
+    detector.end_of_stream();
+    assert_eq!(detector.poll_event(), None, "only one turn ends");
 }
