@@ -3,14 +3,19 @@
 //! telephone audio upsampled to 16 kHz, one worker).
 //!
 //! Run with `cargo bench --bench speech` after `make models`; prints one Markdown table row.
+//! Environment: `HOTLINE_SPEECH_SET` is a directory of NAME.wav + NAME.txt pairs (default
+//! `audio-fixtures/speech`; `bench/asterisk-prompts.sh` prepares 60 real telephone prompts),
+//! `HOTLINE_ASR_THREADS` the whisper threads (default 2), `HOTLINE_BENCH_ROUNDS` the passes
+//! over the set (default 3), and `HOTLINE_ENCODER_MARGIN` the
+//! fitted encoder window's margin in seconds (default: the full 30 s window).
 
 use hotline::asr::{
-    ASR_SAMPLE_RATE, PoolConfig, TranscriberPool, TranscriptionRequest, WHISPER_MODEL_FILE,
-    word_errors,
+    ASR_SAMPLE_RATE, EncoderWindow, PoolConfig, TranscriberPool, TranscriptionRequest,
+    WHISPER_MODEL_FILE, word_errors,
 };
 use std::path::PathBuf;
 
-const ROUNDS: usize = 3;
+const DEFAULT_ROUNDS: usize = 3;
 
 fn main() -> anyhow::Result<()> {
     let repository = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -18,16 +23,27 @@ fn main() -> anyhow::Result<()> {
         .ok()
         .and_then(|value| value.parse().ok())
         .unwrap_or(2);
+    let window = match std::env::var("HOTLINE_ENCODER_MARGIN") {
+        Ok(margin) => EncoderWindow::Fitted {
+            margin_seconds: margin.parse()?,
+            floor_seconds: 0.0,
+        },
+        Err(_) => EncoderWindow::Full,
+    };
+    let set = std::env::var("HOTLINE_SPEECH_SET")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| repository.join("audio-fixtures/speech"));
     let pool = TranscriberPool::start(
         &repository.join("voice-models").join(WHISPER_MODEL_FILE),
         PoolConfig {
             workers: 1,
             threads_per_worker: threads,
             queue_capacity: 4,
+            window,
         },
     )?;
     let mut fixtures = Vec::new();
-    for entry in std::fs::read_dir(repository.join("audio-fixtures/speech"))? {
+    for entry in std::fs::read_dir(&set)? {
         let path = entry?.path();
         let reference = path.with_extension("txt");
         if path.extension().is_some_and(|extension| extension == "wav") && reference.is_file() {
@@ -37,7 +53,11 @@ fn main() -> anyhow::Result<()> {
     fixtures.sort();
     let (mut errors, mut words, mut audio_seconds, mut decode_seconds) = (0, 0, 0.0, 0.0);
     let mut decode_times = Vec::new();
-    for round in 0..ROUNDS {
+    let rounds = std::env::var("HOTLINE_BENCH_ROUNDS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(DEFAULT_ROUNDS);
+    for round in 0..rounds {
         for (path, reference) in &fixtures {
             let decoded = hotline::audio::decode_file(path)?;
             let audio =
@@ -61,7 +81,7 @@ fn main() -> anyhow::Result<()> {
     let median = decode_times[decode_times.len() / 2];
     let worst = decode_times.last().copied().unwrap_or_default();
     println!(
-        "| {} | {} | whisper tiny.en, {threads} threads | {} utterances ({words} words) | {:.1}% | {:.2} | {median:.2} s | {worst:.2} s |",
+        "| {} | {} | whisper tiny.en, {threads} threads, {window:?} window | {} utterances ({words} words) | {:.1}% | {:.2} | {median:.2} s | {worst:.2} s |",
         chrono::Utc::now().format("%Y-%m-%dT%H:%MZ"),
         std::thread::available_parallelism()
             .map(usize::from)

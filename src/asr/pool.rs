@@ -4,14 +4,16 @@
 //! its decoding state; dropping the pool lets the workers finish the request in hand and exit.
 
 use super::AsrError;
-use super::whisper::{self, Transcript, TranscriptionRequest, WhisperModel};
+use super::whisper::{
+    self, DecodeSettings, EncoderWindow, Transcript, TranscriptionRequest, WhisperModel,
+};
 use std::path::Path;
 use std::sync::mpsc::{self, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
 
 /// Sizing of the pool.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PoolConfig {
     /// Worker threads, each decoding one utterance at a time.
     pub workers: usize,
@@ -19,6 +21,8 @@ pub struct PoolConfig {
     pub threads_per_worker: usize,
     /// Requests allowed to wait.
     pub queue_capacity: usize,
+    /// How much of the encoder window each decode runs.
+    pub window: EncoderWindow,
 }
 
 impl Default for PoolConfig {
@@ -27,6 +31,7 @@ impl Default for PoolConfig {
             workers: 1,
             threads_per_worker: 2,
             queue_capacity: 16,
+            window: EncoderWindow::Full,
         }
     }
 }
@@ -50,7 +55,10 @@ impl TranscriberPool {
             let mut state = model.new_state()?;
             let receiver = receiver.clone();
             let model = model.clone();
-            let threads = config.threads_per_worker;
+            let settings = DecodeSettings {
+                threads: config.threads_per_worker,
+                window: config.window,
+            };
             std::thread::Builder::new()
                 .name(format!("asr-{index}"))
                 .spawn(move || {
@@ -64,7 +72,11 @@ impl TranscriberPool {
                         let Ok((request, reply)) = next else {
                             return;
                         };
-                        let _ = reply.send(whisper::transcribe(&mut state, &request, threads));
+                        // A speculative request the call has since dropped is skipped.
+                        if reply.is_closed() {
+                            continue;
+                        }
+                        let _ = reply.send(whisper::transcribe(&mut state, &request, &settings));
                     }
                 })
                 .map_err(AsrError::Thread)?;

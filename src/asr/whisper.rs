@@ -20,6 +20,56 @@ const TOKENS_PER_SECOND: f32 = 8.0;
 /// Tokens allowed for any utterance, however short.
 const MINIMUM_TOKENS: i32 = 16;
 
+/// Encoder frames per second of audio (whisper's full window is 1500 frames for 30 s).
+const ENCODER_FRAMES_PER_SECOND: f32 = 50.0;
+/// The encoder's full window in frames.
+const ENCODER_FULL_WINDOW: i32 = 1500;
+
+/// How much of whisper's 30 s encoder window a decode runs.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum EncoderWindow {
+    /// The whole 30 s window, whatever the length of the audio.
+    Full,
+    /// The audio's length plus a margin, never less than a floor (both in seconds).
+    Fitted {
+        /// Seconds added to the audio's length.
+        margin_seconds: f32,
+        /// Shortest window in seconds.
+        floor_seconds: f32,
+    },
+}
+
+impl EncoderWindow {
+    /// The `audio_ctx` for `seconds` of audio, or `None` for whisper's default full window.
+    fn frames(self, seconds: f32) -> Option<i32> {
+        match self {
+            EncoderWindow::Full => None,
+            EncoderWindow::Fitted {
+                margin_seconds,
+                floor_seconds,
+            } => {
+                let window = (seconds + margin_seconds.max(0.0)).max(floor_seconds);
+                let frames = (window * ENCODER_FRAMES_PER_SECOND).ceil() as i32;
+                Some(frames.clamp(1, ENCODER_FULL_WINDOW))
+            }
+        }
+    }
+}
+
+/// How one worker decodes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DecodeSettings {
+    /// CPU threads whisper uses inside one decode.
+    pub threads: usize,
+    /// The encoder window.
+    pub window: EncoderWindow,
+}
+
+/// A segment starting this close to the end of the audio (in centiseconds) or later is a
+/// repetition, not speech.
+const LATE_SEGMENT_MARGIN_CENTISECONDS: i64 = 10;
+
 /// A loaded model, shared by the workers.
 pub struct WhisperModel {
     context: WhisperContext,
@@ -78,15 +128,20 @@ impl WhisperModel {
 pub fn transcribe(
     state: &mut WhisperState,
     request: &TranscriptionRequest,
-    threads: usize,
+    settings: &DecodeSettings,
 ) -> Result<Transcript, AsrError> {
     let started = Instant::now();
     let audio_seconds = request.audio.len() as f64 / f64::from(ASR_SAMPLE_RATE);
     let mut text = String::new();
     let mut score = Score::default();
     for piece in pieces(&request.audio) {
-        let piece_text =
-            decode_piece(state, piece, request.prompt.as_deref(), threads, &mut score)?;
+        let piece_text = decode_piece(
+            state,
+            piece,
+            request.prompt.as_deref(),
+            settings,
+            &mut score,
+        )?;
         text.push(' ');
         text.push_str(&piece_text);
     }
@@ -155,16 +210,20 @@ fn decode_piece(
     state: &mut WhisperState,
     audio: &[f32],
     prompt: Option<&str>,
-    threads: usize,
+    settings: &DecodeSettings,
     score: &mut Score,
 ) -> Result<String, AsrError> {
     let seconds = audio.len() as f32 / ASR_SAMPLE_RATE as f32;
     let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
-    params.set_n_threads(threads.clamp(1, 64) as i32);
+    params.set_n_threads(settings.threads.clamp(1, 64) as i32);
+    let fitted = settings.window.frames(seconds);
     params.set_language(Some("en"));
     params.set_no_context(true);
-    params.set_single_segment(true);
-    params.set_no_timestamps(true);
+    params.set_single_segment(fitted.is_none());
+    params.set_no_timestamps(fitted.is_none());
+    if let Some(frames) = fitted {
+        params.set_audio_ctx(frames);
+    }
     params.set_suppress_blank(true);
     params.set_print_special(false);
     params.set_print_progress(false);
@@ -185,8 +244,15 @@ fn decode_piece(
         audio
     };
     state.full(params, audio)?;
+    // In a fitted window the decoder tends to repeat what it heard in the silence after the
+    // audio; with timestamps on, those repetitions come as segments starting after the audio
+    // ended, and are dropped.
+    let audio_end = (f64::from(seconds) * 100.0) as i64 - LATE_SEGMENT_MARGIN_CENTISECONDS;
     let mut text = String::new();
     for segment in state.as_iter() {
+        if fitted.is_some() && segment.start_timestamp() >= audio_end {
+            break;
+        }
         text.push_str(&segment.to_str_lossy()?);
         for index in 0..segment.n_tokens() {
             let Some(token) = segment.get_token(index) else {

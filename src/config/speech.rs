@@ -1,6 +1,7 @@
 //! The `[speech]` section: where the voice models live, how many recognition workers run, and
 //! how turns and barge-in are detected on speech-mode calls.
 
+use crate::asr::EncoderWindow;
 use crate::audio::{BargeInConfig, TurnConfig};
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -17,6 +18,8 @@ pub struct SpeechConfig {
     pub threads_per_worker: usize,
     /// Utterances allowed to wait for a worker; beyond that a turn is dropped, never RTP.
     pub queue_capacity: usize,
+    /// How much of whisper's 30 s encoder window each decode runs.
+    pub encoder_window: EncoderWindow,
     /// End-of-turn detection.
     pub turn: TurnConfig,
     /// When caller speech stops a prompt.
@@ -30,6 +33,7 @@ impl Default for SpeechConfig {
             workers: 1,
             threads_per_worker: 2,
             queue_capacity: 16,
+            encoder_window: EncoderWindow::Full,
             turn: TurnConfig::default(),
             barge_in: BargeInConfig::default(),
         }
