@@ -1,9 +1,11 @@
 //! End-of-turn latency on real calls: from the caller's last speech sample to the first audio
 //! packet of Hotline's answer, over repeated turns on the speech-mode demo line, with one call
-//! and with ten concurrent calls. Uses the end-to-end test harness (real server binary, sipp for
-//! signaling, an RTP peer that speaks the fixtures).
+//! and with several concurrent calls whose callers all speak at the same moments (the worst
+//! case for the recognition workers). Uses the end-to-end test harness (real server binary,
+//! sipp for signaling, an RTP peer that speaks the fixtures).
 //!
 //! Run with `cargo bench --bench turn_latency` after `make models`; prints Markdown table rows.
+//! `HOTLINE_BENCH_CALLS` lists the concurrent call counts to measure (default `1,10`).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -95,7 +97,12 @@ fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
 }
 
 fn main() {
-    for calls in [1usize, 10] {
+    let counts: Vec<usize> = std::env::var("HOTLINE_BENCH_CALLS")
+        .unwrap_or_else(|_| "1,10".to_string())
+        .split(',')
+        .filter_map(|count| count.trim().parse().ok())
+        .collect();
+    for calls in counts {
         let server = Server::start(ServerOptions {
             rtp_ports: 200,
             ..ServerOptions::default()

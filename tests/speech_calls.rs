@@ -180,3 +180,41 @@ fn spoken_answer_reads_back_the_order_number() {
     );
     drop(sipp);
 }
+
+#[test]
+fn words_spoken_as_the_caller_hangs_up_reach_the_transcript() {
+    let _turn = serialised();
+    let server = Server::start(ServerOptions::default());
+    let peer = RtpPeer::start();
+    // sipp hangs up 4 s after the answer, while the caller is still talking.
+    let sipp = Sipp::new("call.xml", server.sip)
+        .service("1000")
+        .rtp_port(peer.port)
+        .pause_ms(4_000)
+        .spawn();
+    assert!(
+        peer.wait_packets(1, 10 * SECOND),
+        "no RTP:\n{}",
+        server.log_text()
+    );
+    // "he was not an ill disposed young man" runs into the next sentence with no pause long
+    // enough to end the turn, and matches no menu phrase, so only the hang-up ends it.
+    let mut speech = fixture("human-ill-disposed.wav");
+    speech.extend(fixture("human-made-amiable.wav"));
+    speech.extend(fixture("human-ill-disposed.wav"));
+    peer.send_speech(&speech);
+    let call = server.wait_call(30 * SECOND, |call| {
+        call["ended_at"].is_string()
+            && call["transcript"].as_array().is_some_and(|lines| {
+                lines.iter().any(|line| {
+                    line["speaker"] == "caller"
+                        && line["text"].as_str().is_some_and(|text| {
+                            let text = text.to_lowercase();
+                            text.contains("was not") || text.contains("disposed")
+                        })
+                })
+            })
+    });
+    assert_eq!(call["outcome"], "caller_hangup", "{call}");
+    drop(sipp);
+}

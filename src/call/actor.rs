@@ -10,7 +10,7 @@ use super::CallCommand;
 use super::manager::Registry;
 use super::media_metrics::MediaMetrics;
 use super::speaking::{self, Speaking};
-use super::speech::CallSpeech;
+use super::speech::{CallSpeech, Recognised};
 use crate::asr::{AsrError, Transcript};
 use crate::config::InputMode;
 use crate::config::Route;
@@ -33,6 +33,9 @@ use tracing::{debug, info, warn};
 
 /// Receive buffer: larger than any valid RTP datagram, so oversized ones are seen as such.
 const DATAGRAM_BUFFER: usize = 2048;
+/// How long a finished call waits for the transcripts of the caller's last turns (its record is
+/// saved as ended first, then again with those lines).
+const LAST_TURNS_WAIT: Duration = Duration::from_secs(20);
 
 /// Everything the manager hands a new call.
 pub(super) struct CallSetup {
@@ -259,7 +262,7 @@ impl CallActor {
                     }
                     Err(error) => debug!(call = %self.id, %error, "RTCP receive error"),
                 },
-                transcript = next_transcript(&mut self.speech) => self.on_transcript(transcript),
+                recognised = next_recognised(&mut self.speech) => self.on_recognised(recognised),
                 chunk = speaking::next_chunk(&mut self.speaking) => self.on_spoken(chunk),
                 _ = tokio::time::sleep_until(tokio::time::Instant::from_std(deadline)) => {
                     let now = Instant::now();
@@ -344,6 +347,28 @@ impl CallActor {
             .handle_event(Instant::now(), chrono::Utc::now(), FlowEvent::Digit(key));
         self.record.digits = self.flow.digits().to_string();
         self.registry.services.records.save(self.record.clone());
+    }
+
+    fn on_recognised(&mut self, recognised: Recognised) {
+        match recognised {
+            Recognised::Turn(transcript) => self.on_transcript(transcript),
+            Recognised::Tentative(transcript) => {
+                if !self
+                    .flow
+                    .answers_step(&transcript.text, transcript.confidence)
+                {
+                    return;
+                }
+                let ended = self
+                    .speech
+                    .as_mut()
+                    .and_then(|speech| speech.end_turn_with(transcript));
+                if let Some(transcript) = ended {
+                    debug!(call = %self.id, "the caller's pause already answers the step");
+                    self.on_transcript(Ok(transcript));
+                }
+            }
+        }
     }
 
     fn on_transcript(&mut self, transcript: Result<Transcript, AsrError>) {
@@ -556,15 +581,34 @@ impl CallActor {
             lost = stats.packets_lost,
             "call ended"
         );
-        self.registry.services.records.save(self.record);
+        self.registry.services.records.save(self.record.clone());
+        if let Some(speech) = self.speech.take() {
+            let deadline = tokio::time::Instant::now() + LAST_TURNS_WAIT;
+            let last_turns = speech.finish(deadline).await;
+            let heard: Vec<_> = last_turns
+                .into_iter()
+                .filter(|transcript| !transcript.text.is_empty())
+                .collect();
+            if !heard.is_empty() {
+                for transcript in heard {
+                    info!(call = %self.id, text = %transcript.text, "heard as the call ended");
+                    self.record.transcript.push(TranscriptLine {
+                        at: chrono::Utc::now(),
+                        speaker: Speaker::Caller,
+                        text: transcript.text,
+                    });
+                }
+                self.registry.services.records.save(self.record);
+            }
+        }
         self.registry.remove(self.id);
     }
 }
 
-/// The next transcript of a speech-mode call; never resolves for a keys-only call.
-async fn next_transcript(speech: &mut Option<CallSpeech>) -> Result<Transcript, AsrError> {
+/// The next recognition result of a speech-mode call; never resolves for a keys-only call.
+async fn next_recognised(speech: &mut Option<CallSpeech>) -> Recognised {
     match speech {
-        Some(speech) => speech.next_transcript().await,
+        Some(speech) => speech.next_recognised().await,
         None => std::future::pending().await,
     }
 }

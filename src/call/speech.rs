@@ -1,9 +1,15 @@
 //! The speech side of one speech-mode call: end-of-turn and barge-in detection on the caller's
-//! 20 ms frames, and recognition of each finished turn on the shared worker pool.
+//! 20 ms frames, and recognition of each turn on the shared worker pool.
+//!
+//! Recognition starts speculatively when the caller pauses: the audio so far goes to the pool
+//! at once, so by the time the trailing silence ends the turn its transcript is usually ready.
+//! If the caller speaks again the speculative request is dropped (a worker skips it if it has
+//! not started). A speculative transcript that already answers the step can end the turn
+//! without waiting for the rest of the trailing silence ([`CallSpeech::end_turn_with`]).
 //!
 //! Invariants: detection runs inline on the call's frames (cheap, sans-IO); recognition never
-//! runs here — utterances go to the [`TranscriberPool`] without blocking, and transcripts come
-//! back in the order the turns ended. A full pool drops the turn (logged), never the call.
+//! runs here — utterances go to the [`TranscriberPool`] without blocking, and final transcripts
+//! come back in the order the turns ended. A full pool drops the turn (logged), never the call.
 
 use super::CallError;
 use crate::asr::{ASR_SAMPLE_RATE, AsrError, TranscriberPool, Transcript, TranscriptionRequest};
@@ -15,6 +21,28 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 
 type PendingTranscript = oneshot::Receiver<Result<Transcript, AsrError>>;
+
+/// A recognition result for the driver.
+#[derive(Debug)]
+pub(super) enum Recognised {
+    /// The transcript of a finished turn.
+    Turn(Result<Transcript, AsrError>),
+    /// The transcript of the current turn's audio so far, while the caller pauses; the turn may
+    /// still go on.
+    Tentative(Transcript),
+}
+
+/// A finished turn waiting for its transcript.
+enum PendingTurn {
+    Recognising(PendingTranscript),
+    Recognised(Result<Transcript, AsrError>),
+}
+
+/// Speculative recognition of the paused current turn.
+enum Speculation {
+    Recognising(PendingTranscript),
+    Recognised(Transcript),
+}
 
 /// What one frame of caller audio led to.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -30,7 +58,8 @@ pub(super) struct CallSpeech {
     barge_in: BargeInDetector,
     armed: bool,
     transcriber: Arc<TranscriberPool>,
-    pending: VecDeque<PendingTranscript>,
+    pending: VecDeque<PendingTurn>,
+    speculation: Option<Speculation>,
 }
 
 impl CallSpeech {
@@ -44,6 +73,7 @@ impl CallSpeech {
             armed: false,
             transcriber,
             pending: VecDeque::new(),
+            speculation: None,
         })
     }
 
@@ -64,37 +94,139 @@ impl CallSpeech {
             self.barge_in.reset();
         }
         self.turns.handle_frame(frame)?;
-        let mut expected = Some(expected);
-        while let Some(event) = self.turns.poll_event() {
-            if let TurnEvent::SpeechEnded { utterance, .. } = event {
-                let prompt = expected.take().map(|words| words()).unwrap_or_default();
-                self.recognise(&utterance, prompt)?;
-                outcome.turn_ended = true;
-            }
-        }
+        outcome.turn_ended = self.take_turn_events(expected)?;
         Ok(outcome)
     }
 
-    fn recognise(&mut self, utterance: &[i16], expected: Vec<String>) -> Result<(), CallError> {
+    /// Acts on the detector's events: speculative recognition on a pause, dropping it when the
+    /// caller resumes, and queueing each finished turn. Returns whether a turn ended.
+    fn take_turn_events(
+        &mut self,
+        expected: impl FnOnce() -> Vec<String>,
+    ) -> Result<bool, CallError> {
+        let mut turn_ended = false;
+        let mut expected = Some(expected);
+        let mut expected_words = || expected.take().map(|words| words()).unwrap_or_default();
+        while let Some(event) = self.turns.poll_event() {
+            match event {
+                TurnEvent::SpeechPaused { utterance, .. } => {
+                    tracing::debug!(samples = utterance.len(), "caller paused");
+                    // A busy pool just means no head start: the turn is recognised when it ends.
+                    self.speculation = self
+                        .submit(&utterance, expected_words())
+                        .ok()
+                        .map(Speculation::Recognising);
+                }
+                TurnEvent::SpeechResumed { .. } => self.speculation = None,
+                TurnEvent::SpeechEnded {
+                    utterance, reason, ..
+                } => {
+                    tracing::debug!(samples = utterance.len(), ?reason, "turn ended");
+                    turn_ended = true;
+                    let pending = match self.speculation.take() {
+                        Some(Speculation::Recognising(pending)) => {
+                            PendingTurn::Recognising(pending)
+                        }
+                        Some(Speculation::Recognised(transcript)) => {
+                            PendingTurn::Recognised(Ok(transcript))
+                        }
+                        None => {
+                            PendingTurn::Recognising(self.submit(&utterance, expected_words())?)
+                        }
+                    };
+                    self.pending.push_back(pending);
+                }
+                TurnEvent::SpeechStarted { .. } => {}
+            }
+        }
+        Ok(turn_ended)
+    }
+
+    /// The call is over: ends the caller's turn in progress and waits, until `deadline`, for the
+    /// transcripts of every turn not yet recognised, in turn order, so the caller's last words
+    /// still reach the call's transcript.
+    pub(super) async fn finish(mut self, deadline: tokio::time::Instant) -> Vec<Transcript> {
+        self.turns.end_of_stream();
+        if let Err(error) = self.take_turn_events(Vec::new) {
+            tracing::warn!(%error, "the caller's last turn was not recognised");
+        }
+        let mut transcripts = Vec::new();
+        let waiting = async {
+            while let Some(pending) = self.pending.pop_front() {
+                let result = match pending {
+                    PendingTurn::Recognising(receiver) => {
+                        receiver.await.unwrap_or(Err(AsrError::Stopped))
+                    }
+                    PendingTurn::Recognised(result) => result,
+                };
+                match result {
+                    Ok(transcript) => transcripts.push(transcript),
+                    Err(error) => tracing::warn!(%error, "a last turn was not recognised"),
+                }
+            }
+        };
+        if tokio::time::timeout_at(deadline, waiting).await.is_err() {
+            tracing::warn!("gave up waiting for the recognition of the caller's last turns");
+        }
+        transcripts
+    }
+
+    /// Ends the paused current turn with its speculative `transcript` (which the driver judged
+    /// to answer the step), without waiting for the rest of the trailing silence. Returns the
+    /// transcript to act on, or `None` if the caller has spoken again meanwhile.
+    pub(super) fn end_turn_with(&mut self, transcript: Transcript) -> Option<Transcript> {
+        if !matches!(self.speculation, Some(Speculation::Recognised(_))) {
+            return None;
+        }
+        self.speculation = None;
+        self.turns.end_paused_turn().then_some(())?;
+        // The detector queued `SpeechEnded` for the turn just taken; drop it.
+        while self.turns.poll_event().is_some() {}
+        Some(transcript)
+    }
+
+    fn submit(
+        &self,
+        utterance: &[i16],
+        expected: Vec<String>,
+    ) -> Result<PendingTranscript, CallError> {
         let samples = audio::resample(&audio::i16_to_f32(utterance), SAMPLE_RATE, ASR_SAMPLE_RATE)?;
         let request = TranscriptionRequest {
             audio: samples,
             prompt: (!expected.is_empty()).then(|| expected.join(", ")),
         };
-        let pending = self.transcriber.try_submit(request)?;
-        self.pending.push_back(pending);
-        Ok(())
+        Ok(self.transcriber.try_submit(request)?)
     }
 
-    /// The next transcript, in turn order; never resolves while nothing is being recognised.
-    pub(super) async fn next_transcript(&mut self) -> Result<Transcript, AsrError> {
-        match self.pending.front_mut() {
-            Some(pending) => {
-                let result = pending.await.unwrap_or(Err(AsrError::Stopped));
-                self.pending.pop_front();
-                result
-            }
-            None => std::future::pending().await,
+    /// The next recognition result: finished turns in turn order, then a speculative result for
+    /// the paused turn. Never resolves while nothing is being recognised.
+    pub(super) async fn next_recognised(&mut self) -> Recognised {
+        if let Some(front) = self.pending.front_mut() {
+            let result = match front {
+                PendingTurn::Recognising(pending) => {
+                    pending.await.unwrap_or(Err(AsrError::Stopped))
+                }
+                PendingTurn::Recognised(result) => {
+                    std::mem::replace(result, Err(AsrError::Stopped))
+                }
+            };
+            self.pending.pop_front();
+            return Recognised::Turn(result);
+        }
+        match self.speculation.as_mut() {
+            Some(Speculation::Recognising(pending)) => match pending.await {
+                Ok(Ok(transcript)) => {
+                    tracing::debug!(text = %transcript.text, "recognised the turn so far");
+                    self.speculation = Some(Speculation::Recognised(transcript.clone()));
+                    Recognised::Tentative(transcript)
+                }
+                // A failed speculation is retried when the turn ends.
+                Ok(Err(_)) | Err(_) => {
+                    self.speculation = None;
+                    std::future::pending().await
+                }
+            },
+            _ => std::future::pending().await,
         }
     }
 }

@@ -7,8 +7,6 @@
 //! input; a transcript below the step's `minimum_confidence`, or one that matches nothing, is
 //! invalid input. Speech in any other step is only reported.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
 
 use super::{Failure, FlowAction, FlowEngine, kind_of};
@@ -39,32 +37,21 @@ impl FlowEngine {
         }
     }
 
+    /// Whether `text`, heard in the current step, answers it (a menu choice or a complete
+    /// entry). The driver uses this to end a caller's turn early when a speculative transcript
+    /// of the audio so far already answers, instead of waiting out the trailing silence.
+    pub fn answers_step(&self, text: &str, confidence: f32) -> bool {
+        !self.finished
+            && matches!(
+                self.understand_speech(text, confidence),
+                Some(Understood::Choice(..) | Understood::Entry(_))
+            )
+    }
+
     /// Handles one transcript while the flow runs.
     pub(super) fn speech(&mut self, wall: DateTime<Utc>, text: String, confidence: f32) {
-        let flow = Arc::clone(&self.flow);
         let step = self.step.clone().unwrap_or_default();
-        let understood = match kind_of(&flow, self.step.as_ref()) {
-            Some(StepKind::Menu(menu)) => {
-                Some(understand(&text, confidence, &menu.input, |words| {
-                    let choice = match_choice(words, &menu.phrases)?;
-                    Some(Understood::Choice(
-                        choice,
-                        menu.choices.get(&choice)?.clone(),
-                    ))
-                }))
-            }
-            Some(StepKind::Collect(collect)) => {
-                Some(understand(&text, confidence, &collect.input, |words| {
-                    let digits = spoken_digits(words).filter(|digits| !digits.is_empty())?;
-                    let entry = format!("{}{digits}", self.entry);
-                    let length = entry.len();
-                    (collect.min_digits..=collect.max_digits)
-                        .contains(&length)
-                        .then_some(Understood::Entry(entry))
-                }))
-            }
-            _ => None,
-        };
+        let understood = self.understand_speech(&text, confidence);
         let matched = match &understood {
             Some(Understood::Choice(choice, _)) => Some(choice.to_string()),
             Some(Understood::Entry(entry)) => Some(entry.clone()),
@@ -86,6 +73,32 @@ impl FlowEngine {
                 self.finish_entry(wall);
             }
             Understood::Failed(failure) => self.fail(wall, failure),
+        }
+    }
+
+    /// How the current step understands one transcript; `None` where the step does not listen.
+    fn understand_speech(&self, text: &str, confidence: f32) -> Option<Understood> {
+        match kind_of(&self.flow, self.step.as_ref()) {
+            Some(StepKind::Menu(menu)) => {
+                Some(understand(text, confidence, &menu.input, |words| {
+                    let choice = match_choice(words, &menu.phrases)?;
+                    Some(Understood::Choice(
+                        choice,
+                        menu.choices.get(&choice)?.clone(),
+                    ))
+                }))
+            }
+            Some(StepKind::Collect(collect)) => {
+                Some(understand(&text, confidence, &collect.input, |words| {
+                    let digits = spoken_digits(words).filter(|digits| !digits.is_empty())?;
+                    let entry = format!("{}{digits}", self.entry);
+                    let length = entry.len();
+                    (collect.min_digits..=collect.max_digits)
+                        .contains(&length)
+                        .then_some(Understood::Entry(entry))
+                }))
+            }
+            _ => None,
         }
     }
 }
