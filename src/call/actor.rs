@@ -460,7 +460,7 @@ impl CallActor {
     fn run_flow_actions(&mut self) {
         while let Some(action) = self.flow.poll_action() {
             match action {
-                FlowAction::Play { path } => match self.registry.services.prompts.get(&path) {
+                FlowAction::Play { path, .. } => match self.registry.services.prompts.get(&path) {
                     Ok(audio) => self.media.play(audio),
                     Err(error) => {
                         warn!(call = %self.id, path = %path.display(), %error, "prompt unavailable, skipping it");
@@ -475,7 +475,7 @@ impl CallActor {
                     self.media.stop_playback();
                     self.speaking = None;
                 }
-                FlowAction::Say { text } => match &self.registry.services.synthesizer {
+                FlowAction::Say { text, .. } => match &self.registry.services.synthesizer {
                     Some(service) => self.speaking = Some(Speaking::start(service, text)),
                     None => {
                         warn!(call = %self.id, %text, "no voice to speak with, skipping");

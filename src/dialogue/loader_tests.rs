@@ -120,6 +120,16 @@ fn field_problems_point_at_their_line() {
     has(&problems, 27, |error| {
         matches!(error, FlowError::InvalidValue { what: "date", .. })
     });
+    has(
+        &problems,
+        52,
+        |error| matches!(error, FlowError::UnknownVariable { name } if name == "acount"),
+    );
+    has(
+        &problems,
+        53,
+        |error| matches!(error, FlowError::KeysWithoutChoices { input } if input == "dtmf"),
+    );
 }
 
 #[test]

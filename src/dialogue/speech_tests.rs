@@ -4,7 +4,7 @@
 use chrono::{TimeZone, Utc};
 
 use super::FlowAction;
-use super::simulated_call::{Call, entered, hangup, parse, play};
+use super::simulated_call::{self, Call, entered, hangup, heard, parse, play};
 
 const FLOW: &str = r##"
 schema = 1
@@ -76,19 +76,8 @@ fn in_order_step() -> Call {
     call
 }
 
-fn heard(text: &str, step: &str, matched: Option<&str>) -> FlowAction {
-    FlowAction::Heard {
-        text: text.into(),
-        step: step.into(),
-        matched: matched.map(String::from),
-    }
-}
-
 fn collected(value: &str) -> FlowAction {
-    FlowAction::Collected {
-        variable: "order_number".into(),
-        value: value.into(),
-    }
+    simulated_call::collected("order_number", value)
 }
 
 #[test]
@@ -193,8 +182,13 @@ fn speech_during_a_prompt_barges_in() {
     );
     assert_eq!(
         call.say("agent", 0.8),
-        vec![heard("agent", "agent", None)],
-        "a play step only reports speech"
+        vec![
+            heard("agent", "agent", None),
+            FlowAction::StopPlayback,
+            entered("menu"),
+            play("menu.wav")
+        ],
+        "speech stops a play step, which continues at `next` without using it"
     );
 }
 
