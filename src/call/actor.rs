@@ -447,6 +447,9 @@ impl CallActor {
                         .inc();
                     self.key(digit);
                 }
+                // The sentences spoken so far have played, but more of the answer is still being
+                // synthesized; `finish_speaking` reports the end once the last one has played.
+                MediaEvent::PlaybackFinished if self.speaking.is_some() => {}
                 MediaEvent::PlaybackFinished => self.flow.handle_event(
                     Instant::now(),
                     chrono::Utc::now(),
