@@ -96,7 +96,8 @@ fn caller_speech_stops_the_greeting() {
         "no RTP:\n{}",
         server.log_text()
     );
-    std::thread::sleep(2 * SECOND);
+    // The recording notice cannot be interrupted; speak two seconds into the greeting.
+    std::thread::sleep(Duration::from_secs_f32(common::audio::notice_seconds()) + 2 * SECOND);
     let spoke_at = Instant::now();
     peer.send_speech(&fixture("talk-to-a-person.wav"));
     std::thread::sleep(3 * SECOND);

@@ -42,9 +42,9 @@ fn demo_flows_check_clean_and_load() {
     assert!(problems.is_empty(), "{problems:#?}");
     let flows = load_flows(&demo()).expect("demo flows load");
     let main = flows.get("main").expect("flow 'main'");
-    assert_eq!(main.start, "greeting");
+    assert_eq!(main.start, "recording_notice");
     let prompts = flows.prompt_paths();
-    assert_eq!(prompts.len(), 11);
+    assert_eq!(prompts.len(), 12);
     assert!(
         prompts
             .iter()

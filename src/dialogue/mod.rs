@@ -30,6 +30,8 @@ mod ask_tests;
 #[cfg(test)]
 mod barge_in_tests;
 #[cfg(test)]
+mod demo_tests;
+#[cfg(test)]
 mod engine_tests;
 #[cfg(test)]
 mod loader_tests;
