@@ -2,8 +2,8 @@
 //! a flow for one call.
 //!
 //! * `loader` (the only I/O here) finds `*.flow.toml` files and checks prompt files exist;
-//! * `parse`, `steps`, `ask`, `speech_keys`, `template`, `graph` turn file text into a validated [`Flow`],
-//!   reporting every problem as `file:line: message`;
+//! * `parse`, `steps`, `ask`, `speech_keys`, `template`, `graph` turn file text into a validated
+//!   [`Flow`], reporting every problem as `file:line: message`;
 //! * `engine` runs a flow: the call actor feeds it events and timeouts and executes the actions it
 //!   emits, including what to do with transcripts of what the caller said (`speech` reads
 //!   them). The engine never reads the clock, sleeps or does I/O; time comes in as arguments.

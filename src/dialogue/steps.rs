@@ -39,7 +39,7 @@ pub(super) const DEFAULT_BARGE_IN: bool = true;
 pub(super) struct FlowDefaults {
     /// The flow's timezone, for `hours` steps without their own.
     pub timezone: Option<Tz>,
-    /// The flow's `minimum_confidence`, for menu and collect steps without their own.
+    /// The flow's `minimum_confidence`, for menu, collect and ask steps without their own.
     pub minimum_confidence: f32,
 }
 
