@@ -15,8 +15,8 @@ use common::sipp::Sipp;
 use common::{Server, ServerOptions};
 use std::time::{Duration, Instant};
 
-/// Turns measured per configuration (each loop of a call is two turns).
-const TURNS: usize = 20;
+/// Turns measured per configuration (each loop of a call is three turns).
+const TURNS: usize = 21;
 const SECOND: Duration = Duration::from_secs(1);
 const QUIET: Duration = Duration::from_millis(700);
 
@@ -79,8 +79,9 @@ fn call(server: &Server, loops: usize) -> Vec<Duration> {
     }
     let request = utterance("where-is-my-order.wav");
     let number = utterance("one-to-five.wav");
+    let yes = utterance("yes.wav");
     for _ in 0..loops {
-        for spoken in [&request, &number] {
+        for spoken in [&request, &number, &yes] {
             match turn(&peer, spoken) {
                 Some(latency) => latencies.push(latency),
                 None => return latencies,
@@ -107,7 +108,7 @@ fn main() {
             rtp_ports: 200,
             ..ServerOptions::default()
         });
-        let loops = TURNS.div_ceil(2 * calls);
+        let loops = TURNS.div_ceil(3 * calls);
         let mut latencies: Vec<Duration> = std::thread::scope(|scope| {
             let workers: Vec<_> = (0..calls)
                 .map(|_| scope.spawn(|| call(&server, loops)))

@@ -18,10 +18,10 @@ struct GoodCall {
     sipp: SippHandle,
 }
 
-/// Starts a normal call that lasts the greeting plus 2 s.
+/// Starts a normal call that lasts the recording notice and the greeting plus 2 s.
 fn good_call(server: &Server) -> GoodCall {
     let peer = RtpPeer::start();
-    let secs = audio::wav_seconds(&audio::prompt_wav("greeting"));
+    let secs = audio::notice_seconds() + audio::wav_seconds(&audio::prompt_wav("greeting"));
     let sipp = Sipp::new("call.xml", server.sip)
         .rtp_port(peer.port)
         .pause_ms((secs * 1000.0) as u64 + 2000)

@@ -205,10 +205,11 @@ fn baresip_hears_the_greeting_and_presses_keys() {
     let prompt = audio::prompt_wav("greeting");
     let (g, rate) = audio::load_wav_mono(&prompt);
     let greeting_secs = g.len() as f32 / rate as f32;
+    let notice_secs = audio::notice_seconds();
     let mut b = Baresip::start();
     b.command("dial", &format!("sip:1001@{}", server.sip));
     b.wait_event("CALL_ESTABLISHED", Duration::from_secs(10));
-    std::thread::sleep(Duration::from_secs_f32(greeting_secs + 1.5));
+    std::thread::sleep(Duration::from_secs_f32(notice_secs + greeting_secs + 1.5));
     b.command("sndcode", "3");
     std::thread::sleep(Duration::from_secs(1));
     b.command("hangup", "");
@@ -220,7 +221,13 @@ fn baresip_hears_the_greeting_and_presses_keys() {
     );
     let heard_path = b.heard_wav();
     let (heard, heard_rate) = audio::load_wav_mono(&heard_path);
-    let m = match_prompt(&g, rate, &heard, heard_rate);
+    let after_notice = (notice_secs * heard_rate as f32) as usize;
+    let m = match_prompt(
+        &g,
+        rate,
+        &heard[after_notice.min(heard.len())..],
+        heard_rate,
+    );
     assert!(
         m.correlation >= 0.7,
         "baresip did not hear the greeting: {m:?}"

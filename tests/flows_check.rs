@@ -38,6 +38,7 @@ fn broken_flows_exit_1_naming_file_and_line() {
         ("broken.flow.toml:4:", "Mars/Olympus"),
         ("broken.flow.toml:9:", "nowhere"),
         ("broken.flow.toml:10:", "5 seconds"),
+        ("broken.flow.toml:53:", "input = \"dtmf\""),
         ("schema.flow.toml:2:", "2"),
     ];
     for (location, word) in expectations {

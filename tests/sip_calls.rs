@@ -21,11 +21,13 @@ fn greeting() -> (Vec<f32>, u32, f32) {
     (samples, rate, secs)
 }
 
-/// Packets Hotline sent (everything the peer received is from Hotline).
+/// The greeting, in the packets Hotline sent after the recording notice (everything the peer
+/// received is from Hotline).
 fn assert_greeting_heard(peer: &RtpPeer, log: &str) {
     let pkts = peer.packets();
     assert!(!pkts.is_empty(), "no RTP received; hotline log:\n{log}");
-    let heard = peer.audio_since(pkts[0].at);
+    let notice = Duration::from_secs_f32(audio::notice_seconds());
+    let heard = peer.audio_since(pkts[0].at + notice);
     let (g, rate, _) = greeting();
     let m = match_prompt(&g, rate, &heard, 8000);
     assert!(
@@ -43,7 +45,8 @@ fn assert_greeting_heard(peer: &RtpPeer, log: &str) {
 fn greeting_arrives_as_steady_rtp() {
     let server = Server::start(ServerOptions::default());
     let peer = RtpPeer::start();
-    let (_, _, secs) = greeting();
+    let (_, _, greeting_secs) = greeting();
+    let secs = audio::notice_seconds() + greeting_secs;
     let run = Sipp::new("call.xml", server.sip)
         .rtp_port(peer.port)
         .pause_ms((secs * 1000.0) as u64 + 2000)
@@ -88,8 +91,11 @@ fn greeting_arrives_as_steady_rtp() {
 fn rfc4733_dtmf_collects_order_number() {
     let server = Server::start(ServerOptions::default());
     let peer = RtpPeer::start();
+    // The scenario has no <pause/>; a longer -d only stretches sipp's overall timeout, which
+    // this call (notice, greeting, order number, confirmation, menu) needs.
     let sipp = Sipp::new("wait_bye.xml", server.sip)
         .rtp_port(peer.port)
+        .pause_ms(10_000)
         .spawn();
     assert!(
         peer.wait_packets(1, 10 * SECOND),
@@ -99,7 +105,7 @@ fn rfc4733_dtmf_collects_order_number() {
     let t0 = Instant::now();
     let end = peer
         .wait_prompt_end(t0, Duration::from_millis(700), 60 * SECOND)
-        .expect("greeting never ended");
+        .expect("notice and greeting never ended");
     peer.send_dtmf("1");
     peer.wait_dtmf_sent(5 * SECOND);
     peer.wait_prompt_end(
@@ -117,13 +123,23 @@ fn rfc4733_dtmf_collects_order_number() {
     );
     assert_eq!(call["outcome"], "in_progress", "{call}");
     assert!(call["ended_at"].is_null(), "{call}");
-    // Keys are ignored while the confirmation plays; press * once the menu is back.
+    // The number is read back with a question; 1 confirms it.
     peer.wait_prompt_end(Instant::now(), Duration::from_millis(700), 30 * SECOND)
-        .expect("confirmation and menu prompts never ended");
+        .expect("the confirmation question never ended");
+    peer.send_dtmf("1");
+    peer.wait_dtmf_sent(5 * SECOND);
+    server.wait_call(15 * SECOND, |c| c["variables"]["order_confirmed"] == "1");
+    // A key would skip the thank-you; press * once it and the menu prompt have played.
+    peer.wait_prompt_end(Instant::now(), Duration::from_millis(700), 30 * SECOND)
+        .expect("thank-you and menu prompts never ended");
     peer.send_dtmf("*");
     sipp.wait().assert_ok(&server.log_text());
     let call = server.wait_ended("flow_hangup", 10 * SECOND);
     assert_eq!(call["variables"]["order_number"], "12345", "{call}");
+    assert!(
+        call["digits"].as_str().unwrap_or("").ends_with("112345#1*"),
+        "digits: {call}"
+    );
 }
 
 #[test]
@@ -198,7 +214,9 @@ fn find_wavs(dir: &Path) -> Vec<PathBuf> {
 fn caller_bye_ends_call_and_recording_holds_the_greeting() {
     let server = Server::start(ServerOptions::default());
     let peer = RtpPeer::start();
-    let (g, rate, secs) = greeting();
+    let (g, rate, greeting_secs) = greeting();
+    let notice = audio::notice_seconds();
+    let secs = notice + greeting_secs;
     let run = Sipp::new("call.xml", server.sip)
         .rtp_port(peer.port)
         .pause_ms((secs * 1000.0) as u64 + 1500)
@@ -233,7 +251,8 @@ fn caller_bye_ends_call_and_recording_holds_the_greeting() {
         "recording lasts {seconds} s, call ~{} s",
         secs + 1.5
     );
-    let m = match_prompt(&g, rate, &channels[1], 8000);
+    let after_notice = &channels[1][(notice * 8000.0) as usize..];
+    let m = match_prompt(&g, rate, after_notice, 8000);
     assert!(
         m.correlation >= 0.8,
         "right channel does not hold the greeting: {m:?}"
@@ -296,7 +315,7 @@ fn tcp_call_works() {
 fn sip_info_dtmf_collects_order_number() {
     let server = Server::start(ServerOptions::default());
     let peer = RtpPeer::start();
-    let (_, _, secs) = greeting();
+    let secs = audio::notice_seconds() + greeting().2;
     let run = Sipp::new("info_dtmf.xml", server.sip)
         .rtp_port(peer.port)
         .pause_ms((secs * 1000.0) as u64 + 1000)

@@ -1,11 +1,13 @@
-//! Speech on real calls to the speech-mode number (1000), with the real whisper model: the
-//! caller says what they want and the menu follows; caller speech stops a prompt (barge-in).
+//! Speech on real calls to the speech-mode number (1000), with the real whisper and Piper
+//! models: the caller says what they want and the menu follows, answers spoken questions (into
+//! call variables and the transcript); caller speech stops a prompt (barge-in), except the
+//! recording notice, which cannot be interrupted.
 
 mod common;
 
 use common::rtp::RtpPeer;
 use common::sipp::Sipp;
-use common::{Server, ServerOptions};
+use common::{Route, Server, ServerOptions};
 use std::time::{Duration, Instant};
 
 const SECOND: Duration = Duration::from_secs(1);
@@ -31,6 +33,20 @@ fn rms(samples: &[f32]) -> f32 {
     (samples.iter().map(|sample| sample * sample).sum::<f32>() / samples.len().max(1) as f32).sqrt()
 }
 
+/// The index of the first transcript line by `speaker` whose text contains `words` (ignoring
+/// case), checking that it has a timestamp.
+fn line_index(call: &serde_json::Value, speaker: &str, words: &str) -> Option<usize> {
+    let lines = call["transcript"].as_array()?;
+    let index = lines.iter().position(|line| {
+        line["speaker"] == speaker
+            && line["text"]
+                .as_str()
+                .is_some_and(|text| text.to_lowercase().contains(words))
+    })?;
+    assert!(lines[index]["at"].is_string(), "no timestamp: {call}");
+    Some(index)
+}
+
 #[test]
 fn spoken_request_and_spoken_order_number_drive_the_menu() {
     let _turn = serialised();
@@ -39,7 +55,7 @@ fn spoken_request_and_spoken_order_number_drive_the_menu() {
     let sipp = Sipp::new("call.xml", server.sip)
         .service("1000")
         .rtp_port(peer.port)
-        .pause_ms(40_000)
+        .pause_ms(70_000)
         .spawn();
     assert!(
         peer.wait_packets(1, 10 * SECOND),
@@ -78,6 +94,104 @@ fn spoken_request_and_spoken_order_number_drive_the_menu() {
             .is_some_and(|lines| lines.len() >= 2),
         "{call}"
     );
+    // The number is read back with a question, and the caller answers it by voice.
+    peer.wait_prompt_end(Instant::now(), Duration::from_millis(700), 30 * SECOND)
+        .expect("the confirmation question never ended");
+    peer.send_speech(&fixture("yes.wav"));
+    let call = server.wait_call(20 * SECOND, |call| {
+        call["variables"]["order_confirmed"] == "1"
+    });
+    // Whisper may hear "yes" as "yeah"; both confirm.
+    let question = line_index(&call, "hotline", "is that right");
+    let lines = call["transcript"].as_array().expect("transcript");
+    let answer = lines.iter().rposition(|line| line["speaker"] == "caller");
+    let answer_text = answer
+        .and_then(|index| lines[index]["text"].as_str())
+        .unwrap_or_default()
+        .to_lowercase();
+    assert!(
+        question.is_some() && question < answer && answer_text.starts_with("ye"),
+        "{call}"
+    );
+    drop(sipp);
+}
+
+#[test]
+fn a_free_spoken_answer_is_stored_and_read_back() {
+    let _turn = serialised();
+    let server = Server::start(ServerOptions {
+        routes: vec![Route {
+            number: "2000".into(),
+            flow: "free-answer".into(),
+            mode: "speech".into(),
+            ring_time: "0s".into(),
+        }],
+        flows_dir: common::repo_dir().join("tests/flows"),
+        ..ServerOptions::default()
+    });
+    let peer = RtpPeer::start();
+    let sipp = Sipp::new("wait_bye.xml", server.sip)
+        .service("2000")
+        .rtp_port(peer.port)
+        .spawn();
+    assert!(
+        peer.wait_packets(1, 10 * SECOND),
+        "no RTP:\n{}",
+        server.log_text()
+    );
+    peer.wait_prompt_end(Instant::now(), Duration::from_millis(700), 60 * SECOND)
+        .expect("the question never ended");
+    peer.send_speech(&fixture("human-ten-of-clubs.wav"));
+    sipp.wait().assert_ok(&server.log_text());
+    let call = server.wait_ended("flow_hangup", 20 * SECOND);
+    let card = call["variables"]["card"].as_str().unwrap_or_default();
+    assert!(card.to_lowercase().contains("clubs"), "{call}");
+    let question = line_index(&call, "hotline", "which card");
+    let answer = line_index(&call, "caller", "clubs");
+    let read_back = line_index(&call, "hotline", "you drew the");
+    assert!(
+        question.is_some() && question < answer && answer < read_back,
+        "{call}"
+    );
+    let lines = call["transcript"].as_array().expect("transcript");
+    assert_eq!(
+        lines[answer.unwrap_or_default()]["text"].as_str(),
+        Some(card),
+        "{call}"
+    );
+}
+
+#[test]
+fn caller_speech_does_not_stop_the_recording_notice() {
+    let _turn = serialised();
+    let server = Server::start(ServerOptions::default());
+    let peer = RtpPeer::start();
+    let sipp = Sipp::new("call.xml", server.sip)
+        .service("1000")
+        .rtp_port(peer.port)
+        .pause_ms(10_000)
+        .spawn();
+    assert!(
+        peer.wait_packets(1, 10 * SECOND),
+        "no RTP:\n{}",
+        server.log_text()
+    );
+    let first = peer.packets()[0].at;
+    std::thread::sleep(Duration::from_millis(200));
+    let spoke_at = Instant::now();
+    peer.send_speech(&fixture("talk-to-a-person.wav"));
+    let notice_ends = first + Duration::from_secs_f32(common::audio::notice_seconds());
+    std::thread::sleep(notice_ends.saturating_duration_since(Instant::now()));
+    // Where barge-in would have silenced the greeting by now, the notice keeps playing.
+    let heard = peer.audio_since(spoke_at + Duration::from_millis(900));
+    let window = &heard[..heard.len().min(8000)];
+    assert!(
+        window.len() >= 6000 && rms(window) > 0.02,
+        "the notice stopped under the caller's speech (rms {}, {} samples)\n{}",
+        rms(window),
+        window.len(),
+        server.log_text()
+    );
     drop(sipp);
 }
 
@@ -96,7 +210,8 @@ fn caller_speech_stops_the_greeting() {
         "no RTP:\n{}",
         server.log_text()
     );
-    std::thread::sleep(2 * SECOND);
+    // The recording notice cannot be interrupted; speak two seconds into the greeting.
+    std::thread::sleep(Duration::from_secs_f32(common::audio::notice_seconds()) + 2 * SECOND);
     let spoke_at = Instant::now();
     peer.send_speech(&fixture("talk-to-a-person.wav"));
     std::thread::sleep(3 * SECOND);

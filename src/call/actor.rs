@@ -7,6 +7,7 @@
 //! is finished and the call record saved before the task exits.
 
 use super::CallCommand;
+use super::interruption::Interruption;
 use super::manager::Registry;
 use super::media_metrics::MediaMetrics;
 use super::speaking::{self, Speaking};
@@ -65,6 +66,7 @@ pub(super) struct CallActor {
     media_metrics: MediaMetrics,
     speech: Option<CallSpeech>,
     speaking: Option<Speaking>,
+    interruption: Interruption,
 }
 
 fn media_direction(direction: sdp::Direction) -> Direction {
@@ -214,6 +216,7 @@ impl CallActor {
         CallActor {
             speaking: None,
             speech,
+            interruption: Interruption::default(),
             id: setup.id,
             media_timeout: media_config.media_timeout,
             registry: registry.clone(),
@@ -439,13 +442,13 @@ impl CallActor {
         while let Some(pair) = self.media.poll_frame() {
             if let Some(speech) = self.speech.as_mut() {
                 let flow = &self.flow;
-                match speech.handle_frame(&pair.received, self.media.is_playing(), || {
-                    flow.expected_phrases()
-                }) {
+                let watching = self.interruption.watching(self.media.is_playing());
+                match speech.handle_frame(&pair.received, watching, || flow.expected_phrases()) {
                     Ok(outcome) if outcome.barge_in => {
-                        debug!(call = %self.id, "caller speech stops the prompt");
-                        self.media.stop_playback();
-                        self.speaking = None;
+                        debug!(call = %self.id, "caller speaks over the prompt");
+                        let wall = chrono::Utc::now();
+                        self.interruption
+                            .detected(&mut self.flow, Instant::now(), wall);
                     }
                     Ok(_) => {}
                     Err(error) => warn!(call = %self.id, %error, "caller turn dropped"),
@@ -469,6 +472,9 @@ impl CallActor {
                         .inc();
                     self.key(digit);
                 }
+                // The sentences spoken so far have played, but more of the answer is still being
+                // synthesized; `finish_speaking` reports the end once the last one has played.
+                MediaEvent::PlaybackFinished if self.speaking.is_some() => {}
                 MediaEvent::PlaybackFinished => self.flow.handle_event(
                     Instant::now(),
                     chrono::Utc::now(),
@@ -485,23 +491,31 @@ impl CallActor {
     fn run_flow_actions(&mut self) {
         while let Some(action) = self.flow.poll_action() {
             match action {
-                FlowAction::Play { path } => match self.registry.services.prompts.get(&path) {
-                    Ok(audio) => self.media.play(audio),
-                    Err(error) => {
-                        warn!(call = %self.id, path = %path.display(), %error, "prompt unavailable, skipping it");
-                        self.flow.handle_event(
-                            Instant::now(),
-                            chrono::Utc::now(),
-                            FlowEvent::PlaybackFinished,
-                        );
+                FlowAction::Play { path, barge_in } => {
+                    match self.registry.services.prompts.get(&path) {
+                        Ok(audio) => {
+                            self.interruption.prompt_started(barge_in);
+                            self.media.play(audio);
+                        }
+                        Err(error) => {
+                            warn!(call = %self.id, path = %path.display(), %error, "prompt unavailable, skipping it");
+                            self.flow.handle_event(
+                                Instant::now(),
+                                chrono::Utc::now(),
+                                FlowEvent::PlaybackFinished,
+                            );
+                        }
                     }
-                },
+                }
                 FlowAction::StopPlayback => {
                     self.media.stop_playback();
                     self.speaking = None;
                 }
-                FlowAction::Say { text } => match &self.registry.services.synthesizer {
-                    Some(service) => self.speaking = Some(Speaking::start(service, text)),
+                FlowAction::Say { text, barge_in } => match &self.registry.services.synthesizer {
+                    Some(service) => {
+                        self.interruption.prompt_started(barge_in);
+                        self.speaking = Some(Speaking::start(service, text));
+                    }
                     None => {
                         warn!(call = %self.id, %text, "no voice to speak with, skipping");
                         self.flow.handle_event(

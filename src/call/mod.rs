@@ -9,6 +9,9 @@ mod actor;
 mod command;
 mod error;
 mod handle;
+mod interruption;
+#[cfg(test)]
+mod interruption_tests;
 mod manager;
 mod media_metrics;
 mod prompts;

@@ -46,9 +46,9 @@ pub struct Context<'a> {
     pub references: Vec<Reference>,
     /// Every step name declared in the file, including steps that failed to parse.
     pub declared_steps: BTreeSet<String>,
-    /// The `variable` of every collect step, including steps that failed to parse.
+    /// The `variable` of every collect and ask step, including steps that failed to parse.
     pub declared_variables: BTreeSet<String>,
-    /// Placeholders used in `say` texts, with their line.
+    /// Placeholders used in `say` and `ask` texts, with their line.
     pub placeholders: Vec<(String, usize)>,
 }
 

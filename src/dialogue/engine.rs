@@ -1,30 +1,38 @@
 //! The sans-IO flow engine: runs one flow for one call.
 //!
 //! The call actor drives it: `start`, then `handle_event` for playback completions, DTMF
-//! digits and transcripts of what the caller said, and `handle_timeout` once the instant from `poll_timeout` has passed, draining
-//! `poll_action` after each call. The engine never reads the clock or does I/O.
+//! digits, caller speech starting over a prompt and transcripts of what the caller said, and
+//! `handle_timeout` once the instant from `poll_timeout` has passed, draining `poll_action`
+//! after each call. The engine never reads the clock or does I/O.
 //!
 //! Contract with the driver: at most one prompt plays at a time, either a file (`Play`) or text
 //! to speak (`Say`). Either is only emitted when nothing is playing; `PlaybackFinished` refers to
 //! the most recent one, and must not be sent for a playback that `StopPlayback` cancelled (a stray
-//! one is ignored when nothing plays).
+//! one is ignored when nothing plays). The driver never stops a prompt by itself: when it hears
+//! the caller start speaking over a prompt whose `barge_in` is true it sends `SpeechStarted`, and
+//! the engine answers with `StopPlayback` if the prompt may be interrupted.
 //!
 //! Semantics:
-//! * `menu` and `collect` play their prompt, then wait; their timer starts when the prompt (and
-//!   any no-input/invalid prompt before it) finished. A digit while one of their prompts plays
-//!   stops playback and is processed at once, so callers can type ahead.
-//! * No input and invalid input share one attempt counter: the failure prompt plays, then the
-//!   step prompt again; after `retries` extra attempts the flow continues at `on_failure`.
+//! * `menu`, `collect` and `ask` play their prompt, then wait; their timer starts when the prompt
+//!   (and any no-input/invalid message before it) finished. Input while one of their prompts
+//!   plays stops playback and is processed at once, so callers can type ahead.
+//! * No input and invalid input share one attempt counter: the failure message plays, then the
+//!   step's prompt again; after `retries` extra attempts the flow continues at `on_failure`.
 //! * `collect` ends on its terminator, on `max_digits`, or when `inter_digit_timeout` passes
 //!   after a digit; shorter than `min_digits` counts as invalid input. Other non-digit keys are
 //!   invalid input.
-//! * Speech (see `spoken`) is handled in menu and collect steps like keys: it barges in, a
-//!   spoken choice or digit entry counts, anything else is invalid input, an empty transcript is
-//!   no input. Every transcript received while the flow runs is reported as `Heard`.
+//! * `ask` speaks its question and takes a choice (by key or phrase, as its `input` allows) or,
+//!   without choices, the words heard; the answer is stored in its `variable` (`Collected`).
+//! * Speech (see `spoken`) is handled in menu, collect and ask steps like keys: it barges in, a
+//!   spoken choice, digit entry or free answer counts, anything else is invalid input, an empty
+//!   transcript is no input. Every transcript received while the flow runs is reported as `Heard`.
 //! * `say` behaves like `play`, speaking its text with placeholders filled in from the variables
 //!   and the last transcript (`{heard}`) as they are when the step is entered.
-//! * Digits pressed during `play`, `say` and `hangup` steps are recorded in `digits()` but
-//!   otherwise ignored.
+//! * A key or speech during a `play` or `say` step stops it and the flow continues at `next`;
+//!   the key or utterance is used for nothing else.
+//! * A step with `barge_in = false` cannot be interrupted: keys and speech while its prompts
+//!   play are ignored (keys still appear in `digits()`, speech in `Heard`). `hangup` prompts are
+//!   never interrupted.
 //! * At most `STEP_BUDGET` steps may be entered while handling one call into the engine; beyond
 //!   that the call is hung up, so a cyclic flow can never spin.
 
@@ -35,9 +43,10 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 
-use super::model::{Flow, InputPolicy, StepKind};
+use super::model::{Flow, StepKind};
 use prompt::Prompt;
 
+mod keys;
 mod prompt;
 mod spoken;
 
@@ -49,6 +58,9 @@ pub const STEP_BUDGET: usize = 64;
 pub enum FlowEvent {
     /// The most recent `Play` or `Say` finished playing.
     PlaybackFinished,
+    /// The caller started speaking over a prompt that allows barge-in; the transcript follows
+    /// as `Speech` once the turn ends.
+    SpeechStarted,
     /// The caller pressed a DTMF key.
     Digit(char),
     /// The caller finished a turn of speech and the recogniser transcribed it.
@@ -67,11 +79,16 @@ pub enum FlowAction {
     Play {
         /// The prompt file.
         path: PathBuf,
+        /// Whether caller speech may interrupt it: only then should the driver watch for
+        /// speech over it and send `SpeechStarted`.
+        barge_in: bool,
     },
     /// Speak text (already composed; the call actor synthesizes it).
     Say {
         /// The text to speak.
         text: String,
+        /// Whether caller speech may interrupt it, as for `Play`.
+        barge_in: bool,
     },
     /// Stop the prompt or speech that is playing (barge-in).
     StopPlayback,
@@ -80,11 +97,11 @@ pub enum FlowAction {
         /// Why the call ends.
         reason: String,
     },
-    /// A collect step stored a value.
+    /// A collect or ask step stored a value.
     Collected {
         /// The variable name.
         variable: String,
-        /// The digits entered.
+        /// The digits entered, the key of the choice taken, or the words of a free answer.
         value: String,
     },
     /// The flow entered a step.
@@ -98,8 +115,8 @@ pub enum FlowAction {
         text: String,
         /// The step the flow was in.
         step: String,
-        /// What the step understood: the menu key chosen or the digits collected; `None` when
-        /// the utterance was not accepted or the step does not listen.
+        /// What the step understood: the key of the choice taken, the digits collected or the
+        /// free answer; `None` when the utterance was not accepted or the step does not listen.
         matched: Option<String>,
     },
 }
@@ -163,6 +180,7 @@ impl FlowEngine {
         }
         match event {
             FlowEvent::PlaybackFinished => self.playback_finished(now, wall),
+            FlowEvent::SpeechStarted => self.speech_started(),
             FlowEvent::Digit(digit) => self.digit(now, wall, digit),
             FlowEvent::Speech { text, confidence } => {
                 self.heard.clone_from(&text);
@@ -180,7 +198,9 @@ impl FlowEngine {
         let flow = Arc::clone(&self.flow);
         match kind_of(&flow, self.step.as_ref()) {
             Some(StepKind::Collect(_)) if !self.entry.is_empty() => self.finish_entry(wall),
-            Some(StepKind::Menu(_) | StepKind::Collect(_)) => self.fail(wall, Failure::NoInput),
+            Some(StepKind::Menu(_) | StepKind::Collect(_) | StepKind::Ask(_)) => {
+                self.fail(wall, Failure::NoInput);
+            }
             _ => {}
         }
     }
@@ -195,7 +215,7 @@ impl FlowEngine {
         self.actions.pop_front()
     }
 
-    /// Variables stored by collect steps.
+    /// Variables stored by collect and ask steps.
     pub fn variables(&self) -> &BTreeMap<String, String> {
         &self.variables
     }
@@ -227,79 +247,20 @@ impl FlowEngine {
             Some(StepKind::Hangup { reason, .. }) => self.hang_up(reason.clone()),
             Some(StepKind::Menu(menu)) => self.deadline = Some(now + menu.input.timeout),
             Some(StepKind::Collect(collect)) => self.deadline = Some(now + collect.input.timeout),
+            Some(StepKind::Ask(ask)) => self.deadline = Some(now + ask.input.timeout),
             Some(StepKind::Goto { .. } | StepKind::Hours { .. }) | None => {}
         }
     }
 
-    fn digit(&mut self, now: Instant, wall: DateTime<Utc>, digit: char) {
-        self.digits.push(digit);
-        let flow = Arc::clone(&self.flow);
-        let Some(kind) = kind_of(&flow, self.step.as_ref()) else {
-            return;
-        };
-        if !matches!(kind, StepKind::Menu(_) | StepKind::Collect(_)) {
-            return;
-        }
-        self.barge_in();
-        match kind {
-            StepKind::Menu(menu) => match menu.choices.get(&digit) {
-                Some(target) => self.go_to(target.clone(), wall),
-                None => self.fail(wall, Failure::Invalid),
-            },
-            StepKind::Collect(collect) => {
-                if Some(digit) == collect.terminator {
-                    self.finish_entry(wall);
-                } else if !digit.is_ascii_digit() {
-                    self.fail(wall, Failure::Invalid);
-                } else {
-                    self.entry.push(digit);
-                    if self.entry.len() >= collect.max_digits {
-                        self.finish_entry(wall);
-                    } else {
-                        self.deadline = Some(now + collect.inter_digit_timeout);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// Input arrived in a menu or collect step: stops its prompts and its timer.
-    fn barge_in(&mut self) {
-        if self.playing {
-            self.playing = false;
-            self.queued_prompts.clear();
-            self.actions.push_back(FlowAction::StopPlayback);
-        }
-        self.deadline = None;
-    }
-
-    /// Ends a collect entry: stores it when long enough, otherwise counts an invalid attempt.
-    fn finish_entry(&mut self, wall: DateTime<Utc>) {
-        let flow = Arc::clone(&self.flow);
-        let Some(StepKind::Collect(collect)) = kind_of(&flow, self.step.as_ref()) else {
-            return;
-        };
-        if self.entry.len() < collect.min_digits {
-            self.fail(wall, Failure::Invalid);
-            return;
-        }
-        let value = std::mem::take(&mut self.entry);
-        self.variables
-            .insert(collect.variable.clone(), value.clone());
-        let variable = collect.variable.clone();
-        let next = collect.next.clone();
-        self.actions
-            .push_back(FlowAction::Collected { variable, value });
-        self.go_to(next, wall);
-    }
-
-    /// Counts a failed attempt: replays the step with its failure prompt, or gives up.
+    /// Counts a failed attempt: replays the step with its failure message, or gives up.
     fn fail(&mut self, wall: DateTime<Utc>, failure: Failure) {
         let flow = Arc::clone(&self.flow);
-        let (prompt, input): (&PathBuf, &InputPolicy) = match kind_of(&flow, self.step.as_ref()) {
-            Some(StepKind::Menu(menu)) => (&menu.prompt, &menu.input),
-            Some(StepKind::Collect(collect)) => (&collect.prompt, &collect.input),
+        let (prompt, input) = match kind_of(&flow, self.step.as_ref()) {
+            Some(StepKind::Menu(menu)) => (Prompt::File(menu.prompt.clone()), &menu.input),
+            Some(StepKind::Collect(collect)) => {
+                (Prompt::File(collect.prompt.clone()), &collect.input)
+            }
+            Some(StepKind::Ask(ask)) => (self.compose(&ask.text), &ask.input),
             _ => return,
         };
         self.entry.clear();
@@ -309,13 +270,13 @@ impl FlowEngine {
             self.go_to(input.on_failure.clone(), wall);
             return;
         }
-        let failure_prompt = match failure {
-            Failure::NoInput => &input.no_input_prompt,
-            Failure::Invalid => &input.invalid_prompt,
+        let message = match failure {
+            Failure::NoInput => &input.no_input,
+            Failure::Invalid => &input.invalid,
         };
-        let failure_prompt = failure_prompt.iter().cloned().map(Prompt::File);
-        self.queued_prompts.extend(failure_prompt);
-        self.queued_prompts.push_back(Prompt::File(prompt.clone()));
+        let message = message.as_ref().map(|message| self.prompt_for(message));
+        self.queued_prompts.extend(message);
+        self.queued_prompts.push_back(prompt);
         if let Some(first) = self.queued_prompts.pop_front() {
             self.play(first);
         }
@@ -349,12 +310,10 @@ impl FlowEngine {
                 .push_back(FlowAction::StepEntered { step: name });
             match &step.kind {
                 StepKind::Play { prompt, .. } => self.play(Prompt::File(prompt.clone())),
-                StepKind::Say { text, .. } => {
-                    let text = text.render(|name| self.value_of(name));
-                    self.play(Prompt::Text(text));
-                }
+                StepKind::Say { text, .. } => self.play(self.compose(text)),
                 StepKind::Menu(menu) => self.play(Prompt::File(menu.prompt.clone())),
                 StepKind::Collect(collect) => self.play(Prompt::File(collect.prompt.clone())),
+                StepKind::Ask(ask) => self.play(self.compose(&ask.text)),
                 StepKind::Goto { target } => next = Some(target.clone()),
                 StepKind::Hours {
                     hours,

@@ -9,7 +9,7 @@ use chrono::{TimeZone, Utc};
 use super::FlowAction;
 use super::engine::STEP_BUDGET;
 use super::parse::parse_flow;
-use super::simulated_call::{Call, entered, hangup, parse, play};
+use super::simulated_call::{Call, entered, hangup, parse, play, play_to_the_end};
 
 const FLOW: &str = r##"
 schema = 1
@@ -100,14 +100,24 @@ fn menu_choice_plays_the_answer_and_returns_to_the_menu() {
     assert_eq!(call.press("2"), vec![entered("info"), play("info.wav")]);
     assert_eq!(call.engine.poll_timeout(), None);
     assert_eq!(
-        call.press("1"),
-        vec![],
-        "digits during a play step are ignored"
-    );
-    assert_eq!(
         call.finished_playing(),
         vec![entered("menu"), play("menu.wav")]
     );
+    assert_eq!(call.engine.digits(), "2");
+}
+
+#[test]
+fn a_key_during_a_play_step_skips_it_and_is_used_for_nothing_else() {
+    let mut call = start();
+    call.actions();
+    call.finished_playing();
+    call.press("2");
+    assert_eq!(
+        call.press("1"),
+        vec![FlowAction::StopPlayback, entered("menu"), play("menu.wav")],
+        "the key stops the answer; the menu does not take it as a choice"
+    );
+    assert_eq!(call.finished_playing(), vec![], "the menu waits");
     assert_eq!(call.engine.digits(), "21");
 }
 
@@ -190,7 +200,7 @@ fn collect_with_type_ahead_and_terminator() {
     assert_eq!(call.engine.digits(), "1123#");
     assert_eq!(
         call.finished_playing(),
-        vec![entered("bye"), play("bye.wav")]
+        vec![entered("bye"), play_to_the_end("bye.wav")]
     );
     assert_eq!(call.finished_playing(), vec![hangup("caller finished")]);
 }

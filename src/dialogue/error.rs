@@ -140,19 +140,58 @@ pub enum FlowError {
         /// The step's name.
         step: String,
     },
-    /// A `say` step's text has a malformed placeholder.
+    /// A `say` or `ask` text has a malformed placeholder.
     #[error("invalid text: {problem}")]
     TextSyntax {
         /// What is wrong with the braces.
         problem: &'static str,
     },
-    /// A `say` step's text names a variable no collect step stores.
+    /// A text names a variable no collect or ask step stores.
     #[error(
-        "text uses `{{{name}}}`, which is neither `heard` nor the `variable` of a collect step"
+        "text uses `{{{name}}}`, which is neither `heard` nor the `variable` of a collect or ask step"
     )]
     UnknownVariable {
         /// The placeholder name as written.
         name: String,
+    },
+    /// An ask step has neither `choices` nor `next`.
+    #[error(
+        "ask step '{step}' needs `choices` (answers to pick from) or `next` (the step after a free answer)"
+    )]
+    AskWithoutAnswers {
+        /// The step's name.
+        step: String,
+    },
+    /// An ask step has both `choices` and `next`.
+    #[error(
+        "ask step '{step}' has both `choices` and `next`; `next` is only for free answers, without `choices`"
+    )]
+    AskWithChoicesAndNext {
+        /// The step's name.
+        step: String,
+    },
+    /// An ask step without choices has no variable for the free answer.
+    #[error("ask step '{step}' has no `choices`, so it needs a `variable` to store the answer in")]
+    FreeAnswerWithoutVariable {
+        /// The step's name.
+        step: String,
+    },
+    /// An ask step takes keys but has no choices for them to pick.
+    #[error(
+        "`input = \"{input}\"` takes keys, which need `choices`; a free answer is spoken (`input = \"speech\"`)"
+    )]
+    KeysWithoutChoices {
+        /// The `input` value as written.
+        input: String,
+    },
+    /// An ask step lists phrases but takes no speech.
+    #[error("`phrases` are never heard with `input = \"dtmf\"`")]
+    PhrasesWithoutSpeech,
+    /// An ask step takes only speech, and one of its choices has no phrase to say.
+    #[error("choice '{key}' has no `phrases`, so with `input = \"speech\"` it can never be chosen")]
+    ChoiceWithoutPhrases {
+        /// The choice's key.
+        key: char,
     },
     /// Two flow files declare the same flow name.
     #[error("flow name '{name}' is already used by {other}")]

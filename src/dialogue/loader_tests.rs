@@ -42,9 +42,9 @@ fn demo_flows_check_clean_and_load() {
     assert!(problems.is_empty(), "{problems:#?}");
     let flows = load_flows(&demo()).expect("demo flows load");
     let main = flows.get("main").expect("flow 'main'");
-    assert_eq!(main.start, "greeting");
+    assert_eq!(main.start, "recording_notice");
     let prompts = flows.prompt_paths();
-    assert_eq!(prompts.len(), 11);
+    assert_eq!(prompts.len(), 12);
     assert!(
         prompts
             .iter()
@@ -120,6 +120,16 @@ fn field_problems_point_at_their_line() {
     has(&problems, 27, |error| {
         matches!(error, FlowError::InvalidValue { what: "date", .. })
     });
+    has(
+        &problems,
+        52,
+        |error| matches!(error, FlowError::UnknownVariable { name } if name == "acount"),
+    );
+    has(
+        &problems,
+        53,
+        |error| matches!(error, FlowError::KeysWithoutChoices { input } if input == "dtmf"),
+    );
 }
 
 #[test]

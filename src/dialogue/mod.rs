@@ -2,12 +2,13 @@
 //! a flow for one call.
 //!
 //! * `loader` (the only I/O here) finds `*.flow.toml` files and checks prompt files exist;
-//! * `parse`, `steps`, `speech_keys`, `template`, `graph` turn file text into a validated [`Flow`],
-//!   reporting every problem as `file:line: message`;
+//! * `parse`, `steps`, `ask`, `speech_keys`, `template`, `graph` turn file text into a validated
+//!   [`Flow`], reporting every problem as `file:line: message`;
 //! * `engine` runs a flow: the call actor feeds it events and timeouts and executes the actions it
 //!   emits, including what to do with transcripts of what the caller said (`speech` reads
 //!   them). The engine never reads the clock, sleeps or does I/O; time comes in as arguments.
 
+mod ask;
 mod context;
 mod engine;
 mod error;
@@ -23,6 +24,14 @@ mod template;
 mod values;
 
 #[cfg(test)]
+mod ask_check_tests;
+#[cfg(test)]
+mod ask_tests;
+#[cfg(test)]
+mod barge_in_tests;
+#[cfg(test)]
+mod demo_tests;
+#[cfg(test)]
 mod engine_tests;
 #[cfg(test)]
 mod loader_tests;
@@ -37,6 +46,8 @@ pub use engine::{FlowAction, FlowEngine, FlowEvent};
 pub use error::{FlowError, Problem, Severity};
 pub use hours::{Hours, Window};
 pub use loader::{FLOW_FILE_SUFFIX, check_flows, load_flows};
-pub use model::{Collect, Flow, FlowSet, InputPolicy, Menu, Step, StepKind};
+pub use model::{
+    Answers, Ask, AskInput, Collect, Flow, FlowSet, InputPolicy, Menu, Message, Step, StepKind,
+};
 pub use parse::SCHEMA_VERSION;
 pub use template::Text;

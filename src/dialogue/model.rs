@@ -3,8 +3,9 @@
 //! Invariants for flows produced by the loader: every step reference (`next`, `target`,
 //! `choices`, `on_failure`, `open`, `closed`, `start`) names an existing step, prompt paths are
 //! absolute and were readable at load time, `min_digits <= max_digits`, every key of a menu's
-//! `phrases` is a key of its `choices` and no phrase belongs to two choices, every placeholder
-//! of a `say` text is `heard` or a collect step's variable,
+//! or ask's `phrases` is a key of its `choices` and no phrase belongs to two choices, every
+//! placeholder of a text is `heard` or the variable of a collect or ask step, an ask has either
+//! choices or a `next` and a `variable` for a free answer, an ask that takes keys has choices,
 //! `minimum_confidence` lies in 0..=1, and no cycle consists only of steps that never wait for
 //! the caller. The engine still defends against flows built by hand that break these rules.
 
@@ -56,20 +57,26 @@ pub enum StepKind {
     Play {
         /// Absolute prompt path.
         prompt: PathBuf,
-        /// The step after the prompt finished.
+        /// The step after the prompt finished (or was interrupted).
         next: String,
+        /// Whether caller speech or a key may stop the prompt.
+        barge_in: bool,
     },
     /// Speak text composed at call time, then continue at `next`.
     Say {
         /// The text, with placeholders for variables.
         text: Text,
-        /// The step after the text was spoken.
+        /// The step after the text was spoken (or interrupted).
         next: String,
+        /// Whether caller speech or a key may stop the speech.
+        barge_in: bool,
     },
     /// Play a prompt and branch on a single key.
     Menu(Menu),
     /// Play a prompt and collect a multi-digit entry into a variable.
     Collect(Collect),
+    /// Speak a question and take the caller's answer, spoken or keyed.
+    Ask(Ask),
     /// Continue at another step at once.
     Goto {
         /// The step to continue at.
@@ -100,37 +107,58 @@ impl StepKind {
             StepKind::Play { prompt, .. } => vec![prompt],
             StepKind::Menu(menu) => {
                 let mut prompts = vec![&menu.prompt];
-                prompts.extend(menu.input.no_input_prompt.as_ref());
-                prompts.extend(menu.input.invalid_prompt.as_ref());
+                prompts.extend(menu.input.prompts());
                 prompts
             }
             StepKind::Collect(collect) => {
                 let mut prompts = vec![&collect.prompt];
-                prompts.extend(collect.input.no_input_prompt.as_ref());
-                prompts.extend(collect.input.invalid_prompt.as_ref());
+                prompts.extend(collect.input.prompts());
                 prompts
             }
+            StepKind::Ask(ask) => ask.input.prompts().collect(),
             StepKind::Hangup { prompt, .. } => prompt.iter().collect(),
             StepKind::Say { .. } | StepKind::Goto { .. } | StepKind::Hours { .. } => Vec::new(),
         }
     }
 }
 
-/// Retry behaviour shared by menu and collect steps.
+/// Something a step plays to the caller: a recorded prompt or text spoken with the server's
+/// voice.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    /// Absolute path of a prompt file.
+    Prompt(PathBuf),
+    /// Text with placeholders, composed when it is played.
+    Text(Text),
+}
+
+/// Retry behaviour shared by menu, collect and ask steps.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputPolicy {
     /// How long to wait for the first key once the prompt finished.
     pub timeout: Duration,
     /// How many more attempts after the first one failed (no input and invalid input share it).
     pub retries: u32,
-    /// Played when the caller pressed nothing, before the step prompt is repeated.
-    pub no_input_prompt: Option<PathBuf>,
-    /// Played when the entry was invalid, before the step prompt is repeated.
-    pub invalid_prompt: Option<PathBuf>,
+    /// Played when the caller gave no input, before the step's prompt is repeated.
+    pub no_input: Option<Message>,
+    /// Played when the input was invalid, before the step's prompt is repeated.
+    pub invalid: Option<Message>,
     /// The step after the last attempt failed.
     pub on_failure: String,
     /// Transcripts recognised with less confidence than this count as invalid input.
     pub minimum_confidence: f32,
+}
+
+impl InputPolicy {
+    /// The prompt files of the failure messages.
+    fn prompts(&self) -> impl Iterator<Item = &PathBuf> {
+        [&self.no_input, &self.invalid]
+            .into_iter()
+            .filter_map(|message| match message {
+                Some(Message::Prompt(path)) => Some(path),
+                Some(Message::Text(_)) | None => None,
+            })
+    }
 }
 
 /// A single-key menu.
@@ -142,6 +170,8 @@ pub struct Menu {
     pub choices: BTreeMap<char, String>,
     /// Phrases a caller may say instead of pressing a key, as written, by key of `choices`.
     pub phrases: BTreeMap<char, Vec<String>>,
+    /// Whether caller speech or a key may stop the step's prompts.
+    pub barge_in: bool,
     /// Timeouts, retries and failure handling.
     pub input: InputPolicy,
 }
@@ -163,8 +193,67 @@ pub struct Collect {
     pub inter_digit_timeout: Duration,
     /// The step after a valid entry.
     pub next: String,
+    /// Whether caller speech or a key may stop the step's prompts.
+    pub barge_in: bool,
     /// Timeouts, retries and failure handling.
     pub input: InputPolicy,
+}
+
+/// A spoken question whose answer is a choice or free text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ask {
+    /// The question, with placeholders for variables.
+    pub text: Text,
+    /// The variable the answer is stored in: the choice's key, or the words heard.
+    pub variable: Option<String>,
+    /// What counts as an answer, and where the flow goes with it.
+    pub answers: Answers,
+    /// Whether the caller answers by speech, by key, or either.
+    pub accepts: AskInput,
+    /// Whether caller input may stop the question (and the failure texts before it).
+    pub barge_in: bool,
+    /// Timeouts, retries and failure handling; the failure messages are texts.
+    pub input: InputPolicy,
+}
+
+/// The answers an ask step accepts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answers {
+    /// One of a set of choices, by key or by phrase.
+    Choices {
+        /// Target step by key.
+        choices: BTreeMap<char, String>,
+        /// Phrases for each key of `choices`, as written.
+        phrases: BTreeMap<char, Vec<String>>,
+    },
+    /// Whatever the caller says, recognised with enough confidence.
+    Free {
+        /// The step after the answer.
+        next: String,
+    },
+}
+
+/// How the caller may answer an ask step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AskInput {
+    /// Only by speaking.
+    Speech,
+    /// Only by pressing keys.
+    Dtmf,
+    /// By speaking or by pressing keys.
+    SpeechAndDtmf,
+}
+
+impl AskInput {
+    /// Whether spoken answers count.
+    pub fn speech(self) -> bool {
+        matches!(self, AskInput::Speech | AskInput::SpeechAndDtmf)
+    }
+
+    /// Whether keyed answers count.
+    pub fn keys(self) -> bool {
+        matches!(self, AskInput::Dtmf | AskInput::SpeechAndDtmf)
+    }
 }
 
 /// All loaded flows, by name.

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
+use super::ask::RawAsk;
 use super::context::{Context, PromptReference};
 use super::error::{FlowError, Problem};
 use super::graph::check_graph;
@@ -198,14 +199,14 @@ fn parse_step(
             Some(raw.convert(context, name, defaults))
         }
         "collect" => {
-            let variable = table
-                .get("variable")
-                .and_then(|value| value.get_ref().as_str());
-            context
-                .declared_variables
-                .extend(variable.map(str::to_string));
+            declare_variable(context, &table);
             let raw = deserialize::<RawCollect>(context, table, span)?;
             Some(raw.convert(context, name, defaults))
+        }
+        "ask" => {
+            declare_variable(context, &table);
+            let raw = deserialize::<RawAsk>(context, table, span.clone())?;
+            raw.convert(context, name, span, defaults)
         }
         "goto" => Some(deserialize::<RawGoto>(context, table, span)?.convert(context, name)),
         "hangup" => Some(deserialize::<RawHangup>(context, table, span)?.convert(context)),
@@ -225,6 +226,17 @@ fn parse_step(
             None
         }
     }
+}
+
+/// Remembers the step's `variable`, if it has one, even when the step turns out to be broken,
+/// so texts using it are not reported as well.
+fn declare_variable(context: &mut Context<'_>, table: &DeTable<'_>) {
+    let variable = table
+        .get("variable")
+        .and_then(|value| value.get_ref().as_str());
+    context
+        .declared_variables
+        .extend(variable.map(str::to_string));
 }
 
 /// Deserializes a table into `T`, recording the error (located by its span) on failure.

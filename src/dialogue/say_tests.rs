@@ -6,8 +6,8 @@ use std::path::Path;
 use chrono::{TimeZone, Utc};
 
 use super::parse::parse_flow;
-use super::simulated_call::{Call, entered, hangup, parse, play};
-use super::{FlowAction, FlowError, load_flows};
+use super::simulated_call::{Call, entered, hangup, heard, parse, play, say};
+use super::{FlowAction, FlowError};
 
 const FLOW: &str = r##"
 schema = 1
@@ -47,10 +47,6 @@ fn start() -> Call {
     call
 }
 
-fn say(text: &str) -> FlowAction {
-    FlowAction::Say { text: text.into() }
-}
-
 #[test]
 fn say_speaks_the_composed_text_and_waits_for_playback() {
     let mut call = start();
@@ -85,17 +81,31 @@ fn heard_is_the_last_transcript_and_unset_variables_are_empty() {
 }
 
 #[test]
-fn keys_and_speech_during_say_are_recorded_but_ignored() {
+fn speech_during_say_stops_it_and_the_flow_moves_on() {
     let mut call = start();
     call.press("42#");
-    let heard = FlowAction::Heard {
-        text: "stop".into(),
-        step: "confirm".into(),
-        matched: None,
-    };
-    assert_eq!(call.say("stop", 0.9), vec![heard]);
-    assert_eq!(call.press("9"), vec![]);
-    assert_eq!(call.engine.digits(), "42#9");
+    assert_eq!(
+        call.start_speaking(),
+        vec![FlowAction::StopPlayback],
+        "the caller speaking over the text stops it"
+    );
+    assert_eq!(call.finished_playing(), vec![], "nothing plays any more");
+    assert_eq!(
+        call.say("stop", 0.9),
+        vec![
+            heard("stop", "confirm", None),
+            entered("menu"),
+            play("menu.wav")
+        ],
+        "the transcript ends the interruption; the menu does not take it"
+    );
+}
+
+#[test]
+fn an_empty_transcript_while_say_plays_does_not_interrupt_it() {
+    let mut call = start();
+    call.press("42#");
+    assert_eq!(call.say(" ", 0.0), vec![heard(" ", "confirm", None)]);
     assert_eq!(
         call.finished_playing(),
         vec![entered("menu"), play("menu.wav")]
@@ -103,19 +113,19 @@ fn keys_and_speech_during_say_are_recorded_but_ignored() {
 }
 
 #[test]
-fn stop_playback_semantics_are_unaffected() {
+fn a_key_during_say_stops_it_and_later_keys_count() {
     let mut call = start();
     call.press("42#");
-    assert_eq!(call.press("1"), vec![]);
     assert_eq!(
-        call.finished_playing(),
-        vec![entered("menu"), play("menu.wav")]
+        call.press("1"),
+        vec![FlowAction::StopPlayback, entered("menu"), play("menu.wav")]
     );
     assert_eq!(
         call.press("1"),
         vec![FlowAction::StopPlayback, entered("bye"), hangup("done")]
     );
     assert_eq!(call.finished_playing(), vec![]);
+    assert_eq!(call.engine.digits(), "42#11");
 }
 
 /// Parses the test flow with an extra `say` step made of `say_keys` and `next = "bye"`,
@@ -159,21 +169,4 @@ fn the_loader_rejects_bad_texts_at_their_line() {
         matches!(missing.as_slice(), [(_, FlowError::Field { message })] if message.contains("missing field `text`")),
         "{missing:?}"
     );
-}
-
-#[test]
-fn the_demo_order_path_says_the_collected_number() {
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts/demo");
-    let flows = load_flows(&demo).expect("demo flows load");
-    let main = flows.get("main").expect("flow 'main'");
-    let wall = Utc.with_ymd_and_hms(2026, 6, 3, 14, 0, 0).unwrap();
-    let mut call = Call::start_at((*main).clone(), wall);
-    call.actions();
-    call.press("1");
-    call.finished_playing();
-    let actions = call.press("123456#");
-    let expected = say("Thank you. I have your order number as 123456. \
-         An agent will have the details when you speak with them.");
-    assert!(actions.contains(&expected), "{actions:?}");
-    assert!(call.finished_playing().contains(&entered("menu")));
 }

@@ -1,5 +1,6 @@
 //! A simulated call for engine tests: owns the engine, a made-up monotonic clock and a fixed
-//! wall clock, and turns keys, speech, playback completions and waiting into engine calls.
+//! wall clock, and turns keys, speech, playback completions and waiting into engine calls; and
+//! the actions tests expect, built in one place.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -56,6 +57,13 @@ impl Call {
         self.actions()
     }
 
+    /// The caller starts speaking over the prompt (the driver's barge-in detector fired).
+    pub fn start_speaking(&mut self) -> Vec<FlowAction> {
+        self.engine
+            .handle_event(self.now, self.wall, FlowEvent::SpeechStarted);
+        self.actions()
+    }
+
     /// The caller says `text`, recognised with `confidence`.
     pub fn say(&mut self, text: &str, confidence: f32) -> Vec<FlowAction> {
         let event = FlowEvent::Speech {
@@ -80,10 +88,52 @@ impl Call {
     }
 }
 
-/// The action playing the prompt `name` under `/flows`.
+/// The action playing the prompt `name` under `/flows`, which caller speech may interrupt.
 pub fn play(name: &str) -> FlowAction {
     FlowAction::Play {
         path: PathBuf::from("/flows").join(name),
+        barge_in: true,
+    }
+}
+
+/// The action playing the prompt `name` under `/flows`, which nothing may interrupt.
+pub fn play_to_the_end(name: &str) -> FlowAction {
+    FlowAction::Play {
+        path: PathBuf::from("/flows").join(name),
+        barge_in: false,
+    }
+}
+
+/// The action speaking `text`, which caller speech may interrupt.
+pub fn say(text: &str) -> FlowAction {
+    FlowAction::Say {
+        text: text.into(),
+        barge_in: true,
+    }
+}
+
+/// The action speaking `text`, which nothing may interrupt.
+pub fn say_to_the_end(text: &str) -> FlowAction {
+    FlowAction::Say {
+        text: text.into(),
+        barge_in: false,
+    }
+}
+
+/// The report of the caller saying `text` in `step`, understood as `matched`.
+pub fn heard(text: &str, step: &str, matched: Option<&str>) -> FlowAction {
+    FlowAction::Heard {
+        text: text.into(),
+        step: step.into(),
+        matched: matched.map(String::from),
+    }
+}
+
+/// The action storing `value` in `variable`.
+pub fn collected(variable: &str, value: &str) -> FlowAction {
+    FlowAction::Collected {
+        variable: variable.into(),
+        value: value.into(),
     }
 }
 

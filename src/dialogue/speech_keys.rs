@@ -1,5 +1,5 @@
-//! The speech keys of menu and collect steps: a menu's `phrases` and the `minimum_confidence`
-//! of steps and flows, checked and reported by line like every other key.
+//! The speech keys of menu, collect and ask steps: the `phrases` of menus and asks and the
+//! `minimum_confidence` of steps and flows, checked and reported by line like every other key.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +11,8 @@ use super::speech::normalise;
 use super::steps::{FlowDefaults, invalid};
 use super::values::parse_dtmf_key;
 
-/// The `minimum_confidence` of menu and collect steps when neither they nor the flow set one.
+/// The `minimum_confidence` of menu, collect and ask steps when neither they nor the flow set
+/// one.
 pub const DEFAULT_MINIMUM_CONFIDENCE: f32 = 0.3;
 
 /// A step's `minimum_confidence`, else the flow's; reports values outside 0..=1.
@@ -41,8 +42,9 @@ pub(super) fn confidence(context: &mut Context<'_>, value: &Spanned<f64>) -> Opt
     None
 }
 
-/// Checks a menu's `phrases` against its choices: every key must be a choice and no phrase may
-/// belong to two choices (compared after normalisation), and every phrase needs a word.
+/// Checks the `phrases` of a menu or ask against its choices: every key must be a choice and
+/// no phrase may belong to two choices (compared after normalisation), and every phrase needs a
+/// word.
 pub(super) fn convert_phrases(
     context: &mut Context<'_>,
     raw: &BTreeMap<Spanned<String>, Vec<Spanned<String>>>,

@@ -4,7 +4,7 @@
 use chrono::{TimeZone, Utc};
 
 use super::FlowAction;
-use super::simulated_call::{Call, entered, hangup, parse, play};
+use super::simulated_call::{self, Call, entered, hangup, heard, parse, play};
 
 const FLOW: &str = r##"
 schema = 1
@@ -76,19 +76,8 @@ fn in_order_step() -> Call {
     call
 }
 
-fn heard(text: &str, step: &str, matched: Option<&str>) -> FlowAction {
-    FlowAction::Heard {
-        text: text.into(),
-        step: step.into(),
-        matched: matched.map(String::from),
-    }
-}
-
 fn collected(value: &str) -> FlowAction {
-    FlowAction::Collected {
-        variable: "order_number".into(),
-        value: value.into(),
-    }
+    simulated_call::collected("order_number", value)
 }
 
 #[test]
@@ -193,8 +182,13 @@ fn speech_during_a_prompt_barges_in() {
     );
     assert_eq!(
         call.say("agent", 0.8),
-        vec![heard("agent", "agent", None)],
-        "a play step only reports speech"
+        vec![
+            heard("agent", "agent", None),
+            FlowAction::StopPlayback,
+            entered("menu"),
+            play("menu.wav")
+        ],
+        "speech stops a play step, which continues at `next` without using it"
     );
 }
 
@@ -310,16 +304,22 @@ fn the_demo_menus_understand_speech_and_keys() {
         ("Can I talk to someone", "agent_hours"),
         ("No, that's all. Thanks!", "goodbye"),
     ];
-    for (text, step) in cases {
+    let in_greeting = || {
         let wall = Utc.with_ymd_and_hms(2026, 6, 3, 14, 0, 0).unwrap();
         let mut call = Call::start_at((*main).clone(), wall);
         call.actions();
+        assert!(
+            call.finished_playing().contains(&entered("greeting")),
+            "the recording notice comes first"
+        );
+        call
+    };
+    for (text, step) in cases {
+        let mut call = in_greeting();
         let actions = call.say(text, 0.8);
         assert!(actions.contains(&entered(step)), "{text}: {actions:?}");
     }
-    let wall = Utc.with_ymd_and_hms(2026, 6, 3, 14, 0, 0).unwrap();
-    let mut call = Call::start_at((*main).clone(), wall);
-    call.actions();
+    let mut call = in_greeting();
     assert!(call.press("1").contains(&entered("order_number")));
     let actions = call.say("one two three four five six", 0.8);
     assert!(actions.contains(&collected("123456")), "{actions:?}");

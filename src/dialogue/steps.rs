@@ -4,7 +4,8 @@
 //! removed before the rest of the table is deserialized, so one bad step never hides problems in
 //! the others. Defaults: menu and collect `timeout` 5s, `retries` 2, `minimum_confidence` the
 //! flow's (else 0.3); menu `phrases` none; collect `min_digits` 1, `inter_digit_timeout` 3s;
-//! hangup `reason` "flow ended".
+//! `barge_in` true for play, say, menu and collect; hangup `reason` "flow ended". The `ask`
+//! step has its own module.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -17,24 +18,28 @@ use toml::Spanned;
 use super::context::Context;
 use super::error::FlowError;
 use super::hours::{Hours, Window, parse_clock_time, parse_day};
-use super::model::{Collect, InputPolicy, Menu, StepKind};
+use super::model::{Collect, InputPolicy, Menu, Message, StepKind};
 use super::speech_keys::{convert_phrases, minimum_confidence};
-use super::template::Text;
+use super::template::parse_text;
 use super::values::{DTMF_KEYS, parse_dtmf_key};
 
 /// The step types a flow file may use.
-pub const STEP_TYPES: &str = "play, say, menu, collect, goto, hours, hangup";
+pub const STEP_TYPES: &str = "play, say, menu, collect, ask, goto, hours, hangup";
 
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long menu, collect and ask steps wait for input when the step does not say.
+pub(super) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 const DEFAULT_INTER_DIGIT_TIMEOUT: Duration = Duration::from_secs(3);
-const DEFAULT_RETRIES: u32 = 2;
+/// How many more attempts menu, collect and ask steps allow when the step does not say.
+pub(super) const DEFAULT_RETRIES: u32 = 2;
+/// Whether caller input may interrupt a step's prompts when the step does not say.
+pub(super) const DEFAULT_BARGE_IN: bool = true;
 
 /// Flow-wide settings that steps fall back to.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct FlowDefaults {
     /// The flow's timezone, for `hours` steps without their own.
     pub timezone: Option<Tz>,
-    /// The flow's `minimum_confidence`, for menu and collect steps without their own.
+    /// The flow's `minimum_confidence`, for menu, collect and ask steps without their own.
     pub minimum_confidence: f32,
 }
 
@@ -43,6 +48,7 @@ pub(super) struct FlowDefaults {
 pub(super) struct RawPlay {
     prompt: Spanned<String>,
     next: Spanned<String>,
+    barge_in: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -50,6 +56,7 @@ pub(super) struct RawPlay {
 pub(super) struct RawSay {
     text: Spanned<String>,
     next: Spanned<String>,
+    barge_in: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -63,6 +70,7 @@ pub(super) struct RawMenu {
     retries: Option<u32>,
     no_input_prompt: Option<Spanned<String>>,
     invalid_prompt: Option<Spanned<String>>,
+    barge_in: Option<bool>,
     on_failure: Spanned<String>,
 }
 
@@ -80,6 +88,7 @@ pub(super) struct RawCollect {
     retries: Option<u32>,
     no_input_prompt: Option<Spanned<String>>,
     invalid_prompt: Option<Spanned<String>>,
+    barge_in: Option<bool>,
     next: Spanned<String>,
     on_failure: Spanned<String>,
 }
@@ -137,6 +146,7 @@ impl RawPlay {
         StepKind::Play {
             prompt: context.prompt(&self.prompt),
             next: context.reference(step, "next", &self.next),
+            barge_in: self.barge_in.unwrap_or(DEFAULT_BARGE_IN),
         }
     }
 }
@@ -145,18 +155,12 @@ impl RawSay {
     /// Converts the step; `None` when the text is empty or malformed (the problem is recorded).
     pub(super) fn convert(self, context: &mut Context<'_>, step: &str) -> Option<StepKind> {
         let next = context.reference(step, "next", &self.next);
-        let line = context.line(self.text.span());
-        if self.text.get_ref().trim().is_empty() {
-            let error = invalid("text", self.text.get_ref(), "expected words to speak");
-            context.error_at_line(line, error);
-            return None;
-        }
-        let text = Text::parse(self.text.get_ref())
-            .map_err(|error| context.error_at_line(line, error))
-            .ok()?;
-        let placeholders = text.placeholders().map(|name| (name.to_string(), line));
-        context.placeholders.extend(placeholders);
-        Some(StepKind::Say { text, next })
+        let text = parse_text(context, "text", &self.text)?;
+        Some(StepKind::Say {
+            text,
+            next,
+            barge_in: self.barge_in.unwrap_or(DEFAULT_BARGE_IN),
+        })
     }
 }
 
@@ -167,21 +171,16 @@ impl RawMenu {
         step: &str,
         defaults: FlowDefaults,
     ) -> StepKind {
-        let mut choices = BTreeMap::new();
-        for (key, target) in &self.choices {
-            let target = context.reference(step, &format!("choices.\"{}\"", key.get_ref()), target);
-            match parse_dtmf_key(key.get_ref()) {
-                Some(key) => {
-                    choices.insert(key, target);
-                }
-                None => context.error(key.span(), invalid_key(key.get_ref())),
-            }
-        }
+        let choices = convert_choices(context, step, &self.choices);
         let input = InputPolicy {
             timeout: context.duration(&self.timeout, DEFAULT_TIMEOUT),
             retries: self.retries.unwrap_or(DEFAULT_RETRIES),
-            no_input_prompt: context.optional_prompt(&self.no_input_prompt),
-            invalid_prompt: context.optional_prompt(&self.invalid_prompt),
+            no_input: context
+                .optional_prompt(&self.no_input_prompt)
+                .map(Message::Prompt),
+            invalid: context
+                .optional_prompt(&self.invalid_prompt)
+                .map(Message::Prompt),
             on_failure: context.reference(step, "on_failure", &self.on_failure),
             minimum_confidence: minimum_confidence(context, &self.minimum_confidence, defaults),
         };
@@ -192,9 +191,29 @@ impl RawMenu {
             prompt: context.prompt(&self.prompt),
             choices,
             phrases,
+            barge_in: self.barge_in.unwrap_or(DEFAULT_BARGE_IN),
             input,
         })
     }
+}
+
+/// Reads `choices`: each key must be a DTMF key, and each target is a step reference.
+pub(super) fn convert_choices(
+    context: &mut Context<'_>,
+    step: &str,
+    raw: &BTreeMap<Spanned<String>, Spanned<String>>,
+) -> BTreeMap<char, String> {
+    let mut choices = BTreeMap::new();
+    for (key, target) in raw {
+        let target = context.reference(step, &format!("choices.\"{}\"", key.get_ref()), target);
+        match parse_dtmf_key(key.get_ref()) {
+            Some(key) => {
+                choices.insert(key, target);
+            }
+            None => context.error(key.span(), invalid_key(key.get_ref())),
+        }
+    }
+    choices
 }
 
 impl RawCollect {
@@ -229,8 +248,12 @@ impl RawCollect {
         let input = InputPolicy {
             timeout: context.duration(&self.timeout, DEFAULT_TIMEOUT),
             retries: self.retries.unwrap_or(DEFAULT_RETRIES),
-            no_input_prompt: context.optional_prompt(&self.no_input_prompt),
-            invalid_prompt: context.optional_prompt(&self.invalid_prompt),
+            no_input: context
+                .optional_prompt(&self.no_input_prompt)
+                .map(Message::Prompt),
+            invalid: context
+                .optional_prompt(&self.invalid_prompt)
+                .map(Message::Prompt),
             on_failure: context.reference(step, "on_failure", &self.on_failure),
             minimum_confidence: minimum_confidence(context, &self.minimum_confidence, defaults),
         };
@@ -243,6 +266,7 @@ impl RawCollect {
             inter_digit_timeout: context
                 .duration(&self.inter_digit_timeout, DEFAULT_INTER_DIGIT_TIMEOUT),
             next: context.reference(step, "next", &self.next),
+            barge_in: self.barge_in.unwrap_or(DEFAULT_BARGE_IN),
             input,
         })
     }

@@ -1,12 +1,16 @@
-//! Text that `say` steps speak: literal text with `{name}` placeholders filled in at call time.
+//! Text that `say` and `ask` steps speak: literal text with `{name}` placeholders filled in at
+//! call time.
 //!
-//! `{name}` stands for the flow variable `name` (stored by a collect step) and `{heard}` for the
-//! last transcript of what the caller said; `{{` and `}}` are literal braces. A placeholder whose
-//! value is not set yet is spoken as nothing. Parsing reports syntax problems; whether each name
-//! exists is checked once every step of the flow is known (`check_variables`).
+//! `{name}` stands for the flow variable `name` (stored by a collect or ask step) and `{heard}`
+//! for the last transcript of what the caller said; `{{` and `}}` are literal braces. A
+//! placeholder whose value is not set yet is spoken as nothing. Parsing reports syntax problems;
+//! whether each name exists is checked once every step of the flow is known (`check_variables`).
+
+use toml::Spanned;
 
 use super::context::Context;
 use super::error::FlowError;
+use super::steps::invalid;
 
 /// The built-in placeholder for the last transcript of what the caller said.
 pub const HEARD: &str = "heard";
@@ -88,7 +92,28 @@ fn syntax(problem: &'static str) -> FlowError {
     FlowError::TextSyntax { problem }
 }
 
-/// Reports every placeholder that is neither `heard` nor the variable of a collect step.
+/// Reads the text under key `key`, reporting an empty text or bad braces at its line; its
+/// placeholders are remembered for `check_variables`.
+pub(super) fn parse_text(
+    context: &mut Context<'_>,
+    key: &'static str,
+    source: &Spanned<String>,
+) -> Option<Text> {
+    let line = context.line(source.span());
+    if source.get_ref().trim().is_empty() {
+        let error = invalid(key, source.get_ref(), "expected words to speak");
+        context.error_at_line(line, error);
+        return None;
+    }
+    let text = Text::parse(source.get_ref())
+        .map_err(|error| context.error_at_line(line, error))
+        .ok()?;
+    let placeholders = text.placeholders().map(|name| (name.to_string(), line));
+    context.placeholders.extend(placeholders);
+    Some(text)
+}
+
+/// Reports every placeholder that is neither `heard` nor the variable of a collect or ask step.
 pub fn check_variables(context: &mut Context<'_>) {
     let unknown: Vec<_> = context
         .placeholders

@@ -211,6 +211,11 @@ pub fn wav_seconds(path: &Path) -> f32 {
     r.duration() as f32 / r.spec().sample_rate as f32
 }
 
+/// Duration of the recording notice the demo flow plays, uninterruptible, before its greeting.
+pub fn notice_seconds() -> f32 {
+    wav_seconds(&prompt_wav("recording-notice"))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -1,10 +1,12 @@
 //! What the engine plays: prompt files and text to speak share one queue, so the retry and
-//! no-input machinery works whichever is queued.
+//! no-input machinery works whichever is queued. Every prompt a step plays shares the step's
+//! `barge_in`; `hangup` prompts are never interrupted.
 
 use std::path::PathBuf;
 
-use super::{FlowAction, FlowEngine};
-use crate::dialogue::template::HEARD;
+use super::{FlowAction, FlowEngine, kind_of};
+use crate::dialogue::model::{Message, StepKind};
+use crate::dialogue::template::{HEARD, Text};
 
 /// Something to play: a prompt file or text to speak.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,22 +18,59 @@ pub(super) enum Prompt {
 }
 
 impl FlowEngine {
-    /// Starts playing `prompt`.
+    /// Starts playing `prompt`, telling the driver whether caller speech may interrupt it.
     pub(super) fn play(&mut self, prompt: Prompt) {
         self.playing = true;
+        let barge_in = kind_of(&self.flow, self.step.as_ref())
+            .is_some_and(|kind| interruptible(kind) && listens_to_speech(kind));
         self.actions.push_back(match prompt {
-            Prompt::File(path) => FlowAction::Play { path },
-            Prompt::Text(text) => FlowAction::Say { text },
+            Prompt::File(path) => FlowAction::Play { path, barge_in },
+            Prompt::Text(text) => FlowAction::Say { text, barge_in },
         });
     }
 
-    /// The value a `say` placeholder stands for: the last transcript for `heard`, else the
-    /// variable, when set.
-    pub(super) fn value_of(&self, name: &str) -> Option<&str> {
+    /// `text` with its placeholders filled in as things are now.
+    pub(super) fn compose(&self, text: &Text) -> Prompt {
+        Prompt::Text(text.render(|name| self.value_of(name)))
+    }
+
+    /// What to play for a failure message.
+    pub(super) fn prompt_for(&self, message: &Message) -> Prompt {
+        match message {
+            Message::Prompt(path) => Prompt::File(path.clone()),
+            Message::Text(text) => self.compose(text),
+        }
+    }
+
+    /// The value a placeholder stands for: the last transcript for `heard`, else the variable,
+    /// when set.
+    fn value_of(&self, name: &str) -> Option<&str> {
         if name == HEARD {
             Some(&self.heard)
         } else {
             self.variables.get(name).map(String::as_str)
         }
+    }
+}
+
+/// Whether speech can act in a step of this kind (so detecting it over a prompt is useful).
+pub(super) fn listens_to_speech(kind: &StepKind) -> bool {
+    match kind {
+        StepKind::Play { .. } | StepKind::Say { .. } | StepKind::Menu(_) | StepKind::Collect(_) => {
+            true
+        }
+        StepKind::Ask(ask) => ask.accepts.speech(),
+        StepKind::Goto { .. } | StepKind::Hours { .. } | StepKind::Hangup { .. } => false,
+    }
+}
+
+/// Whether caller input may stop the prompts of a step of this kind.
+pub(super) fn interruptible(kind: &StepKind) -> bool {
+    match kind {
+        StepKind::Play { barge_in, .. } | StepKind::Say { barge_in, .. } => *barge_in,
+        StepKind::Menu(menu) => menu.barge_in,
+        StepKind::Collect(collect) => collect.barge_in,
+        StepKind::Ask(ask) => ask.barge_in,
+        StepKind::Goto { .. } | StepKind::Hours { .. } | StepKind::Hangup { .. } => false,
     }
 }

@@ -1,31 +1,42 @@
-//! What the engine does with speech: transcripts in menu and collect steps, and the phrases the
-//! recogniser should expect in the current step.
+//! What the engine does with speech: the caller starting to speak over a prompt, transcripts,
+//! and the phrases the recogniser should expect in the current step.
 //!
-//! In a menu the choice whose phrase occurs in the transcript (longest phrase first) is taken;
-//! in a collect step the spoken digits, appended to any keyed before, end the entry, which must
-//! hold `min_digits` to `max_digits` digits (no terminator is needed). An empty transcript is no
-//! input; a transcript below the step's `minimum_confidence`, or one that matches nothing, is
-//! invalid input. Speech in any other step is only reported.
+//! In a menu, or an ask with choices, the choice whose phrase occurs in the transcript (longest
+//! phrase first) is taken; in a collect step the spoken digits, appended to any keyed before,
+//! end the entry, which must hold `min_digits` to `max_digits` digits (no terminator is needed);
+//! an ask without choices takes the transcript itself. An empty transcript is no input; a
+//! transcript below the step's `minimum_confidence`, or one that matches nothing, is invalid
+//! input. In a `play` or `say` step that allows barge-in, an utterance stops the prompt and the
+//! flow continues at `next`. While a prompt that cannot be interrupted plays, and in steps that
+//! do not listen, speech is only reported.
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use super::prompt::{interruptible, listens_to_speech};
 use super::{Failure, FlowAction, FlowEngine, kind_of};
-use crate::dialogue::model::{InputPolicy, StepKind};
+use crate::dialogue::model::{Answers, InputPolicy, StepKind};
 use crate::dialogue::speech::{DIGIT_WORDS, match_choice, normalise, spoken_digits};
 
-/// How a menu or collect step understood one utterance.
+/// How a step understood one utterance.
 enum Understood {
-    /// A menu choice, with the step it leads to.
+    /// A choice of a menu or ask, with the step it leads to.
     Choice(char, String),
     /// A complete collect entry.
     Entry(String),
+    /// The free answer to an ask, with the step after it.
+    Answer(String, String),
+    /// The utterance interrupted a `play` or `say`; the flow continues at this step.
+    Interrupted(String),
     /// A failed attempt.
     Failed(Failure),
 }
 
 impl FlowEngine {
-    /// The phrases a recogniser should expect in the current step: the menu's phrases, or the
-    /// digit words in a collect step; empty where the flow does not listen.
+    /// The phrases a recogniser should expect in the current step: the phrases of a menu or of
+    /// an ask with choices, or the digit words in a collect step; empty where the flow does not
+    /// listen for particular words.
     pub fn expected_phrases(&self) -> Vec<String> {
         if self.finished {
             return Vec::new();
@@ -33,29 +44,48 @@ impl FlowEngine {
         match kind_of(&self.flow, self.step.as_ref()) {
             Some(StepKind::Menu(menu)) => menu.phrases.values().flatten().cloned().collect(),
             Some(StepKind::Collect(_)) => DIGIT_WORDS.iter().map(ToString::to_string).collect(),
+            Some(StepKind::Ask(ask)) if ask.accepts.speech() => match &ask.answers {
+                Answers::Choices { phrases, .. } => phrases.values().flatten().cloned().collect(),
+                Answers::Free { .. } => Vec::new(),
+            },
             _ => Vec::new(),
         }
     }
 
-    /// Whether `text`, heard in the current step, answers it (a menu choice or a complete
-    /// entry). The driver uses this to end a caller's turn early when a speculative transcript
+    /// Whether `text`, heard in the current step, answers it (a choice of a menu or ask, or a
+    /// complete entry; a free answer never counts, as the caller may say more). The driver uses this to end a caller's turn early when a speculative transcript
     /// of the audio so far already answers, instead of waiting out the trailing silence.
     pub fn answers_step(&self, text: &str, confidence: f32) -> bool {
         !self.finished
             && matches!(
-                self.understand_speech(text, confidence),
+                kind_of(&self.flow, self.step.as_ref())
+                    .and_then(|kind| self.understand(kind, text, confidence)),
                 Some(Understood::Choice(..) | Understood::Entry(_))
             )
+    }
+
+    /// The caller started speaking over a prompt: stops it when the step allows that.
+    pub(super) fn speech_started(&mut self) {
+        let flow = Arc::clone(&self.flow);
+        let Some(kind) = kind_of(&flow, self.step.as_ref()) else {
+            return;
+        };
+        if self.playing && interruptible(kind) && listens_to_speech(kind) {
+            self.barge_in();
+        }
     }
 
     /// Handles one transcript while the flow runs.
     pub(super) fn speech(&mut self, wall: DateTime<Utc>, text: String, confidence: f32) {
         let step = self.step.clone().unwrap_or_default();
-        let understood = self.understand_speech(&text, confidence);
+        let flow = Arc::clone(&self.flow);
+        let understood = kind_of(&flow, self.step.as_ref())
+            .and_then(|kind| self.understand(kind, &text, confidence));
         let matched = match &understood {
             Some(Understood::Choice(choice, _)) => Some(choice.to_string()),
             Some(Understood::Entry(entry)) => Some(entry.clone()),
-            Some(Understood::Failed(_)) | None => None,
+            Some(Understood::Answer(answer, _)) => Some(answer.clone()),
+            Some(Understood::Interrupted(_) | Understood::Failed(_)) | None => None,
         };
         self.actions.push_back(FlowAction::Heard {
             text,
@@ -67,44 +97,68 @@ impl FlowEngine {
         };
         self.barge_in();
         match understood {
-            Understood::Choice(_, target) => self.go_to(target, wall),
+            Understood::Choice(choice, target) => self.choose(choice, target, wall),
             Understood::Entry(entry) => {
                 self.entry = entry;
                 self.finish_entry(wall);
             }
+            Understood::Answer(answer, next) => {
+                if let Some(StepKind::Ask(ask)) = kind_of(&flow, self.step.as_ref())
+                    && let Some(variable) = &ask.variable
+                {
+                    self.store(variable, answer);
+                }
+                self.go_to(next, wall);
+            }
+            Understood::Interrupted(next) => self.go_to(next, wall),
             Understood::Failed(failure) => self.fail(wall, failure),
         }
     }
 
-    /// How the current step understands one transcript; `None` where the step does not listen.
-    fn understand_speech(&self, text: &str, confidence: f32) -> Option<Understood> {
-        match kind_of(&self.flow, self.step.as_ref()) {
-            Some(StepKind::Menu(menu)) => {
-                Some(understand(text, confidence, &menu.input, |words| {
-                    let choice = match_choice(words, &menu.phrases)?;
-                    Some(Understood::Choice(
-                        choice,
-                        menu.choices.get(&choice)?.clone(),
-                    ))
-                }))
+    /// What an utterance means in a step of this kind now; `None` when it is only reported.
+    fn understand(&self, kind: &StepKind, text: &str, confidence: f32) -> Option<Understood> {
+        if !listens_to_speech(kind) || (self.playing && !interruptible(kind)) {
+            return None;
+        }
+        match kind {
+            StepKind::Play { next, .. } | StepKind::Say { next, .. } => {
+                // Silence does not interrupt, but ends an interruption already under way.
+                let interrupts = !self.playing || !normalise(text).is_empty();
+                interrupts.then(|| Understood::Interrupted(next.clone()))
             }
-            Some(StepKind::Collect(collect)) => {
-                Some(understand(&text, confidence, &collect.input, |words| {
-                    let digits = spoken_digits(words).filter(|digits| !digits.is_empty())?;
-                    let entry = format!("{}{digits}", self.entry);
-                    let length = entry.len();
-                    (collect.min_digits..=collect.max_digits)
-                        .contains(&length)
-                        .then_some(Understood::Entry(entry))
-                }))
-            }
-            _ => None,
+            StepKind::Menu(menu) => Some(judge(text, confidence, &menu.input, |words| {
+                let choice = match_choice(words, &menu.phrases)?;
+                Some(Understood::Choice(
+                    choice,
+                    menu.choices.get(&choice)?.clone(),
+                ))
+            })),
+            StepKind::Collect(collect) => Some(judge(text, confidence, &collect.input, |words| {
+                let digits = spoken_digits(words).filter(|digits| !digits.is_empty())?;
+                let entry = format!("{}{digits}", self.entry);
+                let length = entry.len();
+                (collect.min_digits..=collect.max_digits)
+                    .contains(&length)
+                    .then_some(Understood::Entry(entry))
+            })),
+            StepKind::Ask(ask) => Some(judge(text, confidence, &ask.input, |words| {
+                match &ask.answers {
+                    Answers::Choices { choices, phrases } => {
+                        let choice = match_choice(words, phrases)?;
+                        Some(Understood::Choice(choice, choices.get(&choice)?.clone()))
+                    }
+                    Answers::Free { next } => {
+                        Some(Understood::Answer(text.trim().to_string(), next.clone()))
+                    }
+                }
+            })),
+            StepKind::Goto { .. } | StepKind::Hours { .. } | StepKind::Hangup { .. } => None,
         }
     }
 }
 
-/// Applies the checks shared by menu and collect steps, then `accept` to the words.
-fn understand(
+/// Applies the checks shared by menu, collect and ask steps, then `accept` to the words.
+fn judge(
     text: &str,
     confidence: f32,
     input: &InputPolicy,
