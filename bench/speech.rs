@@ -5,15 +5,15 @@
 //! Run with `cargo bench --bench speech` after `make models`; prints one Markdown table row.
 //! Environment: `HOTLINE_SPEECH_SET` is a directory of NAME.wav + NAME.txt pairs (default
 //! `audio-fixtures/speech`; `bench/asterisk-prompts.sh` prepares 60 real telephone prompts),
-//! `HOTLINE_ASR_THREADS` the whisper threads (default 2), `HOTLINE_BENCH_ROUNDS` the passes
-//! over the set (default 3), and `HOTLINE_ENCODER_MARGIN` the
-//! fitted encoder window's margin in seconds (default: the full 30 s window).
+//! `HOTLINE_ASR_THREADS` the whisper threads (default 2), `HOTLINE_ENCODER_WINDOW` the encoder
+//! window in seconds (default 15) and `HOTLINE_BENCH_ROUNDS` the passes over the set (default 3).
 
 use hotline::asr::{
-    ASR_SAMPLE_RATE, EncoderWindow, PoolConfig, TranscriberPool, TranscriptionRequest,
+    ASR_SAMPLE_RATE, DEFAULT_ENCODER_WINDOW, PoolConfig, TranscriberPool, TranscriptionRequest,
     WHISPER_MODEL_FILE, word_errors,
 };
 use std::path::PathBuf;
+use std::time::Duration;
 
 const DEFAULT_ROUNDS: usize = 3;
 
@@ -23,13 +23,10 @@ fn main() -> anyhow::Result<()> {
         .ok()
         .and_then(|value| value.parse().ok())
         .unwrap_or(2);
-    let window = match std::env::var("HOTLINE_ENCODER_MARGIN") {
-        Ok(margin) => EncoderWindow::Fitted {
-            margin_seconds: margin.parse()?,
-            floor_seconds: 0.0,
-        },
-        Err(_) => EncoderWindow::Full,
-    };
+    let encoder_window = std::env::var("HOTLINE_ENCODER_WINDOW")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .map_or(DEFAULT_ENCODER_WINDOW, Duration::from_secs);
     let set = std::env::var("HOTLINE_SPEECH_SET")
         .map(PathBuf::from)
         .unwrap_or_else(|_| repository.join("audio-fixtures/speech"));
@@ -39,7 +36,7 @@ fn main() -> anyhow::Result<()> {
             workers: 1,
             threads_per_worker: threads,
             queue_capacity: 4,
-            window,
+            encoder_window,
         },
     )?;
     let mut fixtures = Vec::new();
@@ -81,11 +78,12 @@ fn main() -> anyhow::Result<()> {
     let median = decode_times[decode_times.len() / 2];
     let worst = decode_times.last().copied().unwrap_or_default();
     println!(
-        "| {} | {} | whisper tiny.en, {threads} threads, {window:?} window | {} utterances ({words} words) | {:.1}% | {:.2} | {median:.2} s | {worst:.2} s |",
+        "| {} | {} | whisper tiny.en, {threads} threads, {} s window | {} utterances ({words} words) | {:.1}% | {:.2} | {median:.2} s | {worst:.2} s |",
         chrono::Utc::now().format("%Y-%m-%dT%H:%MZ"),
         std::thread::available_parallelism()
             .map(usize::from)
             .unwrap_or(1),
+        encoder_window.as_secs(),
         fixtures.len(),
         100.0 * errors as f64 / words.max(1) as f64,
         decode_seconds / audio_seconds,

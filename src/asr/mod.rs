@@ -17,7 +17,10 @@ mod whisper;
 pub use error::AsrError;
 pub use pool::{PoolConfig, TranscriberPool};
 pub use wer::{word_error_rate, word_errors};
-pub use whisper::{ASR_SAMPLE_RATE, EncoderWindow, Transcript, TranscriptionRequest, WhisperModel};
+pub use whisper::{
+    ASR_SAMPLE_RATE, DEFAULT_ENCODER_WINDOW, MAXIMUM_ENCODER_WINDOW, MINIMUM_ENCODER_WINDOW,
+    Transcript, TranscriptionRequest, WhisperModel,
+};
 
 /// The whisper model file inside a models directory.
 pub const WHISPER_MODEL_FILE: &str = "whisper/ggml-tiny.en.bin";

@@ -5,15 +5,16 @@
 
 use super::AsrError;
 use super::whisper::{
-    self, DecodeSettings, EncoderWindow, Transcript, TranscriptionRequest, WhisperModel,
+    self, DEFAULT_ENCODER_WINDOW, DecodeSettings, Transcript, TranscriptionRequest, WhisperModel,
 };
 use std::path::Path;
 use std::sync::mpsc::{self, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::sync::oneshot;
 
 /// Sizing of the pool.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PoolConfig {
     /// Worker threads, each decoding one utterance at a time.
     pub workers: usize,
@@ -21,8 +22,8 @@ pub struct PoolConfig {
     pub threads_per_worker: usize,
     /// Requests allowed to wait.
     pub queue_capacity: usize,
-    /// How much of the encoder window each decode runs.
-    pub window: EncoderWindow,
+    /// The audio whisper's encoder looks at in one go (see [`DecodeSettings`]).
+    pub encoder_window: Duration,
 }
 
 impl Default for PoolConfig {
@@ -31,7 +32,7 @@ impl Default for PoolConfig {
             workers: 1,
             threads_per_worker: 2,
             queue_capacity: 16,
-            window: EncoderWindow::Full,
+            encoder_window: DEFAULT_ENCODER_WINDOW,
         }
     }
 }
@@ -57,7 +58,7 @@ impl TranscriberPool {
             let model = model.clone();
             let settings = DecodeSettings {
                 threads: config.threads_per_worker,
-                window: config.window,
+                encoder_window: config.encoder_window,
             };
             std::thread::Builder::new()
                 .name(format!("asr-{index}"))

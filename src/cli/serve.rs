@@ -165,7 +165,7 @@ async fn start_transcriber(config: &Config) -> Option<Arc<TranscriberPool>> {
         workers: speech.workers,
         threads_per_worker: speech.threads_per_worker,
         queue_capacity: speech.queue_capacity,
-        window: speech.encoder_window,
+        encoder_window: speech.encoder_window,
     };
     match tokio::task::spawn_blocking(move || TranscriberPool::start(&model, pool_config)).await {
         Ok(Ok(pool)) => {

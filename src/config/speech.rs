@@ -1,10 +1,11 @@
 //! The `[speech]` section: where the voice models live, how many recognition workers run, and
 //! how turns and barge-in are detected on speech-mode calls.
 
-use crate::asr::EncoderWindow;
+use crate::asr::DEFAULT_ENCODER_WINDOW;
 use crate::audio::{BargeInConfig, TurnConfig};
 use serde::Deserialize;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Speech settings.
 #[derive(Debug, Clone, Deserialize)]
@@ -18,8 +19,9 @@ pub struct SpeechConfig {
     pub threads_per_worker: usize,
     /// Utterances allowed to wait for a worker; beyond that a turn is dropped, never RTP.
     pub queue_capacity: usize,
-    /// How much of whisper's 30 s encoder window each decode runs.
-    pub encoder_window: EncoderWindow,
+    /// The audio whisper's encoder looks at in one go, 12 s to 30 s; shorter is faster.
+    #[serde(with = "super::humantime_serde_compat")]
+    pub encoder_window: Duration,
     /// End-of-turn detection.
     pub turn: TurnConfig,
     /// When caller speech stops a prompt.
@@ -33,7 +35,7 @@ impl Default for SpeechConfig {
             workers: 1,
             threads_per_worker: 2,
             queue_capacity: 16,
-            encoder_window: EncoderWindow::Full,
+            encoder_window: DEFAULT_ENCODER_WINDOW,
             turn: TurnConfig::default(),
             barge_in: BargeInConfig::default(),
         }

@@ -1,6 +1,8 @@
-//! Semantic checks that serde cannot express: port ranges, codecs, duplicate routes.
+//! Semantic checks that serde cannot express: port ranges, codecs, duplicate routes, the speech
+//! recogniser's encoder window.
 
 use super::{Config, ConfigError};
+use crate::asr::{MAXIMUM_ENCODER_WINDOW, MINIMUM_ENCODER_WINDOW};
 use std::path::Path;
 
 /// One-based line number of a byte offset in `text`.
@@ -99,6 +101,15 @@ pub fn check(config: &Config, path: &Path, text: &str) -> Result<(), ConfigError
             });
         }
     }
+    let window = config.speech.encoder_window;
+    if !(MINIMUM_ENCODER_WINDOW..=MAXIMUM_ENCODER_WINDOW).contains(&window) {
+        return Err(invalid(
+            "encoder_window",
+            format!(
+                "encoder_window ({window:?}) must be between {MINIMUM_ENCODER_WINDOW:?} and {MAXIMUM_ENCODER_WINDOW:?}"
+            ),
+        ));
+    }
     Ok(())
 }
 
@@ -179,6 +190,19 @@ flow = "main"
                 .expect_err("duration")
                 .to_string()
                 .contains("soon")
+        );
+    }
+
+    #[test]
+    fn encoder_window_outside_its_range_is_rejected_on_its_line() {
+        let text = format!("{GOOD}[speech]\nencoder_window = \"5s\"\n");
+        let error = parse(&text).expect_err("window too short").to_string();
+        assert!(error.starts_with("hotline.toml:16:"), "{error}");
+        assert!(error.contains("12s"), "{error}");
+        let text = format!("{GOOD}[speech]\nencoder_window = \"20s\"\n");
+        assert_eq!(
+            parse(&text).expect("window in range").speech.encoder_window,
+            std::time::Duration::from_secs(20)
         );
     }
 }
