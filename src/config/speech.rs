@@ -1,9 +1,14 @@
-//! The `[speech]` section: where the voice models live, how many recognition workers run, and
-//! how turns and barge-in are detected on speech-mode calls.
+//! The `[speech]` section: where the voice models live, which recognition model and voice the
+//! model registry provides, how many recognition workers run, and how turns and barge-in are
+//! detected on speech-mode calls.
 
+use super::VoiceConfig;
 use crate::audio::{BargeInConfig, TurnConfig};
 use serde::Deserialize;
 use std::path::PathBuf;
+
+/// The recognition model Hotline uses unless configured otherwise.
+pub const DEFAULT_RECOGNITION_MODEL: &str = "whisper-tiny.en";
 
 /// Speech settings.
 #[derive(Debug, Clone, Deserialize)]
@@ -21,6 +26,11 @@ pub struct SpeechConfig {
     pub turn: TurnConfig,
     /// When caller speech stops a prompt.
     pub barge_in: BargeInConfig,
+    /// A `kind = "asr"` entry of the model registry.
+    #[serde(deserialize_with = "super::voice::model_name")]
+    pub recognition_model: String,
+    /// Speech synthesis.
+    pub voice: VoiceConfig,
 }
 
 impl Default for SpeechConfig {
@@ -32,6 +42,8 @@ impl Default for SpeechConfig {
             queue_capacity: 16,
             turn: TurnConfig::default(),
             barge_in: BargeInConfig::default(),
+            recognition_model: DEFAULT_RECOGNITION_MODEL.to_string(),
+            voice: VoiceConfig::default(),
         }
     }
 }
