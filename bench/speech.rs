@@ -5,9 +5,10 @@
 //! Run with `cargo bench --bench speech` after `make models`; prints one Markdown table row.
 
 use hotline::asr::{
-    ASR_SAMPLE_RATE, PoolConfig, TranscriberPool, TranscriptionRequest, WHISPER_MODEL_FILE,
-    word_errors,
+    ASR_SAMPLE_RATE, PoolConfig, TranscriberPool, TranscriptionRequest, word_errors,
 };
+use hotline::config::DEFAULT_RECOGNITION_MODEL;
+use hotline::models::{Kind, Registry};
 use std::path::PathBuf;
 
 const ROUNDS: usize = 3;
@@ -18,8 +19,13 @@ fn main() -> anyhow::Result<()> {
         .ok()
         .and_then(|value| value.parse().ok())
         .unwrap_or(2);
+    let model = Registry::in_directory(&repository.join("voice-models"))?.output(
+        Kind::Asr,
+        DEFAULT_RECOGNITION_MODEL,
+        "",
+    )?;
     let pool = TranscriberPool::start(
-        &repository.join("voice-models").join(WHISPER_MODEL_FILE),
+        &model,
         PoolConfig {
             workers: 1,
             threads_per_worker: threads,

@@ -18,6 +18,3 @@ pub use error::AsrError;
 pub use pool::{PoolConfig, TranscriberPool};
 pub use wer::{word_error_rate, word_errors};
 pub use whisper::{ASR_SAMPLE_RATE, Transcript, TranscriptionRequest, WhisperModel};
-
-/// The whisper model file inside a models directory.
-pub const WHISPER_MODEL_FILE: &str = "whisper/ggml-tiny.en.bin";

