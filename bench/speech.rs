@@ -10,8 +10,10 @@
 
 use hotline::asr::{
     ASR_SAMPLE_RATE, DEFAULT_ENCODER_WINDOW, PoolConfig, TranscriberPool, TranscriptionRequest,
-    WHISPER_MODEL_FILE, word_errors,
+    word_errors,
 };
+use hotline::config::DEFAULT_RECOGNITION_MODEL;
+use hotline::models::{Kind, Registry};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -30,8 +32,13 @@ fn main() -> anyhow::Result<()> {
     let set = std::env::var("HOTLINE_SPEECH_SET")
         .map(PathBuf::from)
         .unwrap_or_else(|_| repository.join("audio-fixtures/speech"));
+    let model = Registry::in_directory(&repository.join("voice-models"))?.output(
+        Kind::Asr,
+        DEFAULT_RECOGNITION_MODEL,
+        "",
+    )?;
     let pool = TranscriberPool::start(
-        &repository.join("voice-models").join(WHISPER_MODEL_FILE),
+        &model,
         PoolConfig {
             workers: 1,
             threads_per_worker: threads,

@@ -21,6 +21,3 @@ pub use whisper::{
     ASR_SAMPLE_RATE, DEFAULT_ENCODER_WINDOW, MAXIMUM_ENCODER_WINDOW, MINIMUM_ENCODER_WINDOW,
     Transcript, TranscriptionRequest, WhisperModel,
 };
-
-/// The whisper model file inside a models directory.
-pub const WHISPER_MODEL_FILE: &str = "whisper/ggml-tiny.en.bin";

@@ -5,6 +5,7 @@ mod flows;
 mod models;
 mod say;
 mod serve;
+mod speech;
 mod transcribe;
 
 use clap::{Parser, Subcommand};

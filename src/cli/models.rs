@@ -1,7 +1,10 @@
 //! `hotline models [--models DIR]`: checks every entry of `DIR/models.toml` and provisions the
-//! missing ones; exit 1 when any is still missing, with one line per problem saying how to fix it.
+//! missing ones, then puts the espeak-ng data this binary was built with into
+//! `DIR/espeak-ng-data` (so a copied binary can phonemize); exit 1 when anything is still
+//! missing, with one line per problem saying how to fix it.
 
-use crate::models::{Outcome, REGISTRY_FILE, Registry, provision};
+use crate::models::{ESPEAK_DATA_DIRECTORY, Outcome, Registry, provision, provision_espeak_data};
+use crate::tts::default_espeak_data_directory;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -14,25 +17,28 @@ pub struct ModelsArguments {
     directory: PathBuf,
 }
 
-/// Provisions every registry entry; reports each one.
+fn verb(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::AlreadyPresent => "present",
+        Outcome::Provisioned => "provisioned",
+    }
+}
+
+/// Provisions every registry entry and the espeak-ng data; reports each one.
 pub fn run(arguments: &ModelsArguments) -> anyhow::Result<ExitCode> {
-    let registry = Registry::load(&arguments.directory.join(REGISTRY_FILE))?;
+    let registry = Registry::in_directory(&arguments.directory)?;
     let mut missing = 0;
     for entry in &registry.models {
-        let kind = format!("{:?}", entry.kind).to_lowercase();
-        let label = format!("{kind} {} ({})", entry.name, entry.language);
+        let label = format!("{} {} ({})", entry.kind, entry.name, entry.language);
         let started = Instant::now();
         let mut progress = |step: &str| eprintln!("  {label}: {step}");
         match provision(&arguments.directory, entry, &mut progress) {
             Ok(outcome) => {
-                let verb = match outcome {
-                    Outcome::AlreadyPresent => "present",
-                    Outcome::Provisioned => "provisioned",
-                };
                 let outputs: Vec<&str> =
                     entry.outputs().into_iter().map(|(path, _)| path).collect();
                 println!(
-                    "ok {label}: {verb} {} ({:.1} s)",
+                    "ok {label}: {} {} ({:.1} s)",
+                    verb(outcome),
                     outputs.join(", "),
                     started.elapsed().as_secs_f64()
                 );
@@ -43,14 +49,31 @@ pub fn run(arguments: &ModelsArguments) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    let built = default_espeak_data_directory();
+    let espeak_missing = match provision_espeak_data(&arguments.directory, &built) {
+        Ok(outcome) => {
+            println!(
+                "ok espeak-ng data: {} {ESPEAK_DATA_DIRECTORY}/ (built with hotline: {})",
+                verb(outcome),
+                built.display()
+            );
+            false
+        }
+        Err(error) => {
+            println!("MISSING espeak-ng data: {error}");
+            true
+        }
+    };
     if missing > 0 {
         eprintln!(
             "{missing} of {} voice model(s) missing under {}",
             registry.models.len(),
             arguments.directory.display()
         );
-        Ok(ExitCode::FAILURE)
-    } else {
-        Ok(ExitCode::SUCCESS)
     }
+    Ok(if missing > 0 || espeak_missing {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -1,6 +1,7 @@
-//! `hotline say --text TEXT --out FILE.wav [--rate HZ] [--models DIR]`: synthesizes text with
-//! the Piper voice into a mono 16-bit WAV, through the same synthesis service calls use, and
-//! reports the timing on stderr.
+//! `hotline say --text TEXT --out FILE.wav [--rate HZ] [--voice NAME] [--config FILE]
+//! [--models DIR]`: synthesizes text with the configured Piper voice (`[speech.voice]`) into a
+//! mono 16-bit WAV, through the same synthesis service calls use, and reports the files used and
+//! the timing on stderr.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,8 +9,9 @@ use std::time::Instant;
 
 use anyhow::Context;
 
+use super::speech::SpeechArguments;
 use crate::audio::write_wav_mono;
-use crate::tts::{PiperSynthesizer, ServiceOptions, SpeechService};
+use crate::tts::{PiperSynthesizer, ServiceOptions, SpeechService, VoiceFiles};
 
 /// Flags of `hotline say`.
 #[derive(Debug, clap::Args)]
@@ -23,16 +25,24 @@ pub struct SayArguments {
     /// Output sample rate in Hz; default: the voice's own rate (22050 for the default voice).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1000..=192_000))]
     rate: Option<u32>,
-    /// Directory holding the voice models (`piper/`, `onnxruntime/`).
-    #[arg(long, default_value = super::DEFAULT_MODELS)]
-    models: PathBuf,
+    /// Voice to speak with (a `kind = "tts"` entry of models.toml); overrides
+    /// `[speech.voice] name`.
+    #[arg(long)]
+    voice: Option<String>,
+    #[command(flatten)]
+    speech: SpeechArguments,
 }
 
 pub fn run(arguments: SayArguments) -> anyhow::Result<ExitCode> {
+    let mut settings = arguments.speech.speech_config()?;
+    if let Some(voice) = arguments.voice {
+        settings.voice.name = voice;
+    }
     let loading = Instant::now();
-    let synthesizer = PiperSynthesizer::load(&arguments.models)?;
+    let files = VoiceFiles::in_directory(&settings.models_directory, &settings.voice.name)?;
+    let synthesizer = PiperSynthesizer::load(&files, &settings.voice)?;
     let load_seconds = loading.elapsed().as_secs_f64();
-    let service = SpeechService::start(synthesizer, ServiceOptions::default())?;
+    let service = SpeechService::start(synthesizer, ServiceOptions::from(&settings.voice))?;
     let rate = arguments.rate.unwrap_or(service.native_rate());
 
     let started = Instant::now();
@@ -52,6 +62,12 @@ pub fn run(arguments: SayArguments) -> anyhow::Result<ExitCode> {
     write_wav_mono(&arguments.out, rate, &samples)
         .with_context(|| format!("cannot write {}", arguments.out.display()))?;
     let audio_seconds = samples.len() as f64 / f64::from(rate);
+    eprintln!(
+        "voice {} ({}), espeak-ng data {}",
+        files.voice,
+        files.model.display(),
+        files.phonemizer_data.display()
+    );
     eprintln!(
         "wrote {}: {audio_seconds:.2} s at {rate} Hz (voice loaded in {load_seconds:.2} s; first \
          audio after {first_audio_seconds:.3} s; synthesis {synthesis_seconds:.3} s, real-time \

@@ -1,15 +1,16 @@
 //! `hotline serve`: the composition root that wires config, flows, storage, calls, SIP and HTTP
 //! together, and the graceful shutdown on SIGTERM.
 
-use crate::asr::{PoolConfig, TranscriberPool, WHISPER_MODEL_FILE};
+use crate::asr::{PoolConfig, TranscriberPool};
 use crate::call::{CallManager, CallServices, PromptCache, RecordWriter};
 use crate::config::{Config, InputMode};
 use crate::dialogue::load_flows;
 use crate::http::{self, AppState};
+use crate::models::{Kind, Registry};
 use crate::sip::SipServer;
 use crate::storage::{CallStore, SqliteStore};
 use crate::telemetry::{self, Metrics};
-use crate::tts::{PiperSynthesizer, ServiceOptions, SpeechService};
+use crate::tts::{PiperSynthesizer, ServiceOptions, SpeechService, VoiceFiles};
 use anyhow::Context;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -38,6 +39,8 @@ pub struct ServeArguments {
 pub fn run(arguments: ServeArguments) -> anyhow::Result<ExitCode> {
     telemetry::init_logging();
     let mut config = Config::load(&arguments.config)?;
+    let registry = model_registry(&config)
+        .with_context(|| format!("{}: [speech]", arguments.config.display()))?;
     if let Some(sip) = arguments.sip {
         config.sip.listen = sip;
     }
@@ -49,10 +52,34 @@ pub fn run(arguments: ServeArguments) -> anyhow::Result<ExitCode> {
         .thread_name("hotline")
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(serve(config, arguments.data))
+    runtime.block_on(serve(config, registry, arguments.data))
 }
 
-async fn serve(config: Config, data: PathBuf) -> anyhow::Result<ExitCode> {
+/// The model registry of the configured models directory, when it can be read. A recognition
+/// model or voice the registry lacks is a config mistake and stops the server; a missing
+/// registry, like unprovisioned models, only turns speech off (see the loaders below).
+fn model_registry(config: &Config) -> anyhow::Result<Option<Registry>> {
+    let registry = match Registry::in_directory(&config.speech.models_directory) {
+        Ok(registry) => registry,
+        Err(error) => {
+            warn!(%error, "speech recognition and synthesis are off");
+            return Ok(None);
+        }
+    };
+    registry
+        .find(Kind::Asr, &config.speech.recognition_model)
+        .context("recognition_model")?;
+    registry
+        .find(Kind::Tts, &config.speech.voice.name)
+        .context("voice.name")?;
+    Ok(Some(registry))
+}
+
+async fn serve(
+    config: Config,
+    registry: Option<Registry>,
+    data: PathBuf,
+) -> anyhow::Result<ExitCode> {
     let flows = match load_flows(&config.flows.directory) {
         Ok(flows) => flows,
         Err(problems) => {
@@ -85,8 +112,13 @@ async fn serve(config: Config, data: PathBuf) -> anyhow::Result<ExitCode> {
         flows = flows.flows.len(),
         "flows loaded"
     );
-    let transcriber = start_transcriber(&config).await;
-    let synthesizer = start_synthesizer(&config).await;
+    let (transcriber, synthesizer) = match &registry {
+        Some(registry) => (
+            start_transcriber(&config, registry).await,
+            start_synthesizer(&config, registry).await,
+        ),
+        None => (None, None),
+    };
     let metrics = Metrics::new();
     let config = Arc::new(config);
     let manager = CallManager::new(CallServices {
@@ -151,7 +183,7 @@ async fn serve(config: Config, data: PathBuf) -> anyhow::Result<ExitCode> {
 
 /// Loads speech recognition when a route needs it; without the model, speech-mode calls still
 /// work with keys, and the log says how to provision it.
-async fn start_transcriber(config: &Config) -> Option<Arc<TranscriberPool>> {
+async fn start_transcriber(config: &Config, registry: &Registry) -> Option<Arc<TranscriberPool>> {
     if !config
         .routes
         .iter()
@@ -160,7 +192,13 @@ async fn start_transcriber(config: &Config) -> Option<Arc<TranscriberPool>> {
         return None;
     }
     let speech = &config.speech;
-    let model = speech.models_directory.join(WHISPER_MODEL_FILE);
+    let model = match registry.output(Kind::Asr, &speech.recognition_model, "") {
+        Ok(model) => model,
+        Err(error) => {
+            warn!(%error, "speech-mode calls will take keys only");
+            return None;
+        }
+    };
     let pool_config = PoolConfig {
         workers: speech.workers,
         threads_per_worker: speech.threads_per_worker,
@@ -169,7 +207,11 @@ async fn start_transcriber(config: &Config) -> Option<Arc<TranscriberPool>> {
     };
     match tokio::task::spawn_blocking(move || TranscriberPool::start(&model, pool_config)).await {
         Ok(Ok(pool)) => {
-            info!(workers = speech.workers, "speech recognition ready");
+            info!(
+                model = speech.recognition_model,
+                workers = speech.workers,
+                "speech recognition ready"
+            );
             Some(Arc::new(pool))
         }
         Ok(Err(error)) => {
@@ -185,11 +227,18 @@ async fn start_transcriber(config: &Config) -> Option<Arc<TranscriberPool>> {
 
 /// Loads the voice for `say` steps; without it those steps are skipped, and the log says how
 /// to provision it.
-async fn start_synthesizer(config: &Config) -> Option<SpeechService> {
-    let models = config.speech.models_directory.clone();
+async fn start_synthesizer(config: &Config, registry: &Registry) -> Option<SpeechService> {
+    let settings = config.speech.voice.clone();
+    let files = match VoiceFiles::from_registry(registry, &settings.name) {
+        Ok(files) => files,
+        Err(error) => {
+            warn!(%error, "say steps will be skipped");
+            return None;
+        }
+    };
     let started = tokio::task::spawn_blocking(move || {
-        PiperSynthesizer::load(&models)
-            .and_then(|voice| SpeechService::start(voice, ServiceOptions::default()))
+        PiperSynthesizer::load(&files, &settings)
+            .and_then(|voice| SpeechService::start(voice, ServiceOptions::from(&settings)))
     })
     .await;
     match started {

@@ -1,9 +1,11 @@
-//! `hotline transcribe FILE...`: one JSON line per file with the recognised text and timings.
+//! `hotline transcribe FILE... [--recognition-model NAME] [--config FILE] [--models DIR]`: one
+//! JSON line per file with the recognised text and timings, using the configured recognition
+//! model (`[speech] recognition_model`).
 
-use crate::asr::{
-    ASR_SAMPLE_RATE, PoolConfig, TranscriberPool, TranscriptionRequest, WHISPER_MODEL_FILE,
-};
+use super::speech::SpeechArguments;
+use crate::asr::{ASR_SAMPLE_RATE, PoolConfig, TranscriberPool, TranscriptionRequest};
 use crate::audio;
+use crate::models::{Kind, Registry};
 use anyhow::Context;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,19 +16,25 @@ pub struct TranscribeArguments {
     /// Audio files in any format symphonia reads (WAV, FLAC, OGG, MP3...).
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// Directory of the voice models.
-    #[arg(long, default_value = super::DEFAULT_MODELS)]
-    models: PathBuf,
+    /// Recognition model (a `kind = "asr"` entry of models.toml); overrides
+    /// `[speech] recognition_model`.
+    #[arg(long)]
+    recognition_model: Option<String>,
     /// Words to bias recognition towards.
     #[arg(long)]
     prompt: Option<String>,
+    #[command(flatten)]
+    speech: SpeechArguments,
 }
 
 pub fn run(arguments: TranscribeArguments) -> anyhow::Result<ExitCode> {
-    let pool = TranscriberPool::start(
-        &arguments.models.join(WHISPER_MODEL_FILE),
-        PoolConfig::default(),
-    )?;
+    let settings = arguments.speech.speech_config()?;
+    let name = arguments
+        .recognition_model
+        .as_deref()
+        .unwrap_or(&settings.recognition_model);
+    let model = Registry::in_directory(&settings.models_directory)?.output(Kind::Asr, name, "")?;
+    let pool = TranscriberPool::start(&model, PoolConfig::default())?;
     let mut failures = 0;
     for file in &arguments.files {
         match transcribe_file(&pool, file, arguments.prompt.clone()) {

@@ -9,9 +9,13 @@
 mod error;
 mod speech;
 mod validate;
+mod voice;
+#[cfg(test)]
+mod voice_tests;
 
 pub use error::ConfigError;
-pub use speech::SpeechConfig;
+pub use speech::{DEFAULT_RECOGNITION_MODEL, SpeechConfig};
+pub use voice::{DEFAULT_VOICE, VoiceConfig};
 
 use serde::Deserialize;
 use std::net::{IpAddr, SocketAddr};
@@ -36,7 +40,7 @@ pub struct Config {
     /// Graceful shutdown.
     #[serde(default)]
     pub shutdown: ShutdownConfig,
-    /// Speech recognition and turn taking.
+    /// Speech recognition, turn taking and speech synthesis.
     #[serde(default)]
     pub speech: SpeechConfig,
     /// Inbound routing: dialled number to flow.

@@ -1,11 +1,16 @@
-//! The `[speech]` section: where the voice models live, how many recognition workers run, and
-//! how turns and barge-in are detected on speech-mode calls.
+//! The `[speech]` section: where the voice models live, which recognition model and voice the
+//! model registry provides, how many recognition workers run, and how turns and barge-in are
+//! detected on speech-mode calls.
 
+use super::VoiceConfig;
 use crate::asr::DEFAULT_ENCODER_WINDOW;
 use crate::audio::{BargeInConfig, TurnConfig};
 use serde::Deserialize;
 use std::path::PathBuf;
 use std::time::Duration;
+
+/// The recognition model Hotline uses unless configured otherwise.
+pub const DEFAULT_RECOGNITION_MODEL: &str = "whisper-tiny.en";
 
 /// Speech settings.
 #[derive(Debug, Clone, Deserialize)]
@@ -26,6 +31,11 @@ pub struct SpeechConfig {
     pub turn: TurnConfig,
     /// When caller speech stops a prompt.
     pub barge_in: BargeInConfig,
+    /// A `kind = "asr"` entry of the model registry.
+    #[serde(deserialize_with = "super::voice::model_name")]
+    pub recognition_model: String,
+    /// Speech synthesis.
+    pub voice: VoiceConfig,
 }
 
 impl Default for SpeechConfig {
@@ -38,6 +48,8 @@ impl Default for SpeechConfig {
             encoder_window: DEFAULT_ENCODER_WINDOW,
             turn: TurnConfig::default(),
             barge_in: BargeInConfig::default(),
+            recognition_model: DEFAULT_RECOGNITION_MODEL.to_string(),
+            voice: VoiceConfig::default(),
         }
     }
 }

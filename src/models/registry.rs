@@ -2,11 +2,13 @@
 //! voice or runtime library. Adding a voice or language means adding an entry, not code.
 //!
 //! Invariants checked at load: paths are relative and stay inside the models directory, every
-//! SHA-256 is 64 hex digits, every entry has at least one file.
+//! SHA-256 is 64 hex digits, every entry has at least one file, and no name is registered twice
+//! for the same kind.
 
 use super::ModelsError;
 use serde::Deserialize;
-use std::path::{Component, Path};
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
 
 /// The whole registry.
 #[derive(Debug, Clone, Deserialize)]
@@ -14,6 +16,9 @@ use std::path::{Component, Path};
 pub struct Registry {
     #[serde(rename = "model", default)]
     pub models: Vec<ModelEntry>,
+    /// The file the registry was read from; names it in messages.
+    #[serde(skip)]
+    pub path: PathBuf,
 }
 
 /// What a model is for.
@@ -23,6 +28,16 @@ pub enum Kind {
     Asr,
     Tts,
     Runtime,
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(match self {
+            Kind::Asr => "asr",
+            Kind::Tts => "tts",
+            Kind::Runtime => "runtime",
+        })
+    }
 }
 
 /// One model, voice or runtime.
@@ -157,18 +172,29 @@ impl Registry {
             path: path.to_path_buf(),
             message,
         };
-        let registry: Self = toml::from_str(text).map_err(|error| invalid(error.to_string()))?;
-        for entry in &registry.models {
+        let mut registry: Self =
+            toml::from_str(text).map_err(|error| invalid(error.to_string()))?;
+        for (index, entry) in registry.models.iter().enumerate() {
             validate(entry).map_err(invalid)?;
+            if registry.models[..index]
+                .iter()
+                .any(|earlier| earlier.kind == entry.kind && earlier.name == entry.name)
+            {
+                return Err(invalid(format!(
+                    "{} model {} is registered twice",
+                    entry.kind, entry.name
+                )));
+            }
         }
+        registry.path = path.to_path_buf();
         Ok(registry)
     }
 
     /// Reads and validates the registry file.
     pub fn load(path: &Path) -> Result<Self, ModelsError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ModelsError::RegistryRead {
+        let text = std::fs::read_to_string(path).map_err(|reason| ModelsError::RegistryRead {
             path: path.to_path_buf(),
-            source,
+            reason,
         })?;
         Self::parse(&text, path)
     }

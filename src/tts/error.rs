@@ -8,10 +8,10 @@ use std::path::PathBuf;
 /// A failure to load a voice or to synthesize speech.
 #[derive(Debug, thiserror::Error)]
 pub enum TtsError {
-    /// A model or runtime file the voice needs is not where the models directory says.
+    /// The ONNX Runtime library or the espeak-ng data the voice needs is not there.
     #[error("{what} is missing: {path} (run `make models` or `hotline models` to provision it)")]
     MissingFile {
-        /// What the file is, e.g. "Piper voice model".
+        /// What the file is, e.g. "ONNX Runtime library".
         what: &'static str,
         /// The path that was checked.
         path: PathBuf,
@@ -30,12 +30,26 @@ pub enum TtsError {
     /// The voice model could not be turned into an inference session.
     #[error("cannot load voice model {path}: {reason}")]
     VoiceModel { path: PathBuf, reason: String },
-    /// espeak-ng could not turn text into phonemes (most often: its data directory is missing).
+    /// The voice, recognition model or runtime is not registered or not provisioned.
+    #[error(transparent)]
+    Models(#[from] crate::models::ModelsError),
+    /// The configured speaker is not one of the voice's speakers.
+    #[error("voice {voice} has no speaker {speaker:?}; its speakers: {known}")]
+    UnknownSpeaker {
+        voice: String,
+        speaker: String,
+        known: String,
+    },
+    /// espeak-ng could not load its data directory.
+    #[error("cannot load espeak-ng data from {path}: {reason}")]
+    PhonemizerData { path: PathBuf, reason: String },
+    /// espeak-ng was already initialized with another data directory in this process.
     #[error(
-        "cannot phonemize text with espeak-ng: {reason} (the espeak-ng data is built with hotline; \
-         when running a copied binary set PIPER_ESPEAKNG_DATA_DIRECTORY to the directory that \
-         contains `espeak-ng-data`)"
+        "espeak-ng already uses the data in {loaded}; cannot switch to {requested} in the same process"
     )]
+    PhonemizerAlreadyLoaded { loaded: PathBuf, requested: PathBuf },
+    /// espeak-ng could not turn text into phonemes.
+    #[error("cannot phonemize text with espeak-ng: {reason}")]
     Phonemization { reason: String },
     /// The model ran but inference failed.
     #[error("speech synthesis failed: {reason}")]

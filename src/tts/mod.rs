@@ -1,19 +1,21 @@
 //! Speech synthesis: Piper voices through piper-rs, run off the async runtime.
 //!
 //! Owns text preparation for speech (`normalize`, `sentences`), the [`Synthesizer`] seam and
-//! its Piper implementation (`piper`, with model files located by `models` and ONNX Runtime
-//! loaded by `runtime`), the phrase cache (`cache`) and the synthesis thread with its async
-//! handle (`service`).
+//! its Piper implementation (`piper`, with model files found through the model registry by
+//! `models`, ONNX Runtime loaded by `runtime` and espeak-ng driven by `phonemizer`), the phrase
+//! cache (`cache`) and the synthesis thread with its async handle (`service`). Which voice
+//! speaks, and how, comes from `[speech.voice]` ([`crate::config::VoiceConfig`]).
 //!
 //! Invariants: model inference happens only on the synthesis thread, never on an async worker;
 //! requests wait in a bounded queue (back-pressure), and speech streams sentence by sentence so
-//! the first sentence can play while the rest is synthesized; missing model or runtime files
-//! are reported by name before anything is loaded.
+//! the first sentence can play while the rest is synthesized; unknown voices and missing model,
+//! runtime or espeak-ng files are reported by name before anything is loaded.
 
 mod cache;
 mod error;
 mod models;
 mod normalize;
+mod phonemizer;
 mod piper;
 mod runtime;
 mod sentences;
@@ -25,8 +27,9 @@ mod service_tests;
 mod synthesis_tests;
 
 pub use error::TtsError;
-pub use models::{DEFAULT_VOICE, ONNX_RUNTIME_VERSION, VoiceFiles};
+pub use models::{ONNX_RUNTIME, VoiceFiles};
 pub use normalize::normalize_for_speech;
+pub use phonemizer::default_espeak_data_directory;
 pub use piper::PiperSynthesizer;
 pub use sentences::split_sentences;
 pub use service::{ServiceOptions, SpeechChunk, SpeechService, SpeechStream};

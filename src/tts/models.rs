@@ -1,22 +1,22 @@
-//! Where the speech-synthesis files live inside a models directory, and checks that they exist.
+//! The files one Piper voice needs, found through the model registry of a models directory.
 //!
-//! Layout (a contract with `hotline models`, which provisions it; all paths relative to the
-//! models directory, `voice-models` by default):
-//! - `piper/en_US-joe-medium.onnx` and `piper/en_US-joe-medium.onnx.json` — the Piper voice;
-//! - `onnxruntime/libonnxruntime.so.1.24.2` (plus `libonnxruntime.so.1` / `libonnxruntime.so`
-//!   links) — ONNX Runtime, loaded at run time.
+//! The voice is a `kind = "tts"` registry entry with one `.onnx` output (the model) and one
+//! `.onnx.json` output (its configuration); ONNX Runtime is the `kind = "runtime"` entry named
+//! [`ONNX_RUNTIME`]; the espeak-ng data is the models directory's `espeak-ng-data` (see
+//! `phonemizer`). Another voice or language is another registry entry, not code.
 //!
-//! Invariant: [`VoiceFiles::check`] succeeds only when every file exists, so nothing later hands
-//! ONNX Runtime a path that does not exist (with `load-dynamic` that would hang, not fail).
+//! Invariant: a [`VoiceFiles`] from [`VoiceFiles::from_registry`] names files that exist, so
+//! nothing later hands ONNX Runtime a path that does not exist (with `load-dynamic` that would
+//! hang, not fail).
 
 use std::path::{Path, PathBuf};
 
 use super::TtsError;
+use super::phonemizer::data_directory;
+use crate::models::{Kind, Registry};
 
-/// Name of the voice Hotline speaks with.
-pub const DEFAULT_VOICE: &str = "en_US-joe-medium";
-/// The ONNX Runtime release piper-rs (through ort 2.0.0-rc.12) is built against.
-pub const ONNX_RUNTIME_VERSION: &str = "1.24.2";
+/// The registry name of the ONNX Runtime entry piper-rs runs voices with.
+pub const ONNX_RUNTIME: &str = "onnxruntime";
 
 /// The files one Piper voice needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,71 +29,67 @@ pub struct VoiceFiles {
     pub config: PathBuf,
     /// The ONNX Runtime shared library.
     pub runtime_library: PathBuf,
+    /// The espeak-ng data directory the phonemizer reads.
+    pub phonemizer_data: PathBuf,
 }
 
 impl VoiceFiles {
-    /// Paths of `voice` inside `models_directory`, following the layout above.
-    pub fn in_directory(models_directory: &Path, voice: &str) -> Self {
-        let piper = models_directory.join("piper");
-        Self {
-            voice: voice.to_owned(),
-            model: piper.join(format!("{voice}.onnx")),
-            config: piper.join(format!("{voice}.onnx.json")),
-            runtime_library: models_directory
-                .join("onnxruntime")
-                .join(format!("libonnxruntime.so.{ONNX_RUNTIME_VERSION}")),
-        }
+    /// The files of the registered voice `voice` in the models directory `models`.
+    pub fn in_directory(models: &Path, voice: &str) -> Result<Self, TtsError> {
+        Self::from_registry(&Registry::in_directory(models)?, voice)
     }
 
-    /// Fails with [`TtsError::MissingFile`] naming the first file that is not a regular file.
-    pub fn check(&self) -> Result<(), TtsError> {
-        let files = [
-            ("Piper voice model", &self.model),
-            ("Piper voice configuration", &self.config),
-            ("ONNX Runtime library", &self.runtime_library),
-        ];
-        for (what, path) in files {
-            if !path.is_file() {
-                return Err(TtsError::MissingFile {
-                    what,
-                    path: path.clone(),
-                });
-            }
-        }
-        Ok(())
+    /// The files of the registered voice `voice`, each checked to be provisioned.
+    pub fn from_registry(registry: &Registry, voice: &str) -> Result<Self, TtsError> {
+        Ok(Self {
+            voice: voice.to_owned(),
+            model: registry.output(Kind::Tts, voice, ".onnx")?,
+            config: registry.output(Kind::Tts, voice, ".onnx.json")?,
+            runtime_library: registry.output(Kind::Runtime, ONNX_RUNTIME, "")?,
+            phonemizer_data: data_directory(registry.directory())?,
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::DEFAULT_VOICE;
+
+    const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/voice-models");
 
     #[test]
-    fn layout_matches_the_models_contract() {
-        let files = VoiceFiles::in_directory(Path::new("voice-models"), DEFAULT_VOICE);
+    fn the_shipped_registry_names_the_voice_and_runtime_files() {
+        let registry = Registry::in_directory(Path::new(MODELS)).expect("the shipped registry");
+        let entry = |kind, name, suffix| {
+            let entry = registry.find(kind, name).expect("registered");
+            entry
+                .outputs()
+                .into_iter()
+                .map(|(path, _)| path)
+                .find(|path| path.ends_with(suffix))
+                .map(str::to_owned)
+        };
         assert_eq!(
-            files.model,
-            Path::new("voice-models/piper/en_US-joe-medium.onnx")
+            entry(Kind::Tts, DEFAULT_VOICE, ".onnx").as_deref(),
+            Some("piper/en_US-joe-medium.onnx")
         );
         assert_eq!(
-            files.config,
-            Path::new("voice-models/piper/en_US-joe-medium.onnx.json")
+            entry(Kind::Tts, DEFAULT_VOICE, ".onnx.json").as_deref(),
+            Some("piper/en_US-joe-medium.onnx.json")
         );
         assert_eq!(
-            files.runtime_library,
-            Path::new("voice-models/onnxruntime/libonnxruntime.so.1.24.2")
+            entry(Kind::Runtime, ONNX_RUNTIME, "").as_deref(),
+            Some("onnxruntime/libonnxruntime.so.1.24.2")
         );
     }
 
     #[test]
-    fn missing_files_are_named_with_the_fix() {
-        let directory =
-            std::env::temp_dir().join(format!("hotline-tts-missing-{}", std::process::id()));
-        let error = VoiceFiles::in_directory(&directory, DEFAULT_VOICE)
-            .check()
-            .expect_err("an empty directory has no voice");
-        let message = error.to_string();
-        assert!(message.contains("en_US-joe-medium.onnx"), "{message}");
-        assert!(message.contains("make models"), "{message}");
+    fn an_unknown_voice_names_the_registered_ones() {
+        let message = VoiceFiles::in_directory(Path::new(MODELS), "en_US-nobody-low")
+            .expect_err("not registered")
+            .to_string();
+        assert!(message.contains("\"en_US-nobody-low\""), "{message}");
+        assert!(message.contains(DEFAULT_VOICE), "{message}");
     }
 }

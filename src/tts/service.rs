@@ -3,7 +3,7 @@
 //! One dedicated OS thread owns the [`Synthesizer`] and the phrase cache. Requests arrive on a
 //! bounded queue; each request's audio goes back sentence by sentence on its own bounded
 //! channel, so the caller can start playing the first sentence while later ones are still being
-//! synthesized.
+//! synthesized. Sentences after the first of an answer start with the configured silence.
 //!
 //! Invariants: no synthesis runs on the caller's thread or on an async worker; a full request
 //! queue makes [`SpeechService::speak`] wait (back-pressure) without blocking the runtime; when
@@ -11,13 +11,15 @@
 //! the sentence in progress; the thread exits when every handle is dropped.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::mpsc;
 
 use super::cache::{PhraseCache, PhraseKey};
 use super::{Synthesizer, TtsError, prepare_sentences};
+use crate::config::VoiceConfig;
 
-/// Sizes of the service's queues and cache.
+/// Sizes of the service's queues and cache, and the pause between sentences.
 #[derive(Debug, Clone, Copy)]
 pub struct ServiceOptions {
     /// Requests that may wait for the synthesis thread.
@@ -26,15 +28,24 @@ pub struct ServiceOptions {
     pub chunks_ahead: usize,
     /// Bytes of audio the phrase cache may hold (0 disables it).
     pub cache_capacity_bytes: usize,
+    /// Silence before every sentence of a request but the first.
+    pub sentence_silence: Duration,
 }
 
 impl Default for ServiceOptions {
     fn default() -> Self {
+        Self::from(&VoiceConfig::default())
+    }
+}
+
+impl From<&VoiceConfig> for ServiceOptions {
+    fn from(settings: &VoiceConfig) -> Self {
         Self {
-            queue_capacity: 64,
+            queue_capacity: settings.queue_capacity,
             chunks_ahead: 4,
-            // About 16 minutes of 8 kHz speech.
-            cache_capacity_bytes: 16 * 1024 * 1024,
+            // 16 MB by default: about 16 minutes of 8 kHz speech.
+            cache_capacity_bytes: settings.phrase_cache_bytes(),
+            sentence_silence: settings.sentence_silence,
         }
     }
 }
@@ -94,7 +105,7 @@ impl SpeechService {
         let cache = PhraseCache::new(options.cache_capacity_bytes);
         std::thread::Builder::new()
             .name("speech-synthesis".to_owned())
-            .spawn(move || serve(synthesizer, cache, receiver))
+            .spawn(move || serve(synthesizer, cache, options.sentence_silence, receiver))
             .map_err(TtsError::ThreadStart)?;
         Ok(Self {
             requests,
@@ -149,14 +160,21 @@ impl SpeechService {
 fn serve<S: Synthesizer>(
     mut synthesizer: S,
     mut cache: PhraseCache,
+    sentence_silence: Duration,
     mut requests: mpsc::Receiver<Request>,
 ) {
     while let Some(request) = requests.blocking_recv() {
-        for sentence in prepare_sentences(&request.text) {
+        for (index, sentence) in prepare_sentences(&request.text).into_iter().enumerate() {
             if request.chunks.is_closed() {
                 break;
             }
-            let result = speak_sentence(&mut synthesizer, &mut cache, sentence, request.rate);
+            let silence = if index == 0 {
+                Duration::ZERO
+            } else {
+                sentence_silence
+            };
+            let result = speak_sentence(&mut synthesizer, &mut cache, sentence, request.rate)
+                .map(|chunk| with_leading_silence(chunk, silence));
             let failed = result.is_err();
             if request.chunks.blocking_send(result).is_err() || failed {
                 break;
@@ -189,4 +207,18 @@ fn speak_sentence<S: Synthesizer>(
         sample_rate: rate,
         text: key.text,
     })
+}
+
+/// `chunk` with `silence` of zero samples in front (the chunk itself when there is none).
+fn with_leading_silence(chunk: SpeechChunk, silence: Duration) -> SpeechChunk {
+    let silent_samples = (silence.as_secs_f64() * f64::from(chunk.sample_rate)).round() as usize;
+    if silent_samples == 0 {
+        return chunk;
+    }
+    let mut samples = vec![0; silent_samples];
+    samples.extend_from_slice(&chunk.samples);
+    SpeechChunk {
+        samples: samples.into(),
+        ..chunk
+    }
 }

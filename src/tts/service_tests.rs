@@ -149,3 +149,32 @@ fn blocking_callers_get_the_same_stream() {
     assert_eq!(service.native_rate(), 16_000);
     assert_eq!(service.voice(), "fake");
 }
+
+#[tokio::test]
+async fn sentences_after_the_first_start_with_the_configured_silence() {
+    let options = ServiceOptions {
+        sentence_silence: std::time::Duration::from_millis(250),
+        ..ServiceOptions::default()
+    };
+    let (service, _calls) = start(options);
+    let mut stream = service
+        .speak("Hello there. Goodbye.", 8000)
+        .await
+        .expect("queued");
+    let first = stream.next().await.expect("first").expect("synthesized");
+    let first_speech = "Hello there.".len() * 80;
+    assert!(
+        first.samples.len().abs_diff(first_speech) <= 2,
+        "the first sentence has no silence in front: {} samples",
+        first.samples.len()
+    );
+    let second = stream.next().await.expect("second").expect("synthesized");
+    let second_speech = "Goodbye.".len() * 80;
+    assert!(
+        second.samples.len().abs_diff(2000 + second_speech) <= 2,
+        "250 ms at 8 kHz in front: {} samples",
+        second.samples.len()
+    );
+    assert!(second.samples[..2000].iter().all(|sample| *sample == 0));
+    assert!(stream.next().await.is_none());
+}

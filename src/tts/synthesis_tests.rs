@@ -1,14 +1,13 @@
 //! Tests with the real Piper voice (skipped, with a message, only when the model files are
 //! absent) and of the clear errors for missing files.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use super::{
-    DEFAULT_VOICE, PiperSynthesizer, ServiceOptions, SpeechService, Synthesizer, TtsError,
-    VoiceFiles,
-};
+use super::{PiperSynthesizer, ServiceOptions, SpeechService, Synthesizer, TtsError, VoiceFiles};
 use crate::audio::rms;
+use crate::config::{DEFAULT_VOICE, VoiceConfig};
+use crate::models::{ModelsError, REGISTRY_FILE};
 
 const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/voice-models");
 
@@ -16,13 +15,15 @@ const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/voice-models");
 const FOUR_SECOND_SENTENCE: &str =
     "Thank you for calling Hotline, your order has shipped and should arrive on Monday morning.";
 
-fn load_real_voice() -> Option<PiperSynthesizer> {
-    let files = VoiceFiles::in_directory(Path::new(MODELS), DEFAULT_VOICE);
-    if let Err(error) = files.check() {
-        eprintln!("SKIPPED: real synthesis test needs the voice models: {error}");
-        return None;
-    }
-    Some(PiperSynthesizer::load(Path::new(MODELS)).expect("the provisioned voice loads"))
+fn load_real_voice(settings: &VoiceConfig) -> Option<PiperSynthesizer> {
+    let files = match VoiceFiles::in_directory(Path::new(MODELS), &settings.name) {
+        Ok(files) => files,
+        Err(error) => {
+            eprintln!("SKIPPED: real synthesis test needs the voice models: {error}");
+            return None;
+        }
+    };
+    Some(PiperSynthesizer::load(&files, settings).expect("the provisioned voice loads"))
 }
 
 fn seconds(samples: usize, rate: u32) -> f64 {
@@ -31,7 +32,7 @@ fn seconds(samples: usize, rate: u32) -> f64 {
 
 #[test]
 fn real_voice_speaks_and_streams_sentence_by_sentence() {
-    let Some(mut synthesizer) = load_real_voice() else {
+    let Some(mut synthesizer) = load_real_voice(&VoiceConfig::default()) else {
         return;
     };
     assert_eq!(synthesizer.native_rate(), 22_050);
@@ -98,51 +99,86 @@ fn real_voice_speaks_and_streams_sentence_by_sentence() {
     );
 }
 
-/// A directory under the system temp dir, removed on drop.
-struct TempDirectory(PathBuf);
-
-impl TempDirectory {
-    fn new(name: &str) -> Self {
-        let path = std::env::temp_dir().join(format!("hotline-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&path).expect("temp dir is writable");
-        Self(path)
-    }
+#[test]
+fn speaking_rate_sets_the_pace() {
+    let Some(mut normal) = load_real_voice(&VoiceConfig::default()) else {
+        return;
+    };
+    let faster = VoiceConfig {
+        speaking_rate: 1.5,
+        ..VoiceConfig::default()
+    };
+    let Some(mut fast) = load_real_voice(&faster) else {
+        return;
+    };
+    let normal_samples = normal
+        .synthesize(FOUR_SECOND_SENTENCE, 8000)
+        .expect("synthesized")
+        .len();
+    let fast_samples = fast
+        .synthesize(FOUR_SECOND_SENTENCE, 8000)
+        .expect("synthesized")
+        .len();
+    let ratio = normal_samples as f64 / fast_samples as f64;
+    assert!(
+        (1.3..1.7).contains(&ratio),
+        "1.5 times the rate takes about two thirds of the time: {normal_samples} vs {fast_samples}"
+    );
 }
 
-impl Drop for TempDirectory {
-    fn drop(&mut self) {
-        std::fs::remove_dir_all(&self.0).ok();
-    }
+/// A models directory holding the shipped registry and nothing else.
+fn registry_only() -> tempfile::TempDir {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    std::fs::copy(
+        Path::new(MODELS).join(REGISTRY_FILE),
+        directory.path().join(REGISTRY_FILE),
+    )
+    .expect("the shipped registry is readable");
+    directory
 }
 
 #[test]
 fn a_missing_voice_is_a_clear_error() {
-    let directory = TempDirectory::new("tts-no-voice");
+    let directory = registry_only();
     let started = Instant::now();
-    let error = PiperSynthesizer::load(&directory.0)
-        .err()
-        .expect("no voice in an empty directory");
+    let error = VoiceFiles::in_directory(directory.path(), DEFAULT_VOICE)
+        .expect_err("no voice in an empty directory");
     assert!(started.elapsed() < Duration::from_secs(5), "fails fast");
     let message = error.to_string();
-    assert!(matches!(error, TtsError::MissingFile { .. }), "{message}");
+    assert!(
+        matches!(error, TtsError::Models(ModelsError::NotProvisioned { .. })),
+        "{message}"
+    );
     assert!(message.contains("piper/en_US-joe-medium.onnx"), "{message}");
     assert!(message.contains("make models"), "{message}");
 }
 
 #[test]
 fn a_missing_runtime_library_is_a_clear_error() {
-    let directory = TempDirectory::new("tts-no-runtime");
-    let files = VoiceFiles::in_directory(&directory.0, DEFAULT_VOICE);
-    std::fs::create_dir_all(directory.0.join("piper")).expect("temp dir is writable");
-    std::fs::write(&files.model, b"").expect("temp dir is writable");
-    std::fs::write(&files.config, b"{}").expect("temp dir is writable");
-    let error = PiperSynthesizer::load(&directory.0)
-        .err()
-        .expect("no runtime library");
+    let directory = registry_only();
+    let piper = directory.path().join("piper");
+    std::fs::create_dir_all(&piper).expect("temp dir is writable");
+    std::fs::write(piper.join(format!("{DEFAULT_VOICE}.onnx")), b"").expect("writable");
+    std::fs::write(piper.join(format!("{DEFAULT_VOICE}.onnx.json")), b"{}").expect("writable");
+    let error =
+        VoiceFiles::in_directory(directory.path(), DEFAULT_VOICE).expect_err("no runtime library");
     let message = error.to_string();
     assert!(
         message.contains("onnxruntime/libonnxruntime.so.1.24.2"),
         "{message}"
     );
     assert!(message.contains("make models"), "{message}");
+}
+
+#[test]
+fn an_unregistered_voice_lists_the_registered_ones() {
+    let directory = registry_only();
+    let message = VoiceFiles::in_directory(directory.path(), "de_DE-nobody-low")
+        .expect_err("not registered")
+        .to_string();
+    assert!(message.contains("\"de_DE-nobody-low\""), "{message}");
+    assert!(
+        message.contains("registered tts models: en_US-joe-medium"),
+        "{message}"
+    );
 }
