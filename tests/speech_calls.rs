@@ -6,7 +6,7 @@
 mod common;
 
 use common::rtp::RtpPeer;
-use common::sipp::Sipp;
+use common::sipp::{Sipp, SippHandle};
 use common::{Route, Server, ServerOptions};
 use std::time::{Duration, Instant};
 
@@ -33,6 +33,23 @@ fn rms(samples: &[f32]) -> f32 {
     (samples.iter().map(|sample| sample * sample).sum::<f32>() / samples.len().max(1) as f32).sqrt()
 }
 
+/// Calls `number` with sipp (which hangs up after `pause_ms`) and an RTP peer for its media;
+/// returns once Hotline's first audio packet arrived.
+fn dial(server: &Server, number: &str, pause_ms: u64) -> (RtpPeer, SippHandle) {
+    let peer = RtpPeer::start();
+    let sipp = Sipp::new("call.xml", server.sip)
+        .service(number)
+        .rtp_port(peer.port)
+        .pause_ms(pause_ms)
+        .spawn();
+    assert!(
+        peer.wait_packets(1, 10 * SECOND),
+        "no RTP:\n{}",
+        server.log_text()
+    );
+    (peer, sipp)
+}
+
 /// The index of the first transcript line by `speaker` whose text contains `words` (ignoring
 /// case), checking that it has a timestamp.
 fn line_index(call: &serde_json::Value, speaker: &str, words: &str) -> Option<usize> {
@@ -51,17 +68,7 @@ fn line_index(call: &serde_json::Value, speaker: &str, words: &str) -> Option<us
 fn spoken_request_and_spoken_order_number_drive_the_menu() {
     let _turn = serialised();
     let server = Server::start(ServerOptions::default());
-    let peer = RtpPeer::start();
-    let sipp = Sipp::new("call.xml", server.sip)
-        .service("1000")
-        .rtp_port(peer.port)
-        .pause_ms(70_000)
-        .spawn();
-    assert!(
-        peer.wait_packets(1, 10 * SECOND),
-        "no RTP:\n{}",
-        server.log_text()
-    );
+    let (peer, sipp) = dial(&server, "1000", 70_000);
     peer.wait_prompt_end(Instant::now(), Duration::from_millis(700), 60 * SECOND)
         .expect("greeting never ended");
     peer.send_speech(&fixture("where-is-my-order.wav"));
@@ -165,17 +172,7 @@ fn a_free_spoken_answer_is_stored_and_read_back() {
 fn caller_speech_does_not_stop_the_recording_notice() {
     let _turn = serialised();
     let server = Server::start(ServerOptions::default());
-    let peer = RtpPeer::start();
-    let sipp = Sipp::new("call.xml", server.sip)
-        .service("1000")
-        .rtp_port(peer.port)
-        .pause_ms(10_000)
-        .spawn();
-    assert!(
-        peer.wait_packets(1, 10 * SECOND),
-        "no RTP:\n{}",
-        server.log_text()
-    );
+    let (peer, sipp) = dial(&server, "1000", 10_000);
     let first = peer.packets()[0].at;
     std::thread::sleep(Duration::from_millis(200));
     let spoke_at = Instant::now();
@@ -199,17 +196,7 @@ fn caller_speech_does_not_stop_the_recording_notice() {
 fn caller_speech_stops_the_greeting() {
     let _turn = serialised();
     let server = Server::start(ServerOptions::default());
-    let peer = RtpPeer::start();
-    let sipp = Sipp::new("call.xml", server.sip)
-        .service("1000")
-        .rtp_port(peer.port)
-        .pause_ms(15_000)
-        .spawn();
-    assert!(
-        peer.wait_packets(1, 10 * SECOND),
-        "no RTP:\n{}",
-        server.log_text()
-    );
+    let (peer, sipp) = dial(&server, "1000", 15_000);
     // The recording notice cannot be interrupted; speak two seconds into the greeting.
     std::thread::sleep(Duration::from_secs_f32(common::audio::notice_seconds()) + 2 * SECOND);
     let spoke_at = Instant::now();
@@ -238,17 +225,7 @@ fn caller_speech_stops_the_greeting() {
 fn spoken_answer_reads_back_the_order_number() {
     let _turn = serialised();
     let server = Server::start(ServerOptions::default());
-    let peer = RtpPeer::start();
-    let sipp = Sipp::new("call.xml", server.sip)
-        .service("1001")
-        .rtp_port(peer.port)
-        .pause_ms(40_000)
-        .spawn();
-    assert!(
-        peer.wait_packets(1, 10 * SECOND),
-        "no RTP:\n{}",
-        server.log_text()
-    );
+    let (peer, sipp) = dial(&server, "1001", 40_000);
     peer.wait_prompt_end(Instant::now(), Duration::from_millis(700), 60 * SECOND)
         .expect("greeting never ended");
     peer.send_dtmf("1");
@@ -300,18 +277,8 @@ fn spoken_answer_reads_back_the_order_number() {
 fn words_spoken_as_the_caller_hangs_up_reach_the_transcript() {
     let _turn = serialised();
     let server = Server::start(ServerOptions::default());
-    let peer = RtpPeer::start();
     // sipp hangs up 4 s after the answer, while the caller is still talking.
-    let sipp = Sipp::new("call.xml", server.sip)
-        .service("1000")
-        .rtp_port(peer.port)
-        .pause_ms(4_000)
-        .spawn();
-    assert!(
-        peer.wait_packets(1, 10 * SECOND),
-        "no RTP:\n{}",
-        server.log_text()
-    );
+    let (peer, sipp) = dial(&server, "1000", 4_000);
     // "he was not an ill disposed young man" runs into the next sentence with no pause long
     // enough to end the turn, and matches no menu phrase, so only the hang-up ends it.
     let mut speech = fixture("human-ill-disposed.wav");
