@@ -5,7 +5,9 @@
 //! sipp for signaling, an RTP peer that speaks the fixtures).
 //!
 //! Run with `cargo bench --bench turn_latency` after `make models`; prints Markdown table rows.
-//! `HOTLINE_BENCH_CALLS` lists the concurrent call counts to measure (default `1,10`).
+//! `HOTLINE_BENCH_CALLS` lists the concurrent call counts to measure (default `1,10`);
+//! `HOTLINE_BENCH_STAGGER_MS` starts call `i` that many milliseconds times `i` late, so callers
+//! speak at different moments as real ones do (default 0: all at once).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -103,6 +105,12 @@ fn main() {
         .split(',')
         .filter_map(|count| count.trim().parse().ok())
         .collect();
+    let stagger = Duration::from_millis(
+        std::env::var("HOTLINE_BENCH_STAGGER_MS")
+            .ok()
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(0),
+    );
     for calls in counts {
         let server = Server::start(ServerOptions {
             rtp_ports: 200,
@@ -111,7 +119,13 @@ fn main() {
         let loops = TURNS.div_ceil(3 * calls);
         let mut latencies: Vec<Duration> = std::thread::scope(|scope| {
             let workers: Vec<_> = (0..calls)
-                .map(|_| scope.spawn(|| call(&server, loops)))
+                .map(|index| {
+                    let server = &server;
+                    scope.spawn(move || {
+                        std::thread::sleep(stagger * index as u32);
+                        call(server, loops)
+                    })
+                })
                 .collect();
             workers
                 .into_iter()
@@ -124,11 +138,12 @@ fn main() {
             continue;
         }
         println!(
-            "| {} | {} | {calls} | {} | {} ms | {} ms | {} ms |",
+            "| {} | {} | {calls} | {} ms | {} | {} ms | {} ms | {} ms |",
             chrono::Utc::now().format("%Y-%m-%dT%H:%MZ"),
             std::thread::available_parallelism()
                 .map(usize::from)
                 .unwrap_or(1),
+            stagger.as_millis(),
             latencies.len(),
             percentile(&latencies, 0.5).as_millis(),
             percentile(&latencies, 0.95).as_millis(),

@@ -100,3 +100,39 @@ fn an_unreadable_file_fails_alone() {
     assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 1);
     assert!(String::from_utf8_lossy(&output.stderr).contains("Cargo.toml"));
 }
+
+#[test]
+fn a_biasing_prompt_never_makes_recognition_loop() {
+    // The prompts a collect step and a yes/no question give whisper: on short utterances they
+    // used to make it repeat the prompt's words ("five five" as "five, five, five, five...").
+    let cases = [
+        (
+            "zero, oh, one, two, three, four, five, six, seven, eight, nine, double, triple",
+            "human-five-five.wav",
+        ),
+        (
+            "yes, yeah, yep, correct, right, that's right, no, nope, wrong, not right",
+            "yes.wav",
+        ),
+    ];
+    for (prompt, fixture) in cases {
+        let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
+            .arg("transcribe")
+            .arg("--models")
+            .arg(repository().join("voice-models"))
+            .arg("--prompt")
+            .arg(prompt)
+            .arg(repository().join("audio-fixtures/speech").join(fixture))
+            .output()
+            .expect("hotline runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{stdout}");
+        let line: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
+        let text = line["text"].as_str().unwrap_or_default().to_lowercase();
+        let words = text.split_whitespace().count();
+        assert!(
+            (1..=2).contains(&words),
+            "{fixture} with a prompt heard as {text:?}"
+        );
+    }
+}

@@ -117,24 +117,65 @@ pub fn transcribe(
 ) -> Result<Transcript, AsrError> {
     let started = Instant::now();
     let audio_seconds = request.audio.len() as f64 / f64::from(ASR_SAMPLE_RATE);
-    let mut text = String::new();
-    let mut score = Score::default();
-    for piece in pieces(&request.audio) {
-        let piece_text = decode_piece(
-            state,
-            piece,
-            request.prompt.as_deref(),
-            settings,
-            &mut score,
-        )?;
-        text.push(' ');
-        text.push_str(&piece_text);
+    let mut decoded = decode_all(state, &request.audio, request.prompt.as_deref(), settings)?;
+    // A biasing prompt can make whisper loop on the prompt's words ("five five" heard as "five,
+    // five, five, five..."); such a transcript is decoded again without the prompt.
+    if request.prompt.is_some() && repeats_itself(&decoded.0) {
+        decoded = decode_all(state, &request.audio, None, settings)?;
     }
+    let (text, score) = decoded;
     Ok(Transcript {
-        text: without_annotations(&text),
+        text,
         confidence: score.confidence(),
         audio_seconds,
         decode_seconds: round_seconds(started.elapsed()),
+    })
+}
+
+/// Decodes every piece of `audio`; returns the text without non-speech annotations.
+fn decode_all(
+    state: &mut WhisperState,
+    audio: &[f32],
+    prompt: Option<&str>,
+    settings: &DecodeSettings,
+) -> Result<(String, Score), AsrError> {
+    let mut text = String::new();
+    let mut score = Score::default();
+    for piece in pieces(audio) {
+        let piece_text = decode_piece(state, piece, prompt, settings, &mut score)?;
+        text.push(' ');
+        text.push_str(&piece_text);
+    }
+    Ok((without_annotations(&text), score))
+}
+
+/// Times in a row a run of words must occur to count as a decoder loop.
+const LOOP_REPEATS: usize = 3;
+/// Longest run of words checked for repetition.
+const LOOP_LONGEST_RUN: usize = 4;
+
+/// Whether some run of one to [`LOOP_LONGEST_RUN`] words occurs [`LOOP_REPEATS`] or more
+/// times in a row (ignoring case and punctuation): the mark of a decoder loop.
+fn repeats_itself(text: &str) -> bool {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|word| {
+            word.chars()
+                .filter(|character| character.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect()
+        })
+        .filter(|word: &String| !word.is_empty())
+        .collect();
+    (1..=LOOP_LONGEST_RUN).any(|length| {
+        let span = length * LOOP_REPEATS;
+        words.len() >= span
+            && (0..=words.len() - span).any(|start| {
+                let first = &words[start..start + length];
+                (1..LOOP_REPEATS).all(|repeat| {
+                    &words[start + repeat * length..start + (repeat + 1) * length] == first
+                })
+            })
     })
 }
 
@@ -271,7 +312,22 @@ fn round_seconds(duration: Duration) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{ASR_SAMPLE_RATE, pieces, without_annotations};
+    use super::{ASR_SAMPLE_RATE, pieces, repeats_itself, without_annotations};
+
+    #[test]
+    fn decoder_loops_are_told_from_speech() {
+        assert!(repeats_itself("yeah, yeah, yeah, yeah, yeah"));
+        assert!(repeats_itself("Five, five. Five, five."));
+        assert!(repeats_itself("Hold time. Hold time. Hold time. Hold"));
+        assert!(repeats_itself(
+            "call for reading call for reading call for reading"
+        ));
+        assert!(!repeats_itself("five five"));
+        assert!(!repeats_itself("one two three four five"));
+        assert!(!repeats_itself("no, no, I said the other one"));
+        assert!(!repeats_itself("order one one two three four"));
+        assert!(!repeats_itself(""));
+    }
 
     #[test]
     fn long_audio_is_cut_at_its_quietest_moment() {

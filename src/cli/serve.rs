@@ -1,7 +1,7 @@
 //! `hotline serve`: the composition root that wires config, flows, storage, calls, SIP and HTTP
 //! together, and the graceful shutdown on SIGTERM.
 
-use crate::asr::{PoolConfig, TranscriberPool};
+use crate::asr::TranscriberPool;
 use crate::call::{CallManager, CallServices, PromptCache, RecordWriter};
 use crate::config::{Config, InputMode};
 use crate::dialogue::load_flows;
@@ -199,12 +199,7 @@ async fn start_transcriber(config: &Config, registry: &Registry) -> Option<Arc<T
             return None;
         }
     };
-    let pool_config = PoolConfig {
-        workers: speech.workers,
-        threads_per_worker: speech.threads_per_worker,
-        queue_capacity: speech.queue_capacity,
-        encoder_window: speech.encoder_window,
-    };
+    let pool_config = speech.recognition_pool();
     match tokio::task::spawn_blocking(move || TranscriberPool::start(&model, pool_config)).await {
         Ok(Ok(pool)) => {
             info!(

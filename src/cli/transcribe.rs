@@ -1,9 +1,10 @@
 //! `hotline transcribe FILE... [--recognition-model NAME] [--config FILE] [--models DIR]`: one
 //! JSON line per file with the recognised text and timings, using the configured recognition
-//! model (`[speech] recognition_model`).
+//! model (`[speech] recognition_model`) and recognition settings (`threads_per_worker`,
+//! `encoder_window`).
 
 use super::speech::SpeechArguments;
-use crate::asr::{ASR_SAMPLE_RATE, PoolConfig, TranscriberPool, TranscriptionRequest};
+use crate::asr::{ASR_SAMPLE_RATE, TranscriberPool, TranscriptionRequest};
 use crate::audio;
 use crate::models::{Kind, Registry};
 use anyhow::Context;
@@ -34,7 +35,7 @@ pub fn run(arguments: TranscribeArguments) -> anyhow::Result<ExitCode> {
         .as_deref()
         .unwrap_or(&settings.recognition_model);
     let model = Registry::in_directory(&settings.models_directory)?.output(Kind::Asr, name, "")?;
-    let pool = TranscriberPool::start(&model, PoolConfig::default())?;
+    let pool = TranscriberPool::start(&model, settings.recognition_pool())?;
     let mut failures = 0;
     for file in &arguments.files {
         match transcribe_file(&pool, file, arguments.prompt.clone()) {

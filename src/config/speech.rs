@@ -3,7 +3,7 @@
 //! detected on speech-mode calls.
 
 use super::VoiceConfig;
-use crate::asr::DEFAULT_ENCODER_WINDOW;
+use crate::asr::{DEFAULT_ENCODER_WINDOW, PoolConfig};
 use crate::audio::{BargeInConfig, TurnConfig};
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -50,6 +50,18 @@ impl Default for SpeechConfig {
             barge_in: BargeInConfig::default(),
             recognition_model: DEFAULT_RECOGNITION_MODEL.to_string(),
             voice: VoiceConfig::default(),
+        }
+    }
+}
+
+impl SpeechConfig {
+    /// The recognition worker pool these settings describe.
+    pub fn recognition_pool(&self) -> PoolConfig {
+        PoolConfig {
+            workers: self.workers,
+            threads_per_worker: self.threads_per_worker,
+            queue_capacity: self.queue_capacity,
+            encoder_window: self.encoder_window,
         }
     }
 }
