@@ -10,6 +10,7 @@ pub mod call;
 pub mod cli;
 pub mod config;
 pub mod dialogue;
+mod duration_text;
 pub mod http;
 pub mod ids;
 pub mod media;

@@ -97,19 +97,19 @@ impl VoiceActivityConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct TurnConfig {
     /// Speech shorter than this (in voiced frames) is a blip and starts no turn. Default `200ms`.
-    #[serde(deserialize_with = "humantime_duration::deserialize")]
+    #[serde(deserialize_with = "crate::duration_text::deserialize")]
     pub minimum_speech: Duration,
     /// Silence after speech that ends the turn. Default `700ms`.
-    #[serde(deserialize_with = "humantime_duration::deserialize")]
+    #[serde(deserialize_with = "crate::duration_text::deserialize")]
     pub trailing_silence: Duration,
     /// Silence after speech that raises the early `SpeechPaused` signal. Default `200ms`.
-    #[serde(deserialize_with = "humantime_duration::deserialize")]
+    #[serde(deserialize_with = "crate::duration_text::deserialize")]
     pub pause_after: Duration,
     /// An utterance is cut at this length even if the caller keeps talking. Default `15s`.
-    #[serde(deserialize_with = "humantime_duration::deserialize")]
+    #[serde(deserialize_with = "crate::duration_text::deserialize")]
     pub maximum_utterance: Duration,
     /// Audio kept from before the detected onset. Default `300ms`.
-    #[serde(deserialize_with = "humantime_duration::deserialize")]
+    #[serde(deserialize_with = "crate::duration_text::deserialize")]
     pub pre_roll: Duration,
     /// The per-frame speech decision.
     pub voice_activity: VoiceActivityConfig,
@@ -170,7 +170,7 @@ impl TurnConfig {
 pub struct BargeInConfig {
     /// Voiced audio needed before playback stops; shorter noises such as a cough never stop a
     /// prompt. Default `250ms`.
-    #[serde(deserialize_with = "humantime_duration::deserialize")]
+    #[serde(deserialize_with = "crate::duration_text::deserialize")]
     pub minimum_speech: Duration,
     /// The per-frame speech decision.
     pub voice_activity: VoiceActivityConfig,
@@ -210,17 +210,4 @@ fn at_least_one_frame(setting: &'static str, value: Duration) -> Result<(), Audi
         });
     }
     Ok(())
-}
-
-/// Serde glue for human-readable durations (`"200ms"`, `"15s"`).
-mod humantime_duration {
-    use serde::{Deserialize, Deserializer};
-    use std::time::Duration;
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        humantime::parse_duration(&text).map_err(|error| {
-            serde::de::Error::custom(format!("invalid duration {text:?}: {error}"))
-        })
-    }
 }

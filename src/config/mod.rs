@@ -70,16 +70,25 @@ pub struct MediaConfig {
     /// Last port of the RTP range.
     pub rtp_port_last: u16,
     /// A call whose RTP stopped arriving this long is hung up.
-    #[serde(with = "humantime_serde_compat", default = "default_media_timeout")]
+    #[serde(
+        deserialize_with = "crate::duration_text::deserialize",
+        default = "default_media_timeout"
+    )]
     pub media_timeout: Duration,
     /// Codecs Hotline accepts, in order of preference when the offer allows a choice.
     #[serde(default = "default_codecs")]
     pub codecs: Vec<String>,
     /// Smallest playout delay of the jitter buffer.
-    #[serde(with = "humantime_serde_compat", default = "default_jitter_minimum")]
+    #[serde(
+        deserialize_with = "crate::duration_text::deserialize",
+        default = "default_jitter_minimum"
+    )]
     pub jitter_minimum_delay: Duration,
     /// Largest playout delay of the jitter buffer.
-    #[serde(with = "humantime_serde_compat", default = "default_jitter_maximum")]
+    #[serde(
+        deserialize_with = "crate::duration_text::deserialize",
+        default = "default_jitter_maximum"
+    )]
     pub jitter_maximum_delay: Duration,
 }
 
@@ -113,7 +122,10 @@ pub struct RecordingConfig {
 #[serde(deny_unknown_fields)]
 pub struct ShutdownConfig {
     /// How long active calls may go on after SIGTERM before they are ended with BYE.
-    #[serde(with = "humantime_serde_compat", default = "default_drain_timeout")]
+    #[serde(
+        deserialize_with = "crate::duration_text::deserialize",
+        default = "default_drain_timeout"
+    )]
     pub drain_timeout: Duration,
 }
 
@@ -149,7 +161,7 @@ pub struct Route {
     #[serde(default = "default_mode")]
     pub mode: InputMode,
     /// How long the caller hears ringing before Hotline answers.
-    #[serde(with = "humantime_serde_compat", default)]
+    #[serde(deserialize_with = "crate::duration_text::deserialize", default)]
     pub ring_time: Duration,
 }
 
@@ -234,18 +246,5 @@ impl Config {
     /// The route for a dialled number, if any.
     pub fn route(&self, number: &str) -> Option<&Route> {
         self.routes.iter().find(|route| route.number == number)
-    }
-}
-
-/// Serde glue for human-readable durations (`"20ms"`, `"5s"`, `"2m"`).
-mod humantime_serde_compat {
-    use serde::{Deserialize, Deserializer};
-    use std::time::Duration;
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        humantime::parse_duration(&text).map_err(|error| {
-            serde::de::Error::custom(format!("invalid duration {text:?}: {error}"))
-        })
     }
 }

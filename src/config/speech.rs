@@ -25,7 +25,7 @@ pub struct SpeechConfig {
     /// Utterances allowed to wait for a worker; beyond that a turn is dropped, never RTP.
     pub queue_capacity: usize,
     /// The audio whisper's encoder looks at in one go, 12 s to 30 s; shorter is faster.
-    #[serde(with = "super::humantime_serde_compat")]
+    #[serde(deserialize_with = "crate::duration_text::deserialize")]
     pub encoder_window: Duration,
     /// End-of-turn detection.
     pub turn: TurnConfig,

@@ -1,8 +1,9 @@
 //! Semantic checks that serde cannot express: port ranges, codecs, duplicate routes, the speech
-//! recogniser's encoder window.
+//! recogniser's encoder window, the turn and barge-in detectors' settings.
 
 use super::{Config, ConfigError};
 use crate::asr::{MAXIMUM_ENCODER_WINDOW, MINIMUM_ENCODER_WINDOW};
+use crate::audio::AudioError;
 use std::path::Path;
 
 /// One-based line number of a byte offset in `text`.
@@ -20,6 +21,25 @@ fn line_containing(text: &str, needle: &str) -> usize {
     text.find(needle)
         .map(|offset| line_of(text, offset))
         .unwrap_or(1)
+}
+
+/// Line of `key` inside the section whose header starts with `header` (its subsections
+/// included), else of the header, else 1.
+fn line_in_section(text: &str, header: &str, key: &str) -> usize {
+    let Some(start) = text.find(header) else {
+        return 1;
+    };
+    let section = &text[start..];
+    let end = section
+        .match_indices("\n[")
+        .map(|(offset, _)| offset)
+        .find(|offset| !section[offset + 1..].starts_with(header))
+        .unwrap_or(section.len());
+    let offset = section[..end]
+        .find(&format!("{key} "))
+        .or_else(|| section[..end].find(&format!("{key}=")))
+        .unwrap_or(0);
+    line_of(text, start + offset)
 }
 
 pub fn check(config: &Config, path: &Path, text: &str) -> Result<(), ConfigError> {
@@ -98,6 +118,22 @@ pub fn check(config: &Config, path: &Path, text: &str) -> Result<(), ConfigError
                 path: path.to_path_buf(),
                 line: second,
                 message: format!("number {:?} is routed twice", route.number),
+            });
+        }
+    }
+    for (section, checked) in [
+        ("[speech.turn", config.speech.turn.validate()),
+        ("[speech.barge_in", config.speech.barge_in.validate()),
+    ] {
+        if let Err(error) = checked {
+            let setting = match &error {
+                AudioError::SpeechSetting { setting, .. } => *setting,
+                _ => "",
+            };
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line: line_in_section(text, section, setting),
+                message: format!("{section}] {error}"),
             });
         }
     }
@@ -204,5 +240,29 @@ flow = "main"
             parse(&text).expect("window in range").speech.encoder_window,
             std::time::Duration::from_secs(20)
         );
+    }
+
+    #[test]
+    fn turn_and_barge_in_settings_are_checked_at_load_on_their_line() {
+        let text = format!(
+            "{GOOD}[speech.turn]\npause_after = \"300ms\"\ntrailing_silence = \"200ms\"\n\n[speech.barge_in]\nminimum_speech = \"0ms\"\n"
+        );
+        let error = parse(&text)
+            .expect_err("pause longer than the silence")
+            .to_string();
+        assert!(error.starts_with("hotline.toml:16:"), "{error}");
+        assert!(
+            error.contains("[speech.turn] invalid speech setting `pause_after`"),
+            "{error}"
+        );
+        let text = text.replace(
+            "trailing_silence = \"200ms\"",
+            "trailing_silence = \"700ms\"",
+        );
+        let error = parse(&text)
+            .expect_err("barge-in shorter than a frame")
+            .to_string();
+        assert!(error.starts_with("hotline.toml:20:"), "{error}");
+        assert!(error.contains("minimum_speech"), "{error}");
     }
 }

@@ -89,7 +89,7 @@ fn speaking_rate<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f32, D::E
 }
 
 fn sentence_silence<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
-    let silence = super::humantime_serde_compat::deserialize(deserializer)?;
+    let silence = crate::duration_text::deserialize(deserializer)?;
     if silence > MAXIMUM_SENTENCE_SILENCE {
         return Err(out_of_range(
             "sentence_silence",

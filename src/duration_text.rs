@@ -1,0 +1,12 @@
+//! Durations written as text in configuration files (`"200ms"`, `"15s"`, `"2m"`), read with
+//! humantime; serde glue for `#[serde(deserialize_with = "crate::duration_text::deserialize")]`.
+
+use serde::{Deserialize, Deserializer};
+use std::time::Duration;
+
+/// Reads a humantime duration; the error quotes the text that is not one.
+pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    humantime::parse_duration(&text)
+        .map_err(|error| serde::de::Error::custom(format!("invalid duration {text:?}: {error}")))
+}
