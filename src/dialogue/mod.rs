@@ -19,6 +19,7 @@ mod model;
 mod parse;
 mod speech;
 mod speech_keys;
+mod spoken_numbers;
 mod steps;
 mod template;
 mod values;

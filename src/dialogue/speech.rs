@@ -8,35 +8,12 @@
 
 use std::collections::BTreeMap;
 
+use super::spoken_numbers::read_number_words;
+
 /// The words a recogniser should expect while a caller speaks digits.
 pub const DIGIT_WORDS: [&str; 13] = [
     "zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "double",
     "triple",
-];
-
-/// Number words this module does not read as digits; an entry containing one is rejected
-/// rather than silently missing digits ("twelve three four" must not become "34").
-const NUMBER_WORDS: [&str; 20] = [
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "sixty",
-    "seventy",
-    "eighty",
-    "ninety",
-    "hundred",
-    "thousand",
 ];
 
 /// The words of `text`, lower-cased and without punctuation.
@@ -76,51 +53,39 @@ pub fn match_choice(words: &[String], phrases: &BTreeMap<char, Vec<String>>) -> 
     best.map(|(_, choice)| choice)
 }
 
-/// The digits spoken in `words` ("one two three", "1 2 3", "123", "oh" for 0, "double five").
-/// Words that are not about digits are skipped; `None` when the words contain a number this
-/// module cannot read digit by digit, or a "double"/"triple" not followed by a digit.
+/// The digits spoken in `words`: digit words or numerals ("one two three", "1 2 3", "123", "oh"
+/// for 0, "double five"), and number words read as digits ("forty five", "twelve thousand three
+/// hundred forty five"; see [`spoken_numbers`](super::spoken_numbers)). Words that are not about
+/// digits are skipped; `None` when a "double"/"triple" is not followed by a digit.
 pub fn spoken_digits(words: &[String]) -> Option<String> {
     let mut digits = String::new();
     let mut repeat = 1;
-    for word in words {
-        let written = if word.chars().all(|character| character.is_ascii_digit()) {
-            Some(word.clone())
+    let mut index = 0;
+    while index < words.len() {
+        let word = words[index].as_str();
+        let (written, used) = if word.chars().all(|character| character.is_ascii_digit()) {
+            (word.to_string(), 1)
         } else {
-            digit_word(word).map(String::from)
+            read_number_words(&words[index..])
         };
-        match (word.as_str(), written) {
-            (_, Some(written)) => {
-                let first = written.chars().next().unwrap_or_default();
-                for _ in 1..repeat {
-                    digits.push(first);
-                }
-                digits.push_str(&written);
-                repeat = 1;
+        index += used.max(1);
+        if used > 0 {
+            let first = written.chars().next().unwrap_or_default();
+            for _ in 1..repeat {
+                digits.push(first);
             }
+            digits.push_str(&written);
+            repeat = 1;
+            continue;
+        }
+        match word {
             _ if repeat > 1 => return None,
-            ("double", None) => repeat = 2,
-            ("triple", None) => repeat = 3,
-            (word, None) if NUMBER_WORDS.contains(&word) => return None,
+            "double" => repeat = 2,
+            "triple" => repeat = 3,
             _ => {}
         }
     }
     (repeat == 1).then_some(digits)
-}
-
-fn digit_word(word: &str) -> Option<&'static str> {
-    Some(match word {
-        "zero" | "oh" | "o" => "0",
-        "one" => "1",
-        "two" => "2",
-        "three" => "3",
-        "four" => "4",
-        "five" => "5",
-        "six" => "6",
-        "seven" => "7",
-        "eight" => "8",
-        "nine" => "9",
-        _ => return None,
-    })
 }
 
 fn contains_sequence(words: &[String], sequence: &[String]) -> bool {
@@ -178,7 +143,10 @@ mod tests {
             ("It's 12,345", Some("12345")),
             ("oh four double five nine", Some("04559")),
             ("triple 7", Some("777")),
-            ("twelve three four five", None),
+            ("twelve three four five", Some("12345")),
+            ("twelve thousand three hundred forty five", Some("12345")),
+            ("one twenty three, forty five", Some("12345")),
+            ("double five one hundred", Some("55100")),
             ("one double", None),
             ("I don't know", Some("")),
         ];
