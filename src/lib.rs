@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod dialogue;
 mod duration_text;
+pub mod embedding;
 pub mod http;
 pub mod ids;
 pub mod media;

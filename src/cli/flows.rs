@@ -1,15 +1,22 @@
-//! `hotline flows check [DIR]`.
+//! `hotline flows check [DIR]`: flow files and intents files.
 
 use crate::dialogue::check_flows;
+use crate::dialogue::intents::{Intents, intents_files};
 use std::path::Path;
 use std::process::ExitCode;
 
 /// Prints every problem as `file:line: message`; exit 1 when any is an error.
 pub fn check(directory: &Path) -> ExitCode {
     let problems = check_flows(directory);
-    let errors = problems.iter().filter(|problem| problem.is_error()).count();
+    let mut errors = problems.iter().filter(|problem| problem.is_error()).count();
     for problem in &problems {
         println!("{problem}");
+    }
+    for file in intents_files(directory) {
+        if let Err(error) = Intents::load(&file) {
+            println!("{error}");
+            errors += 1;
+        }
     }
     if errors > 0 {
         eprintln!("{errors} error(s) in flows under {}", directory.display());

@@ -7,6 +7,7 @@ mod say;
 mod serve;
 mod speech;
 mod transcribe;
+mod understand;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -34,6 +35,8 @@ enum Command {
     Transcribe(transcribe::TranscribeArguments),
     /// Synthesize text to a WAV file with the configured voice.
     Say(say::SayArguments),
+    /// Classify text against a flow's intents; one JSON line per text.
+    Understand(understand::UnderstandArguments),
     /// Work with IVR flow files.
     Flows {
         #[command(subcommand)]
@@ -60,6 +63,7 @@ impl Cli {
             Command::Serve(arguments) => serve::run(arguments),
             Command::Transcribe(arguments) => transcribe::run(arguments),
             Command::Say(arguments) => say::run(arguments),
+            Command::Understand(arguments) => understand::run(arguments),
             Command::Flows {
                 command: FlowsCommand::Check { directory },
             } => Ok(flows::check(&directory)),

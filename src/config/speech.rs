@@ -9,6 +9,9 @@ use serde::Deserialize;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// The sentence-embedding model intents are matched with unless configured otherwise.
+pub const DEFAULT_EMBEDDING_MODEL: &str = "all-MiniLM-L6-v2";
+
 /// The recognition model Hotline uses unless configured otherwise.
 pub const DEFAULT_RECOGNITION_MODEL: &str = "whisper-tiny.en";
 
@@ -34,6 +37,9 @@ pub struct SpeechConfig {
     /// A `kind = "asr"` entry of the model registry.
     #[serde(deserialize_with = "super::voice::model_name")]
     pub recognition_model: String,
+    /// A `kind = "embedding"` entry of the model registry, for intents.
+    #[serde(deserialize_with = "super::voice::model_name")]
+    pub embedding_model: String,
     /// Speech synthesis.
     pub voice: VoiceConfig,
 }
@@ -49,6 +55,7 @@ impl Default for SpeechConfig {
             turn: TurnConfig::default(),
             barge_in: BargeInConfig::default(),
             recognition_model: DEFAULT_RECOGNITION_MODEL.to_string(),
+            embedding_model: DEFAULT_EMBEDDING_MODEL.to_string(),
             voice: VoiceConfig::default(),
         }
     }

@@ -14,6 +14,7 @@ mod engine;
 mod error;
 mod graph;
 mod hours;
+pub mod intents;
 mod loader;
 mod model;
 mod parse;
@@ -51,4 +52,5 @@ pub use model::{
     Answers, Ask, AskInput, Collect, Flow, FlowSet, InputPolicy, Menu, Message, Step, StepKind,
 };
 pub use parse::SCHEMA_VERSION;
+pub use speech::spoken_digits_of;
 pub use template::Text;

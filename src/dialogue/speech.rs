@@ -88,6 +88,11 @@ pub fn spoken_digits(words: &[String]) -> Option<String> {
     (repeat == 1).then_some(digits)
 }
 
+/// The digits spoken in `text` (see [`spoken_digits`]), after normalising it.
+pub fn spoken_digits_of(text: &str) -> Option<String> {
+    spoken_digits(&normalise(text))
+}
+
 fn contains_sequence(words: &[String], sequence: &[String]) -> bool {
     !sequence.is_empty()
         && words

@@ -1,0 +1,119 @@
+//! Sentence embeddings: all-MiniLM-L6-v2 (a 6-layer BERT) run with candle, mean-pooled over
+//! the tokens and L2-normalised, so the dot product of two embeddings is their cosine
+//! similarity.
+//!
+//! [`SentenceEmbedder`] owns the loaded model and tokenizer; embedding one sentence takes tens of
+//! milliseconds of CPU, so callers on the async runtime must run it on a blocking thread.
+//! Invariant: every embedding has the model's hidden size and unit length (or is all zeros for
+//! text without tokens).
+
+mod error;
+
+pub use error::EmbeddingError;
+
+use candle_core::{DType, Device, Tensor};
+use candle_nn::VarBuilder;
+use candle_transformers::models::bert::{BertModel, Config};
+use std::path::Path;
+use tokenizers::{Tokenizer, TruncationParams};
+
+/// Longest input in tokens; longer text is cut (the model was trained on up to 256).
+const MAXIMUM_TOKENS: usize = 256;
+
+/// Turns text into sentence embeddings.
+pub trait Embedder {
+    /// The embedding of `text`: unit length, so dot products are cosine similarities.
+    fn embed(&self, text: &str) -> Result<Vec<f32>, EmbeddingError>;
+}
+
+/// A loaded sentence-embedding model.
+pub struct SentenceEmbedder {
+    model: BertModel,
+    tokenizer: Tokenizer,
+    device: Device,
+}
+
+impl SentenceEmbedder {
+    /// Loads `config.json`, `tokenizer.json` and `model.safetensors` from `directory`.
+    pub fn load(directory: &Path) -> Result<SentenceEmbedder, EmbeddingError> {
+        let file = |name: &str| {
+            let path = directory.join(name);
+            if path.is_file() {
+                Ok(path)
+            } else {
+                Err(EmbeddingError::MissingFile { path })
+            }
+        };
+        let config_path = file("config.json")?;
+        let config_text =
+            std::fs::read_to_string(&config_path).map_err(|source| EmbeddingError::Read {
+                path: config_path.clone(),
+                source,
+            })?;
+        let config: Config =
+            serde_json::from_str(&config_text).map_err(|error| EmbeddingError::Model {
+                path: config_path,
+                reason: error.to_string(),
+            })?;
+        let tokenizer_path = file("tokenizer.json")?;
+        let mut tokenizer =
+            Tokenizer::from_file(&tokenizer_path).map_err(|error| EmbeddingError::Model {
+                path: tokenizer_path.clone(),
+                reason: error.to_string(),
+            })?;
+        tokenizer
+            .with_truncation(Some(TruncationParams {
+                max_length: MAXIMUM_TOKENS,
+                ..TruncationParams::default()
+            }))
+            .map_err(|error| EmbeddingError::Model {
+                path: tokenizer_path,
+                reason: error.to_string(),
+            })?;
+        let weights = file("model.safetensors")?;
+        let device = Device::Cpu;
+        // SAFETY: the weights file is memory-mapped read-only; the models directory is written
+        // only by `hotline models`, which replaces files by renaming, never in place.
+        let variables =
+            unsafe { VarBuilder::from_mmaped_safetensors(&[&weights], DType::F32, &device) }
+                .map_err(|error| EmbeddingError::Model {
+                    path: weights.clone(),
+                    reason: error.to_string(),
+                })?;
+        let model = BertModel::load(variables, &config).map_err(|error| EmbeddingError::Model {
+            path: weights,
+            reason: error.to_string(),
+        })?;
+        Ok(SentenceEmbedder {
+            model,
+            tokenizer,
+            device,
+        })
+    }
+
+    fn mean_pooled(&self, text: &str) -> Result<Vec<f32>, candle_core::Error> {
+        let encoding = self
+            .tokenizer
+            .encode(text, true)
+            .map_err(|error| candle_core::Error::Msg(error.to_string()))?;
+        let ids = Tensor::new(encoding.get_ids(), &self.device)?.unsqueeze(0)?;
+        let token_types = ids.zeros_like()?;
+        let mask = Tensor::new(encoding.get_attention_mask(), &self.device)?.unsqueeze(0)?;
+        let hidden = self.model.forward(&ids, &token_types, Some(&mask))?;
+        let weights = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
+        let summed = hidden.broadcast_mul(&weights)?.sum(1)?;
+        let count = weights.sum(1)?.clamp(1.0, f64::MAX)?;
+        let mean = summed.broadcast_div(&count)?;
+        let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
+        mean.broadcast_div(&norm)?.squeeze(0)?.to_vec1::<f32>()
+    }
+}
+
+impl Embedder for SentenceEmbedder {
+    fn embed(&self, text: &str) -> Result<Vec<f32>, EmbeddingError> {
+        self.mean_pooled(text)
+            .map_err(|error| EmbeddingError::Inference {
+                reason: error.to_string(),
+            })
+    }
+}
