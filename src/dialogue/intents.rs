@@ -124,10 +124,14 @@ impl Intents {
         for intent in &file.intents {
             let needle = format!("\"{}\"", intent.name);
             if !names.insert(intent.name.as_str()) {
-                return Err(invalid(
-                    &needle,
-                    format!("intent {:?} is defined twice", intent.name),
-                ));
+                // The second definition is the one to point at.
+                return Err(IntentsError::Invalid {
+                    path: path.to_path_buf(),
+                    line: text
+                        .rfind(&needle)
+                        .map_or(1, |offset| line_of(text, offset)),
+                    message: format!("intent {:?} is defined twice", intent.name),
+                });
             }
             if intent
                 .examples
