@@ -444,13 +444,13 @@ impl CallActor {
                 let flow = &self.flow;
                 let watching = self.interruption.watching(self.media.is_playing());
                 match speech.handle_frame(&pair.received, watching, || flow.expected_phrases()) {
-                    Ok(outcome) if outcome.barge_in => {
+                    Ok(true) => {
                         debug!(call = %self.id, "caller speaks over the prompt");
                         let wall = chrono::Utc::now();
                         self.interruption
                             .detected(&mut self.flow, Instant::now(), wall);
                     }
-                    Ok(_) => {}
+                    Ok(false) => {}
                     Err(error) => warn!(call = %self.id, %error, "caller turn dropped"),
                 }
             }

@@ -44,15 +44,6 @@ enum Speculation {
     Recognised(Transcript),
 }
 
-/// What one frame of caller audio led to.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(super) struct FrameOutcome {
-    /// Caller speech went on long enough to stop the prompt.
-    pub barge_in: bool,
-    /// A turn ended and was queued for recognition.
-    pub turn_ended: bool,
-}
-
 pub(super) struct CallSpeech {
     turns: TurnDetector,
     barge_in: BargeInDetector,
@@ -78,33 +69,33 @@ impl CallSpeech {
     }
 
     /// Feeds one caller frame. `prompt_playing` arms barge-in; `expected` gives the words the
-    /// current step expects, used to bias recognition when a turn ends.
+    /// current step expects, used to bias recognition when a turn ends. Returns whether caller
+    /// speech went on long enough to stop the prompt.
     pub(super) fn handle_frame(
         &mut self,
         frame: &[i16],
         prompt_playing: bool,
         expected: impl FnOnce() -> Vec<String>,
-    ) -> Result<FrameOutcome, CallError> {
-        let mut outcome = FrameOutcome::default();
+    ) -> Result<bool, CallError> {
+        let mut barge_in = false;
         if prompt_playing {
             self.armed = true;
-            outcome.barge_in = self.barge_in.handle_frame(frame)?.is_some();
+            barge_in = self.barge_in.handle_frame(frame)?.is_some();
         } else if self.armed {
             self.armed = false;
             self.barge_in.reset();
         }
         self.turns.handle_frame(frame)?;
-        outcome.turn_ended = self.take_turn_events(expected)?;
-        Ok(outcome)
+        self.take_turn_events(expected)?;
+        Ok(barge_in)
     }
 
     /// Acts on the detector's events: speculative recognition on a pause, dropping it when the
-    /// caller resumes, and queueing each finished turn. Returns whether a turn ended.
+    /// caller resumes, and queueing each finished turn.
     fn take_turn_events(
         &mut self,
         expected: impl FnOnce() -> Vec<String>,
-    ) -> Result<bool, CallError> {
-        let mut turn_ended = false;
+    ) -> Result<(), CallError> {
         let mut expected = Some(expected);
         let mut expected_words = || expected.take().map(|words| words()).unwrap_or_default();
         while let Some(event) = self.turns.poll_event() {
@@ -122,7 +113,6 @@ impl CallSpeech {
                     utterance, reason, ..
                 } => {
                     tracing::debug!(samples = utterance.len(), ?reason, "turn ended");
-                    turn_ended = true;
                     let pending = match self.speculation.take() {
                         Some(Speculation::Recognising(pending)) => {
                             PendingTurn::Recognising(pending)
@@ -139,7 +129,7 @@ impl CallSpeech {
                 TurnEvent::SpeechStarted { .. } => {}
             }
         }
-        Ok(turn_ended)
+        Ok(())
     }
 
     /// The call is over: ends the caller's turn in progress and waits, until `deadline`, for the
