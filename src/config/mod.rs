@@ -230,7 +230,7 @@ impl Config {
             path: path.to_path_buf(),
             line: error
                 .span()
-                .map(|span| validate::line_of(text, span.start))
+                .map(|span| crate::text::lines::line_of(text, span.start))
                 .unwrap_or(1),
             message: error.message().to_string(),
         })?;

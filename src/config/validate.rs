@@ -4,17 +4,8 @@
 use super::{Config, ConfigError};
 use crate::asr::{MAXIMUM_ENCODER_WINDOW, MINIMUM_ENCODER_WINDOW};
 use crate::audio::AudioError;
+use crate::text::lines::line_of;
 use std::path::Path;
-
-/// One-based line number of a byte offset in `text`.
-pub fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|byte| **byte == b'\n')
-        .count()
-        + 1
-}
 
 /// Line of the first occurrence of `needle` in `text`, or 1.
 fn line_containing(text: &str, needle: &str) -> usize {

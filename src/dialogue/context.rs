@@ -70,12 +70,7 @@ impl<'a> Context<'a> {
 
     /// The 1-based line containing byte `span.start`.
     pub fn line(&self, span: Range<usize>) -> usize {
-        let end = span.start.min(self.source.len());
-        self.source.as_bytes()[..end]
-            .iter()
-            .filter(|&&byte| byte == b'\n')
-            .count()
-            + 1
+        crate::text::lines::line_of(self.source, span.start)
     }
 
     /// Records an error at `span`.

@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::speech::normalise;
+use crate::text::lines::line_of;
 
 /// Suffix of intent files, next to `NAME.flow.toml`.
 pub const INTENTS_FILE_SUFFIX: &str = ".intents.toml";
@@ -180,10 +181,6 @@ pub fn intents_files(directory: &Path) -> Vec<PathBuf> {
 /// The dot product of two embeddings: their cosine similarity when both have unit length.
 fn similarity(first: &[f32], second: &[f32]) -> f32 {
     first.iter().zip(second).map(|(a, b)| a * b).sum()
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
 /// What a text was understood to want.
