@@ -16,6 +16,7 @@ mod graph;
 mod hours;
 pub mod intents;
 mod loader;
+pub mod lookup;
 mod model;
 mod parse;
 mod speech;
