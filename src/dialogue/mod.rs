@@ -15,10 +15,12 @@ mod error;
 mod graph;
 mod hours;
 pub mod intents;
+mod lexicon;
 mod loader;
 pub mod lookup;
 mod model;
 mod parse;
+pub mod slots;
 mod speech;
 mod speech_keys;
 mod spoken_numbers;
@@ -53,5 +55,6 @@ pub use model::{
     Answers, Ask, AskInput, Collect, Flow, FlowSet, InputPolicy, Menu, Message, Step, StepKind,
 };
 pub use parse::SCHEMA_VERSION;
+pub use slots::{SlotError, SlotKind};
 pub use speech::spoken_digits_of;
 pub use template::Text;

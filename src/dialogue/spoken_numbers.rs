@@ -65,6 +65,15 @@ pub fn is_number_word(word: &str) -> bool {
     number_word(word).is_some_and(|word| word != NumberWord::And)
 }
 
+/// The value of a single number word below a hundred: "seven" is 7, "twelve" 12, "forty" 40
+/// ("oh" and "o" are 0). `None` for "hundred", "thousand", "and" and other words.
+pub fn small_number_value(word: &str) -> Option<u64> {
+    match number_word(word)? {
+        NumberWord::Unit(value) | NumberWord::Teen(value) | NumberWord::Tens(value) => Some(value),
+        NumberWord::Hundred | NumberWord::Thousand | NumberWord::And => None,
+    }
+}
+
 /// Reads the number words at the start of `words` as digits; returns the digits and how many
 /// words were read (0 when `words` does not start with a number word).
 pub fn read_number_words(words: &[String]) -> (String, usize) {
@@ -156,7 +165,7 @@ fn read_cardinal(words: &[NumberWord], digits: &mut String) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::read_number_words;
+    use super::{read_number_words, small_number_value};
 
     fn read(text: &str) -> (String, usize) {
         let words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
@@ -183,6 +192,22 @@ mod tests {
         ];
         for (text, digits, used) in cases {
             assert_eq!(read(text), (digits.to_string(), used), "{text}");
+        }
+    }
+
+    #[test]
+    fn small_number_words_have_values() {
+        let cases = [
+            ("oh", Some(0)),
+            ("seven", Some(7)),
+            ("twelve", Some(12)),
+            ("forty", Some(40)),
+            ("hundred", None),
+            ("and", None),
+            ("first", None),
+        ];
+        for (word, value) in cases {
+            assert_eq!(small_number_value(word), value, "{word}");
         }
     }
 }
