@@ -20,6 +20,7 @@ mod loader;
 pub mod lookup;
 mod model;
 mod parse;
+pub mod sentiment;
 pub mod slots;
 mod speech;
 mod speech_keys;
@@ -55,6 +56,7 @@ pub use model::{
     Answers, Ask, AskInput, Collect, Flow, FlowSet, InputPolicy, Menu, Message, Step, StepKind,
 };
 pub use parse::SCHEMA_VERSION;
+pub use sentiment::{NEGATIVE_THRESHOLD, sentiment};
 pub use slots::{SlotError, SlotKind};
 pub use speech::spoken_digits_of;
 pub use template::Text;
