@@ -14,6 +14,7 @@ mod duration_text;
 pub mod embedding;
 pub mod http;
 pub mod ids;
+pub mod lookup;
 pub mod media;
 pub mod models;
 pub mod net;
