@@ -18,6 +18,7 @@ pub mod lookup;
 pub mod media;
 pub mod models;
 pub mod net;
+pub mod orders;
 pub mod recording;
 pub mod sip;
 pub mod storage;
