@@ -3,17 +3,18 @@
 
 use crate::asr::TranscriberPool;
 use crate::call::{CallManager, CallServices, PromptCache, RecordWriter};
-use crate::config::{Config, InputMode};
+use crate::config::{Config, InputMode, OrdersConfig};
 use crate::dialogue::load_flows;
 use crate::http::{self, AppState};
 use crate::models::{Kind, Registry};
+use crate::orders::{OrderBook, Seed};
 use crate::sip::SipServer;
 use crate::storage::{CallStore, SqliteStore};
 use crate::telemetry::{self, Metrics};
 use crate::tts::{PiperSynthesizer, ServiceOptions, SpeechService, VoiceFiles};
 use anyhow::Context;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
@@ -98,7 +99,12 @@ async fn serve(
     let data = data
         .canonicalize()
         .with_context(|| format!("cannot resolve data directory {}", data.display()))?;
-    let store: Arc<dyn CallStore> = Arc::new(SqliteStore::open(&data.join("hotline.db"))?);
+    let database = data.join("hotline.db");
+    let store: Arc<dyn CallStore> = Arc::new(SqliteStore::open(&database)?);
+    let orders = match &config.orders {
+        Some(settings) => Some(Arc::new(open_orders(settings, &database)?)),
+        None => None,
+    };
     let prompts = PromptCache::new();
     let prompt_paths = flows.prompt_paths();
     let preload_cache = prompts.clone();
@@ -160,6 +166,7 @@ async fn serve(
     let app = http::router(AppState {
         metrics,
         calls: store,
+        orders,
     });
     let http_task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -179,6 +186,21 @@ async fn serve(
     }
     info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the demo order system and fills it from the seed files, replacing what the last run
+/// left (cancellations, address changes).
+fn open_orders(settings: &OrdersConfig, database: &Path) -> anyhow::Result<OrderBook> {
+    let seed = Seed::load(&settings.seed)?;
+    let book = OrderBook::open(database)?;
+    book.seed(&seed)?;
+    info!(
+        orders = seed.orders.len(),
+        customers = seed.customers.len(),
+        "demo orders seeded from {}",
+        settings.seed.display()
+    );
+    Ok(book)
 }
 
 /// Loads speech recognition when a route needs it; without the model, speech-mode calls still

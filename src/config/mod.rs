@@ -3,8 +3,8 @@
 //! Every section is validated at load; every problem is reported as `file:line: message`, so an
 //! admin can fix a broken file without guessing. Durations are written the human way (`"10s"`,
 //! `"1500ms"`). Paths that are relative resolve against the directory the config file lives in
-//! (flows, voice models), except the recording directory, which is relative to the data
-//! directory.
+//! (flows, voice models, order seed files), except the recording directory, which is relative to
+//! the data directory.
 
 mod error;
 mod speech;
@@ -46,6 +46,9 @@ pub struct Config {
     /// Inbound routing: dialled number to flow.
     #[serde(default)]
     pub routes: Vec<Route>,
+    /// The demo order system; without this section there is none.
+    #[serde(default)]
+    pub orders: Option<OrdersConfig>,
 }
 
 /// SIP transport settings.
@@ -106,6 +109,14 @@ pub struct HttpConfig {
 pub struct FlowsConfig {
     /// Directory searched recursively for `*.flow.toml` files.
     pub directory: PathBuf,
+}
+
+/// Demo order system settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrdersConfig {
+    /// Directory of the seed files (`customers.toml`, `orders.toml`) loaded at every start.
+    pub seed: PathBuf,
 }
 
 /// Recording settings.
@@ -212,10 +223,15 @@ impl Config {
         })?;
         let mut config = Config::parse(path, &text)?;
         if let Some(base) = path.parent() {
+            let orders_seed = config.orders.as_mut().map(|orders| &mut orders.seed);
             for directory in [
-                &mut config.flows.directory,
-                &mut config.speech.models_directory,
-            ] {
+                Some(&mut config.flows.directory),
+                Some(&mut config.speech.models_directory),
+                orders_seed,
+            ]
+            .into_iter()
+            .flatten()
+            {
                 if directory.is_relative() {
                     *directory = base.join(&*directory);
                 }

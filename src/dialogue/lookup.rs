@@ -73,3 +73,113 @@ pub enum LookupOutcome {
         reason: String,
     },
 }
+
+/// Picks values out of a lookup's JSON answer into variables. `map` pairs a variable name with
+/// an RFC 6901 JSON pointer into `value` (`"/refund/amount"`, `"/items/0"`, `""` for the whole
+/// answer); the result holds, in `map`'s order, the variables whose pointer found a value:
+///
+/// * a string as it is; a number or a bool as JSON writes it (`59.9`, `12345`, `true`);
+/// * an array of strings joined with ", " (`["Tent", "Stove"]` gives "Tent, Stove"; an empty
+///   array gives "");
+/// * any other array, and an object, as compact JSON;
+/// * `null` and a pointer that finds nothing: left out, so the variable stays unset.
+pub fn map_response(value: &serde_json::Value, map: &[(String, String)]) -> Vec<(String, String)> {
+    map.iter()
+        .filter_map(|(variable, pointer)| {
+            let text = variable_text(value.pointer(pointer)?)?;
+            Some((variable.clone(), text))
+        })
+        .collect()
+}
+
+/// A JSON value as a variable's text; `None` for `null`.
+fn variable_text(value: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::Null => None,
+        Value::String(text) => Some(text.clone()),
+        Value::Bool(flag) => Some(flag.to_string()),
+        Value::Number(number) => Some(number.to_string()),
+        Value::Array(items) => {
+            let strings: Option<Vec<&str>> = items.iter().map(Value::as_str).collect();
+            Some(match strings {
+                Some(strings) => strings.join(", "),
+                None => value.to_string(),
+            })
+        }
+        Value::Object(_) => Some(value.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn map(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(variable, pointer)| (variable.to_string(), pointer.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn values_become_plain_text_in_map_order() {
+        let order = json!({
+            "number": "23456",
+            "status": "refunded",
+            "total": 59.9,
+            "quantity": 2,
+            "gift": false,
+            "carrier": null,
+            "items": ["Trail running shorts", "Socks"],
+            "parcels": [{"id": 1}, "loose"],
+            "tags": [],
+            "refund": {"amount": "59.90", "date": "2026-11-10"},
+            "a/b": {"~c": "escaped"}
+        });
+        let variables = map_response(
+            &order,
+            &map(&[
+                ("refund_amount", "/refund/amount"),
+                ("status", "/status"),
+                ("total", "/total"),
+                ("quantity", "/quantity"),
+                ("gift", "/gift"),
+                ("carrier", "/carrier"),
+                ("missing", "/no/such/key"),
+                ("items", "/items"),
+                ("first_item", "/items/0"),
+                ("parcels", "/parcels"),
+                ("tags", "/tags"),
+                ("refund", "/refund"),
+                ("escaped", "/a~1b/~0c"),
+                ("not_a_pointer", "status"),
+            ]),
+        );
+        let expected = [
+            ("refund_amount", "59.90"),
+            ("status", "refunded"),
+            ("total", "59.9"),
+            ("quantity", "2"),
+            ("gift", "false"),
+            ("items", "Trail running shorts, Socks"),
+            ("first_item", "Trail running shorts"),
+            ("parcels", r#"[{"id":1},"loose"]"#),
+            ("tags", ""),
+            ("refund", r#"{"amount":"59.90","date":"2026-11-10"}"#),
+            ("escaped", "escaped"),
+        ]
+        .map(|(variable, text)| (variable.to_string(), text.to_string()));
+        assert_eq!(variables, expected);
+    }
+
+    #[test]
+    fn the_empty_pointer_is_the_whole_answer() {
+        assert_eq!(
+            map_response(&json!("shipped"), &map(&[("status", "")])),
+            map(&[("status", "shipped")])
+        );
+        assert!(map_response(&serde_json::Value::Null, &map(&[("all", "")])).is_empty());
+    }
+}

@@ -13,6 +13,9 @@ pub enum AppError {
     /// Nothing at that path or with that ID.
     #[error("{0}")]
     NotFound(String),
+    /// The request conflicts with the current state (cancelling a shipped order).
+    #[error("{0}")]
+    Conflict(String),
     /// The store failed.
     #[error("storage: {0}")]
     Storage(#[from] crate::storage::StorageError),
@@ -26,6 +29,7 @@ impl IntoResponse for AppError {
         let status = match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Storage(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         if status.is_server_error() {

@@ -1,13 +1,16 @@
-//! The HTTP server (axum): health, Prometheus metrics and the JSON APIs under `/api/`.
+//! The HTTP server (axum): health, Prometheus metrics, the JSON APIs under `/api/` and, when
+//! configured, the demo order system under `/demo/`.
 //!
 //! Handlers see calls only through stores and handles, never SIP internals. Every error is an
 //! [`AppError`]: a status code with a JSON `{"error": ...}` body.
 
 mod api;
+mod demo;
 mod error;
 
 pub use error::AppError;
 
+use crate::orders::OrderBook;
 use crate::storage::CallStore;
 use crate::telemetry::Metrics;
 use axum::Router;
@@ -21,14 +24,20 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Call records.
     pub calls: Arc<dyn CallStore>,
+    /// The demo order system served under `/demo/`, when the config has one.
+    pub orders: Option<Arc<OrderBook>>,
 }
 
 /// The complete router.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
-        .nest("/api", api::router())
+        .nest("/api", api::router());
+    if let Some(orders) = &state.orders {
+        router = router.nest("/demo", demo::router(orders.clone()));
+    }
+    router
         .fallback(|| async { AppError::NotFound("no such page".to_string()) })
         .with_state(state)
 }

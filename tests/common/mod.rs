@@ -93,6 +93,9 @@ pub struct ServerOptions {
     pub media_timeout: String,
     pub drain_timeout: String,
     pub rtp_ports: u16,
+    /// `[orders] seed`, the demo order system's seed directory; defaults to the repo's
+    /// prompts/demo/data. `None` leaves the section out.
+    pub orders_seed: Option<PathBuf>,
 }
 
 impl Default for ServerOptions {
@@ -113,6 +116,7 @@ impl Default for ServerOptions {
             media_timeout: "30s".into(),
             drain_timeout: "5s".into(),
             rtp_ports: 40,
+            orders_seed: Some(repo_dir().join("prompts/demo/data")),
         }
     }
 }
@@ -143,7 +147,8 @@ impl Server {
         unreachable!("the last attempt either returns or panics")
     }
 
-    fn launch(opts: &ServerOptions) -> Result<Server, String> {
+    /// One start attempt; an early exit (a port taken, a bad config) returns the server's log.
+    pub fn launch(opts: &ServerOptions) -> Result<Server, String> {
         let dir = temp_dir("server");
         let data = dir.join("data");
         std::fs::create_dir_all(&data).unwrap();
@@ -162,6 +167,9 @@ impl Server {
             opts.drain_timeout,
             repo_dir().join("voice-models").display()
         );
+        if let Some(seed) = &opts.orders_seed {
+            cfg += &format!("\n[orders]\nseed = \"{}\"\n", seed.display());
+        }
         for r in &opts.routes {
             cfg += &format!(
                 "\n[[routes]]\nnumber = \"{}\"\nflow = \"{}\"\nmode = \"{}\"\nring_time = \"{}\"\n",
@@ -359,12 +367,29 @@ pub fn metric_value(body: &str, sample: &str) -> Option<f64> {
 
 /// Minimal HTTP/1.1 GET over std TCP (Connection: close, handles chunked bodies), 5 s timeouts.
 pub fn http_get(addr: SocketAddr, path: &str) -> std::io::Result<(u16, String)> {
+    http_request(addr, "GET", path, None)
+}
+
+/// Like `http_get` for any method, with an optional JSON body.
+pub fn http_request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    json: Option<&str>,
+) -> std::io::Result<(u16, String)> {
     let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
     s.set_read_timeout(Some(Duration::from_secs(5)))?;
     s.set_write_timeout(Some(Duration::from_secs(5)))?;
+    let body = match json {
+        Some(json) => format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{json}",
+            json.len()
+        ),
+        None => "Content-Length: 0\r\n\r\n".to_string(),
+    };
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{body}"
     )?;
     let mut raw = Vec::new();
     s.read_to_end(&mut raw)?;
