@@ -7,8 +7,10 @@
 pub mod asr;
 pub mod audio;
 pub mod call;
+pub mod chat;
 pub mod cli;
 pub mod config;
+pub mod conversation;
 pub mod dialogue;
 mod duration_text;
 pub mod embedding;
@@ -25,3 +27,4 @@ pub mod storage;
 pub mod telemetry;
 pub mod text;
 pub mod tts;
+pub mod understanding;

@@ -15,7 +15,8 @@ use super::speech::{CallSpeech, Recognised};
 use crate::asr::{AsrError, Transcript};
 use crate::config::InputMode;
 use crate::config::Route;
-use crate::dialogue::{Flow, FlowAction, FlowEngine, FlowEvent};
+use crate::conversation::Errands;
+use crate::dialogue::{Flow, FlowAction, FlowEngine, FlowEvent, Handover};
 use crate::ids::CallId;
 use crate::media::{
     Codec, Direction, JitterConfig, MediaEvent, MediaSession, MediaSessionConfig, TransmitKind,
@@ -67,6 +68,7 @@ pub(super) struct CallActor {
     speech: Option<CallSpeech>,
     speaking: Option<Speaking>,
     interruption: Interruption,
+    errands: Errands,
 }
 
 fn media_direction(direction: sdp::Direction) -> Direction {
@@ -115,6 +117,7 @@ pub(super) async fn run(mut setup: CallSetup, registry: Arc<Registry>) {
         variables: BTreeMap::new(),
         transcript: Vec::new(),
         recording: None,
+        handover: None,
     };
     registry.services.records.save(record.clone());
     while let Some(command) = setup.commands.recv().await {
@@ -213,7 +216,18 @@ impl CallActor {
             }
             _ => None,
         };
+        let mut flow = FlowEngine::new(setup.flow);
+        flow.set_variable("caller", &record.from);
+        flow.set_variable("dialled", &record.to);
+        flow.set_variable("channel", "voice");
+        flow.set_variable("server", &services.http_origin);
+        let errands = Errands::new(
+            &record.flow,
+            services.understanding.clone(),
+            services.lookups.clone(),
+        );
         CallActor {
+            errands,
             speaking: None,
             speech,
             interruption: Interruption::default(),
@@ -221,7 +235,7 @@ impl CallActor {
             media_timeout: media_config.media_timeout,
             registry: registry.clone(),
             media,
-            flow: FlowEngine::new(setup.flow),
+            flow,
             sockets: setup.sockets,
             dialog: setup.dialog,
             commands: setup.commands,
@@ -267,6 +281,9 @@ impl CallActor {
                 },
                 recognised = next_recognised(&mut self.speech) => self.on_recognised(recognised),
                 chunk = speaking::next_chunk(&mut self.speaking) => self.on_spoken(chunk),
+                event = self.errands.next() => {
+                    self.flow.handle_event(Instant::now(), chrono::Utc::now(), event);
+                }
                 _ = tokio::time::sleep_until(tokio::time::Instant::from_std(deadline)) => {
                     let now = Instant::now();
                     self.media.handle_timeout(now);
@@ -384,14 +401,13 @@ impl CallActor {
                     decode_seconds = transcript.decode_seconds,
                     "recognised"
                 );
-                self.flow.handle_event(
-                    Instant::now(),
-                    chrono::Utc::now(),
-                    FlowEvent::Speech {
-                        text: transcript.text,
-                        confidence: transcript.confidence,
-                    },
-                );
+                let event = self
+                    .errands
+                    .understand(transcript.text, transcript.confidence);
+                if let Some(event) = event {
+                    self.flow
+                        .handle_event(Instant::now(), chrono::Utc::now(), event);
+                }
             }
             Err(error) => warn!(call = %self.id, %error, "recognition failed"),
         }
@@ -548,8 +564,34 @@ impl CallActor {
                     info!(call = %self.id, %reason, "flow hangs up");
                     self.end(CallOutcome::FlowHangup);
                 }
+                FlowAction::Lookup(request) => {
+                    info!(call = %self.id, method = request.method.name(), url = %request.url, "lookup");
+                    self.errands.look_up(request);
+                }
+                FlowAction::Transfer(handover) => self.transfer(&handover),
             }
         }
+    }
+
+    /// Keeps the hand-over with the call record. No agent desk takes calls yet, so the flow
+    /// hears at once that nobody can take this one and continues at its `on_unavailable`.
+    fn transfer(&mut self, handover: &Handover) {
+        info!(
+            call = %self.id,
+            group = %handover.group,
+            priority = ?handover.priority,
+            reason = %handover.reason,
+            "transfer requested"
+        );
+        self.record.handover = serde_json::to_value(handover).ok();
+        self.registry.services.records.save(self.record.clone());
+        self.flow.handle_event(
+            Instant::now(),
+            chrono::Utc::now(),
+            FlowEvent::TransferFailed {
+                reason: format!("no agent of group '{}' is signed in", handover.group),
+            },
+        );
     }
 
     async fn finish(mut self) {

@@ -9,11 +9,13 @@ use crate::asr::TranscriberPool;
 use crate::config::Config;
 use crate::dialogue::FlowSet;
 use crate::ids::CallId;
+use crate::lookup::LookupClient;
 use crate::net::{MediaSockets, PortPool};
 use crate::sip::{Admission, CallSessions, DialogHandle, InboundCall};
 use crate::storage::CallOutcome;
 use crate::telemetry::Metrics;
 use crate::tts::SpeechService;
+use crate::understanding::UnderstandingService;
 use dashmap::DashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -32,14 +34,20 @@ pub struct CallServices {
     pub prompts: PromptCache,
     /// Metrics registry.
     pub metrics: Metrics,
-    /// Ordered writer of call records.
-    pub records: RecordWriter,
+    /// Ordered writer of call records (shared with chat sessions).
+    pub records: Arc<RecordWriter>,
     /// Where recordings are written.
     pub recording_directory: PathBuf,
     /// Speech recognition for speech-mode calls; without it they take keys only.
     pub transcriber: Option<Arc<TranscriberPool>>,
     /// Speech synthesis for `say` steps; without it they are skipped.
     pub synthesizer: Option<SpeechService>,
+    /// Intents and knowledge for flows that have them; without it utterances carry no meaning.
+    pub understanding: Option<UnderstandingService>,
+    /// The HTTP client of `lookup` steps.
+    pub lookups: LookupClient,
+    /// Hotline's own HTTP origin (e.g. `http://127.0.0.1:8080`), the flows' `{server}`.
+    pub http_origin: String,
 }
 
 pub(super) struct Registry {

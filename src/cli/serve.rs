@@ -3,16 +3,21 @@
 
 use crate::asr::TranscriberPool;
 use crate::call::{CallManager, CallServices, PromptCache, RecordWriter};
+use crate::chat::{ChatService, ChatServices};
 use crate::config::{Config, InputMode, OrdersConfig};
-use crate::dialogue::load_flows;
+use crate::dialogue::{UnderstandingFiles, load_flows};
+use crate::embedding::SentenceEmbedder;
 use crate::http::{self, AppState};
+use crate::lookup::LookupClient;
 use crate::models::{Kind, Registry};
 use crate::orders::{OrderBook, Seed};
 use crate::sip::SipServer;
 use crate::storage::{CallStore, SqliteStore};
 use crate::telemetry::{self, Metrics};
 use crate::tts::{PiperSynthesizer, ServiceOptions, SpeechService, VoiceFiles};
+use crate::understanding::{UnderstandingService, understanding_files};
 use anyhow::Context;
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -118,25 +123,47 @@ async fn serve(
         flows = flows.flows.len(),
         "flows loaded"
     );
-    let (transcriber, synthesizer) = match &registry {
+    let understanding_files = understanding_files(&flows)?;
+    let (transcriber, synthesizer, understanding) = match &registry {
         Some(registry) => (
             start_transcriber(&config, registry).await,
             start_synthesizer(&config, registry).await,
+            start_understanding(&config, registry, understanding_files).await,
         ),
-        None => (None, None),
+        None => (None, None, None),
     };
+    let listener = tokio::net::TcpListener::bind(config.http.listen)
+        .await
+        .with_context(|| format!("cannot listen for HTTP on {}", config.http.listen))?;
+    let http_address = listener.local_addr()?;
+    let http_origin = http_origin(http_address);
+    let lookups = LookupClient::new()?;
     let metrics = Metrics::new();
     let config = Arc::new(config);
+    let flows = Arc::new(flows);
+    let records = Arc::new(
+        RecordWriter::start(store.clone()).context("cannot start the call record writer")?,
+    );
+    let chat = ChatService::new(ChatServices {
+        flows: flows.clone(),
+        default_flow: config.flows.chat.clone(),
+        understanding: understanding.clone(),
+        lookups: lookups.clone(),
+        http_origin: http_origin.clone(),
+        records: records.clone(),
+    });
     let manager = CallManager::new(CallServices {
         config: config.clone(),
-        flows: Arc::new(flows),
+        flows: flows.clone(),
         prompts,
         metrics: metrics.clone(),
-        records: RecordWriter::start(store.clone())
-            .context("cannot start the call record writer")?,
+        records: records.clone(),
         recording_directory: config.recording_directory(&data),
         transcriber,
         synthesizer,
+        understanding: understanding.clone(),
+        lookups: lookups.clone(),
+        http_origin: http_origin.clone(),
     });
     let sip = SipServer::bind(
         &config.sip,
@@ -145,10 +172,6 @@ async fn serve(
     )
     .await?;
     let sip_address = sip.local_address();
-    let listener = tokio::net::TcpListener::bind(config.http.listen)
-        .await
-        .with_context(|| format!("cannot listen for HTTP on {}", config.http.listen))?;
-    let http_address = listener.local_addr()?;
     info!("SIP listening on {sip_address} (UDP and TCP)");
     info!("HTTP listening on http://{http_address}");
     for route in &config.routes {
@@ -167,6 +190,7 @@ async fn serve(
         metrics,
         calls: store,
         orders,
+        chat,
     });
     let http_task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -237,6 +261,61 @@ async fn start_transcriber(config: &Config, registry: &Registry) -> Option<Arc<T
         }
         Err(error) => {
             warn!(%error, "speech recognition failed to start");
+            None
+        }
+    }
+}
+
+/// Hotline's own HTTP origin as flows reach it: a wildcard listen address becomes loopback.
+fn http_origin(address: SocketAddr) -> String {
+    let host = match address.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv4() => "127.0.0.1".to_string(),
+        ip if ip.is_unspecified() => "[::1]".to_string(),
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        std::net::IpAddr::V4(ip) => ip.to_string(),
+    };
+    format!("http://{host}:{}", address.port())
+}
+
+/// Loads the sentence-embedding model for flows with intents or knowledge; without it their
+/// utterances carry no meaning (keys and phrases still work), and the log says why.
+async fn start_understanding(
+    config: &Config,
+    registry: &Registry,
+    files: BTreeMap<String, UnderstandingFiles>,
+) -> Option<UnderstandingService> {
+    if files.is_empty() {
+        return None;
+    }
+    let weights = match registry.output(
+        Kind::Embedding,
+        &config.speech.embedding_model,
+        "model.safetensors",
+    ) {
+        Ok(weights) => weights,
+        Err(error) => {
+            warn!(%error, "intents and knowledge will not be understood");
+            return None;
+        }
+    };
+    let directory = weights.parent().map(PathBuf::from).unwrap_or_default();
+    let started = tokio::task::spawn_blocking(move || {
+        SentenceEmbedder::load(&directory)
+            .map_err(anyhow::Error::from)
+            .and_then(|embedder| Ok(UnderstandingService::start(embedder, files)?))
+    })
+    .await;
+    match started {
+        Ok(Ok(service)) => {
+            info!(model = config.speech.embedding_model, "understanding ready");
+            Some(service)
+        }
+        Ok(Err(error)) => {
+            warn!(%error, "intents and knowledge will not be understood");
+            None
+        }
+        Err(error) => {
+            warn!(%error, "the understanding service failed to start");
             None
         }
     }

@@ -109,6 +109,13 @@ pub struct HttpConfig {
 pub struct FlowsConfig {
     /// Directory searched recursively for `*.flow.toml` files.
     pub directory: PathBuf,
+    /// The flow web chat sessions run (`/api/chat`, `/chat`), unless a session asks for another.
+    #[serde(default = "default_chat_flow")]
+    pub chat: String,
+}
+
+fn default_chat_flow() -> String {
+    "main".to_string()
 }
 
 /// Demo order system settings.

@@ -135,7 +135,7 @@ fn texts_may_only_name_known_variables() {
     ];
     let message = |name: &str| {
         format!(
-            "text uses `{{{name}}}`, which is neither `heard` nor the `variable` of a collect or ask step"
+            "text uses `{{{name}}}`, which is neither built in (heard, caller, dialled, channel, server, intent) nor stored by a collect or ask `variable` or a lookup `map`"
         )
     };
     assert_eq!(

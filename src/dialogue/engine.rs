@@ -43,10 +43,17 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 
+use super::lookup::{LookupOutcome, LookupRequest};
+use super::meaning::Meaning;
 use super::model::{Flow, StepKind};
+use super::summary::Handover;
+use conversation::Conversation;
 use prompt::Prompt;
 
+mod conversation;
+mod handover;
 mod keys;
+mod lookups;
 mod prompt;
 mod spoken;
 
@@ -69,11 +76,21 @@ pub enum FlowEvent {
         text: String,
         /// The recogniser's confidence in the transcript, from 0 to 1.
         confidence: f32,
+        /// What the words mean (intent, slots, answering article, sentiment), when the flow
+        /// has intents or knowledge and the driver could work it out.
+        meaning: Option<Meaning>,
+    },
+    /// The lookup the engine asked for (`FlowAction::Lookup`) ended.
+    LookupFinished(LookupOutcome),
+    /// No person could take the transfer the engine asked for (`FlowAction::Transfer`).
+    TransferFailed {
+        /// Why, for logs and the conversation summary.
+        reason: String,
     },
 }
 
 /// Something the call actor must do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FlowAction {
     /// Play a prompt file (absolute path).
     Play {
@@ -97,6 +114,10 @@ pub enum FlowAction {
         /// Why the call ends.
         reason: String,
     },
+    /// Ask a business backend; answer with `LookupFinished`.
+    Lookup(LookupRequest),
+    /// Hand the caller to a person; answer with `TransferFailed` when nobody can take them.
+    Transfer(Box<Handover>),
     /// A collect or ask step stored a value.
     Collected {
         /// The variable name.
@@ -143,6 +164,13 @@ pub struct FlowEngine {
     digits: String,
     heard: String,
     finished: bool,
+    /// The meaning of the last utterance.
+    meaning: Option<Meaning>,
+    /// The instant of the latest call into the engine.
+    now: Option<Instant>,
+    /// The answer of a lookup that arrived while its wait message still played.
+    lookup_outcome: Option<LookupOutcome>,
+    conversation: Conversation,
 }
 
 impl FlowEngine {
@@ -161,12 +189,22 @@ impl FlowEngine {
             digits: String::new(),
             heard: String::new(),
             finished: false,
+            meaning: None,
+            now: None,
+            lookup_outcome: None,
+            conversation: Conversation::default(),
         }
     }
 
-    /// Enters the flow's start step. Calling it again has no effect. Entering steps never
-    /// starts a timer (timers start when prompts finish), so `_now` is unused today.
-    pub fn start(&mut self, _now: Instant, wall: DateTime<Utc>) {
+    /// Sets a variable before the flow starts, e.g. the built-in `caller`, `dialled`,
+    /// `channel` and `server`.
+    pub fn set_variable(&mut self, name: &str, value: &str) {
+        self.variables.insert(name.to_string(), value.to_string());
+    }
+
+    /// Enters the flow's start step. Calling it again has no effect.
+    pub fn start(&mut self, now: Instant, wall: DateTime<Utc>) {
+        self.now = Some(now);
         if self.step.is_none() && !self.finished {
             let start = self.flow.start.clone();
             self.go_to(start, wall);
@@ -178,14 +216,23 @@ impl FlowEngine {
         if self.finished || self.step.is_none() {
             return;
         }
+        self.now = Some(now);
         match event {
             FlowEvent::PlaybackFinished => self.playback_finished(now, wall),
             FlowEvent::SpeechStarted => self.speech_started(),
             FlowEvent::Digit(digit) => self.digit(now, wall, digit),
-            FlowEvent::Speech { text, confidence } => {
+            FlowEvent::Speech {
+                text,
+                confidence,
+                meaning,
+            } => {
                 self.heard.clone_from(&text);
+                self.conversation.customer_said(&text);
+                self.meaning = meaning;
                 self.speech(wall, text, confidence);
             }
+            FlowEvent::LookupFinished(outcome) => self.lookup_finished(wall, outcome),
+            FlowEvent::TransferFailed { reason } => self.transfer_failed(wall, reason),
         }
     }
 
@@ -194,12 +241,19 @@ impl FlowEngine {
         if self.finished || self.deadline.is_none_or(|deadline| now < deadline) {
             return;
         }
+        self.now = Some(now);
         self.deadline = None;
         let flow = Arc::clone(&self.flow);
         match kind_of(&flow, self.step.as_ref()) {
             Some(StepKind::Collect(_)) if !self.entry.is_empty() => self.finish_entry(wall),
-            Some(StepKind::Menu(_) | StepKind::Collect(_) | StepKind::Ask(_)) => {
+            Some(
+                StepKind::Menu(_) | StepKind::Collect(_) | StepKind::Ask(_) | StepKind::Intent(_),
+            ) => {
                 self.fail(wall, Failure::NoInput);
+            }
+            Some(StepKind::Lookup(lookup)) => {
+                let reason = format!("no answer within {:?}", lookup.deadline());
+                self.deliver_lookup(wall, LookupOutcome::Failed { reason });
             }
             _ => {}
         }
@@ -241,14 +295,26 @@ impl FlowEngine {
         }
         let flow = Arc::clone(&self.flow);
         match kind_of(&flow, self.step.as_ref()) {
-            Some(StepKind::Play { next, .. } | StepKind::Say { next, .. }) => {
+            Some(
+                StepKind::Play { next, .. }
+                | StepKind::Say { next, .. }
+                | StepKind::Answer { next, .. },
+            ) => {
                 self.go_to(next.clone(), wall);
             }
             Some(StepKind::Hangup { reason, .. }) => self.hang_up(reason.clone()),
             Some(StepKind::Menu(menu)) => self.deadline = Some(now + menu.input.timeout),
             Some(StepKind::Collect(collect)) => self.deadline = Some(now + collect.input.timeout),
             Some(StepKind::Ask(ask)) => self.deadline = Some(now + ask.input.timeout),
-            Some(StepKind::Goto { .. } | StepKind::Hours { .. }) | None => {}
+            Some(StepKind::Intent(step)) => self.deadline = Some(now + step.input.timeout),
+            Some(StepKind::Lookup(_)) => {
+                if let Some(outcome) = self.lookup_outcome.take() {
+                    self.apply_lookup(wall, outcome);
+                }
+            }
+            Some(StepKind::Transfer(_)) => self.request_transfer(),
+            Some(StepKind::Goto { .. } | StepKind::Hours { .. } | StepKind::Branch { .. })
+            | None => {}
         }
     }
 
@@ -261,8 +327,12 @@ impl FlowEngine {
                 (Prompt::File(collect.prompt.clone()), &collect.input)
             }
             Some(StepKind::Ask(ask)) => (self.compose(&ask.text), &ask.input),
+            Some(StepKind::Intent(step)) => (self.prompt_for(&step.prompt), &step.input),
             _ => return,
         };
+        let step_name = self.step.clone().unwrap_or_default();
+        self.conversation
+            .failed(&step_name, failure == Failure::Invalid, &self.heard);
         self.entry.clear();
         self.deadline = None;
         self.failed_attempts += 1;
@@ -306,14 +376,45 @@ impl FlowEngine {
             self.entry.clear();
             self.deadline = None;
             self.queued_prompts.clear();
+            self.lookup_outcome = None;
             self.actions
                 .push_back(FlowAction::StepEntered { step: name });
             match &step.kind {
                 StepKind::Play { prompt, .. } => self.play(Prompt::File(prompt.clone())),
                 StepKind::Say { text, .. } => self.play(self.compose(text)),
                 StepKind::Menu(menu) => self.play(Prompt::File(menu.prompt.clone())),
+                StepKind::Collect(collect)
+                    if collect.reuse && self.variables.contains_key(&collect.variable) =>
+                {
+                    next = Some(collect.next.clone());
+                }
                 StepKind::Collect(collect) => self.play(Prompt::File(collect.prompt.clone())),
                 StepKind::Ask(ask) => self.play(self.compose(&ask.text)),
+                StepKind::Intent(step) => self.play(self.prompt_for(&step.prompt)),
+                StepKind::Answer { on_no_answer, .. } => {
+                    match self
+                        .meaning
+                        .as_ref()
+                        .and_then(|meaning| meaning.article.clone())
+                    {
+                        Some(article) => self.play(Prompt::Text(article.answer)),
+                        None => next = Some(on_no_answer.clone()),
+                    }
+                }
+                StepKind::Lookup(lookup) => self.start_lookup(lookup),
+                StepKind::Branch {
+                    variable,
+                    cases,
+                    default,
+                } => {
+                    let value = self.variables.get(variable);
+                    let target = value.and_then(|value| cases.get(value));
+                    next = Some(target.unwrap_or(default).clone());
+                }
+                StepKind::Transfer(transfer) => match &transfer.message {
+                    Some(message) => self.play(self.prompt_for(message)),
+                    None => self.request_transfer(),
+                },
                 StepKind::Goto { target } => next = Some(target.clone()),
                 StepKind::Hours {
                     hours,

@@ -146,9 +146,9 @@ pub enum FlowError {
         /// What is wrong with the braces.
         problem: &'static str,
     },
-    /// A text names a variable no collect or ask step stores.
+    /// A text names a variable that is not built in and that no step stores.
     #[error(
-        "text uses `{{{name}}}`, which is neither `heard` nor the `variable` of a collect or ask step"
+        "text uses `{{{name}}}`, which is neither built in (heard, caller, dialled, channel, server, intent) nor stored by a collect or ask `variable` or a lookup `map`"
     )]
     UnknownVariable {
         /// The placeholder name as written.

@@ -1,5 +1,5 @@
 //! Checks over a flow's step graph: dangling references, unreachable steps and cycles of steps
-//! that never wait for the caller (`goto` and `hours`), which would spin a call forever.
+//! that never wait for the caller (`goto`, `hours` and `branch`), which would spin a call forever.
 //!
 //! A reference to a step that is declared but failed to parse is not reported again, and
 //! reachability is only checked when every declared step parsed (otherwise the graph is
@@ -58,6 +58,11 @@ fn instant_successors(flow: &Flow, step: &str) -> Vec<String> {
     match flow.steps.get(step).map(|step| &step.kind) {
         Some(StepKind::Goto { target }) => vec![target.clone()],
         Some(StepKind::Hours { open, closed, .. }) => vec![open.clone(), closed.clone()],
+        Some(StepKind::Branch { cases, default, .. }) => {
+            let mut targets: Vec<String> = cases.values().cloned().collect();
+            targets.push(default.clone());
+            targets
+        }
         _ => Vec::new(),
     }
 }

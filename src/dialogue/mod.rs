@@ -14,10 +14,13 @@ mod engine;
 mod error;
 mod graph;
 mod hours;
+mod intent_step;
 pub mod intents;
 mod lexicon;
 mod loader;
 pub mod lookup;
+mod lookup_step;
+mod meaning;
 mod model;
 mod parse;
 pub mod sentiment;
@@ -26,7 +29,10 @@ mod speech;
 mod speech_keys;
 mod spoken_numbers;
 mod steps;
+mod summary;
 mod template;
+mod transfer_step;
+mod understander;
 mod values;
 
 #[cfg(test)]
@@ -35,6 +41,10 @@ mod ask_check_tests;
 mod ask_tests;
 #[cfg(test)]
 mod barge_in_tests;
+#[cfg(test)]
+mod conversation_check_tests;
+#[cfg(test)]
+mod conversation_tests;
 #[cfg(test)]
 mod demo_tests;
 #[cfg(test)]
@@ -52,11 +62,15 @@ pub use engine::{FlowAction, FlowEngine, FlowEvent};
 pub use error::{FlowError, Problem, Severity};
 pub use hours::{Hours, Window};
 pub use loader::{FLOW_FILE_SUFFIX, check_flows, load_flows};
+pub use meaning::{Article, Meaning};
 pub use model::{
-    Answers, Ask, AskInput, Collect, Flow, FlowSet, InputPolicy, Menu, Message, Step, StepKind,
+    Answers, Ask, AskInput, Collect, Escalation, Flow, FlowSet, InputPolicy, IntentStep, Lookup,
+    Menu, Message, Priority, Step, StepKind, Transfer,
 };
 pub use parse::SCHEMA_VERSION;
 pub use sentiment::{NEGATIVE_THRESHOLD, sentiment};
 pub use slots::{SlotError, SlotKind};
 pub use speech::spoken_digits_of;
+pub use summary::{ConversationSummary, Handover, LookupNote, Party, SummaryLine};
 pub use template::Text;
+pub use understander::{Understander, UnderstandingFiles};

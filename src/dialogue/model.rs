@@ -28,6 +28,11 @@ pub struct Flow {
     pub start: String,
     /// Steps by name.
     pub steps: BTreeMap<String, Step>,
+    /// When the flow hands callers to a person on its own initiative.
+    pub escalation: Option<Escalation>,
+    /// What each prompt file says, by absolute path, for text channels and transcripts (from
+    /// `prompts.tsv` beside the prompts; filled in by the loader).
+    pub captions: BTreeMap<PathBuf, String>,
 }
 
 impl Flow {
@@ -91,6 +96,30 @@ pub enum StepKind {
         /// The step when closed.
         closed: String,
     },
+    /// Ask what the caller wants and branch on the intent understood (or a key).
+    Intent(IntentStep),
+    /// Speak the knowledge-base answer to what the caller last said.
+    Answer {
+        /// The step after the answer was spoken (or interrupted).
+        next: String,
+        /// The step when no article answers it.
+        on_no_answer: String,
+        /// Whether caller input may stop the answer.
+        barge_in: bool,
+    },
+    /// Ask a business backend over HTTP and store its answer in variables.
+    Lookup(Lookup),
+    /// Branch at once on a variable's value.
+    Branch {
+        /// The variable compared.
+        variable: String,
+        /// Target step by value.
+        cases: BTreeMap<String, String>,
+        /// The step when the value matches no case or is not set.
+        default: String,
+    },
+    /// Hand the caller to a person in a skill group, with the conversation so far.
+    Transfer(Transfer),
     /// Optionally play a prompt, then end the call.
     Hangup {
         /// Absolute path of the prompt played before hanging up.
@@ -116,8 +145,21 @@ impl StepKind {
                 prompts
             }
             StepKind::Ask(ask) => ask.input.prompts().collect(),
+            StepKind::Intent(step) => {
+                let mut prompts: Vec<&PathBuf> = step.prompt.path().into_iter().collect();
+                prompts.extend(step.input.prompts());
+                prompts
+            }
+            StepKind::Lookup(lookup) => lookup.wait.iter().filter_map(Message::path).collect(),
+            StepKind::Transfer(transfer) => {
+                transfer.message.iter().filter_map(Message::path).collect()
+            }
             StepKind::Hangup { prompt, .. } => prompt.iter().collect(),
-            StepKind::Say { .. } | StepKind::Goto { .. } | StepKind::Hours { .. } => Vec::new(),
+            StepKind::Say { .. }
+            | StepKind::Goto { .. }
+            | StepKind::Hours { .. }
+            | StepKind::Answer { .. }
+            | StepKind::Branch { .. } => Vec::new(),
         }
     }
 }
@@ -130,6 +172,16 @@ pub enum Message {
     Prompt(PathBuf),
     /// Text with placeholders, composed when it is played.
     Text(Text),
+}
+
+impl Message {
+    /// The prompt file, when the message is one.
+    pub fn path(&self) -> Option<&PathBuf> {
+        match self {
+            Message::Prompt(path) => Some(path),
+            Message::Text(_) => None,
+        }
+    }
 }
 
 /// Retry behaviour shared by menu, collect and ask steps.
@@ -154,10 +206,7 @@ impl InputPolicy {
     fn prompts(&self) -> impl Iterator<Item = &PathBuf> {
         [&self.no_input, &self.invalid]
             .into_iter()
-            .filter_map(|message| match message {
-                Some(Message::Prompt(path)) => Some(path),
-                Some(Message::Text(_)) | None => None,
-            })
+            .filter_map(|message| message.as_ref().and_then(Message::path))
     }
 }
 
@@ -197,6 +246,9 @@ pub struct Collect {
     pub barge_in: bool,
     /// Timeouts, retries and failure handling.
     pub input: InputPolicy,
+    /// Whether a value the variable already holds (said earlier, e.g. "where is order 12345")
+    /// is used without asking again.
+    pub reuse: bool,
 }
 
 /// A spoken question whose answer is a choice or free text.
@@ -278,4 +330,103 @@ impl FlowSet {
             .collect();
         all.into_iter().collect()
     }
+}
+
+/// A step that asks what the caller wants and branches on the intent understood.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntentStep {
+    /// The question.
+    pub prompt: Message,
+    /// Target step by intent name.
+    pub intents: BTreeMap<String, String>,
+    /// Target step by DTMF key.
+    pub choices: BTreeMap<char, String>,
+    /// Whether caller input may stop the step's prompts.
+    pub barge_in: bool,
+    /// Timeouts, retries (no match counts as invalid input) and failure handling.
+    pub input: InputPolicy,
+}
+
+/// A request to a business backend whose JSON answer lands in variables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lookup {
+    /// The HTTP method.
+    pub method: super::lookup::LookupMethod,
+    /// The URL, with placeholders (filled in percent-encoded, except `server`).
+    pub url: Text,
+    /// Headers, with placeholders in their values.
+    pub headers: Vec<(String, Text)>,
+    /// A JSON body with placeholders.
+    pub body: Option<Text>,
+    /// How long one attempt may take.
+    pub timeout: Duration,
+    /// How many more attempts after a failed one.
+    pub retries: u32,
+    /// (variable, JSON pointer) pairs copied from the response.
+    pub map: Vec<(String, String)>,
+    /// Played while the backend is asked, so the caller never hears dead air.
+    pub wait: Option<Message>,
+    /// The step after a successful answer.
+    pub next: String,
+    /// The step when the backend says the thing looked up does not exist (HTTP 404).
+    pub on_not_found: String,
+    /// The step when the backend fails or is too slow.
+    pub on_error: String,
+}
+
+impl Lookup {
+    /// The longest the driver may take to answer: every attempt timing out, plus a margin for
+    /// the pauses between attempts.
+    pub fn deadline(&self) -> Duration {
+        (self.timeout + Duration::from_secs(1)) * (self.retries + 1)
+    }
+}
+
+/// How urgently a transferred caller is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    /// In order of waiting.
+    Normal,
+    /// Complaints: ahead of normal callers.
+    Raised,
+    /// VIP customers: first in any queue.
+    Vip,
+}
+
+/// A hand-over to a skill group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transfer {
+    /// The skill group; `None` picks it from the conversation (see [`Escalation::groups`]).
+    pub group: Option<String>,
+    /// Why, for the agent (used when no escalation trigger gave a reason).
+    pub reason: Text,
+    /// How urgent, at least; VIP callers and complaints raise it.
+    pub priority: Priority,
+    /// Played before the transfer starts.
+    pub message: Option<Message>,
+    /// The step when no agent can take the call.
+    pub on_unavailable: String,
+}
+
+/// The flow's escalation policy: when Hotline hands a caller to a person without the flow
+/// routing there itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Escalation {
+    /// The transfer step escalations go to.
+    pub step: String,
+    /// Intents that mean "let me talk to a person", honoured in every listening step.
+    pub human_intents: Vec<String>,
+    /// Intents that are complaints: escalated with raised priority.
+    pub complaint_intents: Vec<String>,
+    /// Sentiment at or below which an utterance counts as a complaint (-1..=0), if any.
+    pub negative_sentiment: Option<f32>,
+    /// Not-understood turns in a row after which the caller is escalated (0: never).
+    pub no_matches: u32,
+    /// The variable that is "true" for VIP callers.
+    pub vip_variable: Option<String>,
+    /// Skill group by the intent the conversation was about.
+    pub groups: BTreeMap<String, String>,
+    /// The skill group when no intent decides.
+    pub default_group: String,
 }

@@ -17,6 +17,8 @@ use super::ask::RawAsk;
 use super::context::{Context, PromptReference};
 use super::error::{FlowError, Problem};
 use super::graph::check_graph;
+use super::intent_step::{RawAnswer, RawIntent};
+use super::lookup_step::{RawBranch, RawLookup};
 use super::model::{Flow, Step, StepKind};
 use super::speech_keys::{DEFAULT_MINIMUM_CONFIDENCE, confidence};
 use super::steps::{
@@ -24,6 +26,7 @@ use super::steps::{
     timezone,
 };
 use super::template::check_variables;
+use super::transfer_step::{RawEscalation, RawTransfer};
 
 /// The flow file schema version this build understands.
 pub const SCHEMA_VERSION: i64 = 1;
@@ -66,6 +69,7 @@ pub fn parse_flow(source: &str, file: &Path) -> ParsedFlow {
     let mut table = document.into_inner();
     table.remove("schema");
     let steps = table.remove("steps");
+    let escalation = table.remove("escalation");
     let header = deserialize::<RawHeader>(
         &mut context,
         table,
@@ -94,6 +98,16 @@ pub fn parse_flow(source: &str, file: &Path) -> ParsedFlow {
             BTreeMap::new()
         }
     };
+    let escalation = escalation.and_then(|value| {
+        let span = value.span();
+        let DeValue::Table(escalation) = value.into_inner() else {
+            let message = "`escalation` must be a table".into();
+            context.error(span, FlowError::Field { message });
+            return None;
+        };
+        deserialize::<RawEscalation>(&mut context, escalation, span.clone())?
+            .convert(&mut context, span)
+    });
     check_variables(&mut context);
     let Some(header) = header else {
         return finish(context, None, 0);
@@ -105,7 +119,10 @@ pub fn parse_flow(source: &str, file: &Path) -> ParsedFlow {
         file: file.to_path_buf(),
         start,
         steps,
+        escalation,
+        captions: BTreeMap::new(),
     };
+    check_escalation(&mut context, &flow);
     check_graph(&mut context, &flow);
     finish(context, Some(flow), name_line)
 }
@@ -208,6 +225,12 @@ fn parse_step(
             let raw = deserialize::<RawAsk>(context, table, span.clone())?;
             raw.convert(context, name, span, defaults)
         }
+        "intent" => deserialize::<RawIntent>(context, table, span.clone())?
+            .convert(context, name, span, defaults),
+        "answer" => Some(deserialize::<RawAnswer>(context, table, span)?.convert(context, name)),
+        "lookup" => deserialize::<RawLookup>(context, table, span)?.convert(context, name),
+        "branch" => Some(deserialize::<RawBranch>(context, table, span)?.convert(context, name)),
+        "transfer" => deserialize::<RawTransfer>(context, table, span)?.convert(context, name),
         "goto" => Some(deserialize::<RawGoto>(context, table, span)?.convert(context, name)),
         "hangup" => Some(deserialize::<RawHangup>(context, table, span)?.convert(context)),
         "hours" => deserialize::<RawHours>(context, table, span.clone())?.convert(
@@ -225,6 +248,33 @@ fn parse_step(
             context.error(type_span, error);
             None
         }
+    }
+}
+
+/// Reports an escalation policy whose `step` is not a transfer step, and transfer steps
+/// without a `group` in a flow without a policy to choose one.
+fn check_escalation(context: &mut Context<'_>, flow: &Flow) {
+    let Some(escalation) = &flow.escalation else {
+        for (name, step) in &flow.steps {
+            if let StepKind::Transfer(transfer) = &step.kind
+                && transfer.group.is_none()
+            {
+                let message = format!(
+                    "transfer step '{name}' needs a `group`, or an `[escalation]` table with a `default_group`"
+                );
+                context.error_at_line(step.line, FlowError::Field { message });
+            }
+        }
+        return;
+    };
+    if let Some(step) = flow.steps.get(&escalation.step)
+        && !matches!(step.kind, StepKind::Transfer(_))
+    {
+        let message = format!(
+            "`escalation.step` must name a transfer step, and '{}' is not one",
+            escalation.step
+        );
+        context.error_at_line(step.line, FlowError::Field { message });
     }
 }
 

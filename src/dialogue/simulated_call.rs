@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
+use super::lookup::LookupOutcome;
 use super::parse::parse_flow;
-use super::{Flow, FlowAction, FlowEngine, FlowEvent};
+use super::{Flow, FlowAction, FlowEngine, FlowEvent, Meaning};
 
 /// Parses a flow that must have no errors; prompts resolve under `/flows`.
 pub fn parse(source: &str) -> Flow {
@@ -66,9 +67,36 @@ impl Call {
 
     /// The caller says `text`, recognised with `confidence`.
     pub fn say(&mut self, text: &str, confidence: f32) -> Vec<FlowAction> {
+        self.say_meaning(text, confidence, None)
+    }
+
+    /// The caller says `text`, understood as `meaning`.
+    pub fn say_meaning(
+        &mut self,
+        text: &str,
+        confidence: f32,
+        meaning: Option<Meaning>,
+    ) -> Vec<FlowAction> {
         let event = FlowEvent::Speech {
             text: text.into(),
             confidence,
+            meaning,
+        };
+        self.engine.handle_event(self.now, self.wall, event);
+        self.actions()
+    }
+
+    /// The backend answered the lookup the engine asked for.
+    pub fn lookup_answered(&mut self, outcome: LookupOutcome) -> Vec<FlowAction> {
+        self.engine
+            .handle_event(self.now, self.wall, FlowEvent::LookupFinished(outcome));
+        self.actions()
+    }
+
+    /// Nobody could take the transfer the engine asked for.
+    pub fn transfer_failed(&mut self, reason: &str) -> Vec<FlowAction> {
+        let event = FlowEvent::TransferFailed {
+            reason: reason.into(),
         };
         self.engine.handle_event(self.now, self.wall, event);
         self.actions()

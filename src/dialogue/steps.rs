@@ -24,7 +24,8 @@ use super::template::parse_text;
 use super::values::{DTMF_KEYS, parse_dtmf_key};
 
 /// The step types a flow file may use.
-pub const STEP_TYPES: &str = "play, say, menu, collect, ask, goto, hours, hangup";
+pub const STEP_TYPES: &str =
+    "play, say, menu, collect, ask, intent, answer, lookup, branch, transfer, goto, hours, hangup";
 
 /// How long menu, collect and ask steps wait for input when the step does not say.
 pub(super) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -89,6 +90,8 @@ pub(super) struct RawCollect {
     no_input_prompt: Option<Spanned<String>>,
     invalid_prompt: Option<Spanned<String>>,
     barge_in: Option<bool>,
+    #[serde(default)]
+    reuse: bool,
     next: Spanned<String>,
     on_failure: Spanned<String>,
 }
@@ -268,6 +271,7 @@ impl RawCollect {
             next: context.reference(step, "next", &self.next),
             barge_in: self.barge_in.unwrap_or(DEFAULT_BARGE_IN),
             input,
+            reuse: self.reuse,
         })
     }
 }

@@ -15,6 +15,13 @@ use super::steps::invalid;
 /// The built-in placeholder for the last transcript of what the caller said.
 pub const HEARD: &str = "heard";
 
+/// Variables every flow has without declaring them: `heard`; the caller's and the dialled
+/// number (`caller`, `dialled`; empty in chat), the channel (`voice` or `chat`), Hotline's own
+/// HTTP origin (`server`, for lookups of the built-in demo order system), and the intent last
+/// understood (`intent`).
+pub const BUILT_IN_VARIABLES: [&str; 6] =
+    [HEARD, "caller", "dialled", "channel", "server", "intent"];
+
 /// Text with placeholders, as written in a `say` step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text {
@@ -78,13 +85,19 @@ impl Text {
 
     /// The text with every placeholder replaced by `value(name)`, or by nothing when unset.
     pub fn render<'value>(&self, value: impl Fn(&str) -> Option<&'value str>) -> String {
-        self.parts
-            .iter()
-            .map(|part| match part {
-                Part::Literal(text) => text.as_str(),
-                Part::Placeholder(name) => value(name).unwrap_or_default(),
-            })
-            .collect()
+        self.render_with(|name| value(name).map(str::to_string))
+    }
+
+    /// Like `render`, with values computed for the occasion (e.g. percent-encoded).
+    pub fn render_with(&self, value: impl Fn(&str) -> Option<String>) -> String {
+        let mut rendered = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Literal(text) => rendered.push_str(text),
+                Part::Placeholder(name) => rendered.push_str(&value(name).unwrap_or_default()),
+            }
+        }
+        rendered
     }
 }
 
@@ -113,12 +126,16 @@ pub(super) fn parse_text(
     Some(text)
 }
 
-/// Reports every placeholder that is neither `heard` nor the variable of a collect or ask step.
+/// Reports every placeholder that is neither built in nor a variable the flow stores (the
+/// `variable` of a collect or ask step, or a lookup's `map`).
 pub fn check_variables(context: &mut Context<'_>) {
     let unknown: Vec<_> = context
         .placeholders
         .iter()
-        .filter(|(name, _)| name != HEARD && !context.declared_variables.contains(name))
+        .filter(|(name, _)| {
+            !BUILT_IN_VARIABLES.contains(&name.as_str())
+                && !context.declared_variables.contains(name)
+        })
         .cloned()
         .collect();
     for (name, line) in unknown {

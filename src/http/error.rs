@@ -16,6 +16,12 @@ pub enum AppError {
     /// The request conflicts with the current state (cancelling a shipped order).
     #[error("{0}")]
     Conflict(String),
+    /// The thing asked about existed but is gone (an ended chat session).
+    #[error("{0}")]
+    Gone(String),
+    /// The server cannot take more of this now.
+    #[error("{0}")]
+    Unavailable(String),
     /// The store failed.
     #[error("storage: {0}")]
     Storage(#[from] crate::storage::StorageError),
@@ -30,6 +36,8 @@ impl IntoResponse for AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Gone(_) => StatusCode::GONE,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Storage(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         if status.is_server_error() {
@@ -40,5 +48,20 @@ impl IntoResponse for AppError {
             Json(serde_json::json!({ "error": self.to_string() })),
         )
             .into_response()
+    }
+}
+
+impl From<crate::chat::ChatError> for AppError {
+    fn from(error: crate::chat::ChatError) -> AppError {
+        use crate::chat::ChatError;
+        let message = error.to_string();
+        match error {
+            ChatError::UnknownFlow { .. } | ChatError::UnknownSession => {
+                AppError::NotFound(message)
+            }
+            ChatError::Empty | ChatError::TooLong { .. } => AppError::BadRequest(message),
+            ChatError::Ended => AppError::Gone(message),
+            ChatError::Busy => AppError::Unavailable(message),
+        }
     }
 }

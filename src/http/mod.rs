@@ -7,9 +7,11 @@
 mod api;
 mod demo;
 mod error;
+mod pages;
 
 pub use error::AppError;
 
+use crate::chat::ChatService;
 use crate::orders::OrderBook;
 use crate::storage::CallStore;
 use crate::telemetry::Metrics;
@@ -26,6 +28,8 @@ pub struct AppState {
     pub calls: Arc<dyn CallStore>,
     /// The demo order system served under `/demo/`, when the config has one.
     pub orders: Option<Arc<OrderBook>>,
+    /// Web chat sessions.
+    pub chat: ChatService,
 }
 
 /// The complete router.
@@ -33,6 +37,7 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
+        .route("/chat", get(pages::chat))
         .nest("/api", api::router());
     if let Some(orders) = &state.orders {
         router = router.nest("/demo", demo::router(orders.clone()));

@@ -105,4 +105,6 @@ pub struct CallRecord {
     pub transcript: Vec<TranscriptLine>,
     /// The recording file.
     pub recording: Option<PathBuf>,
+    /// The hand-over to a person, with the conversation summary, if the flow asked for one.
+    pub handover: Option<serde_json::Value>,
 }

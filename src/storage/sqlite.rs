@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS calls (
     digits TEXT NOT NULL,
     variables TEXT NOT NULL,
     recording TEXT,
-    transcript TEXT NOT NULL DEFAULT '[]'
+    transcript TEXT NOT NULL DEFAULT '[]',
+    handover TEXT
 );
 CREATE INDEX IF NOT EXISTS calls_by_start ON calls(started_at);
 ";
@@ -45,7 +46,8 @@ impl SqliteStore {
             )
             .map_err(open_error)?;
         connection.execute_batch(SCHEMA).map_err(open_error)?;
-        add_transcript_column(&connection).map_err(open_error)?;
+        add_column(&connection, "transcript", "TEXT NOT NULL DEFAULT '[]'").map_err(open_error)?;
+        add_column(&connection, "handover", "TEXT").map_err(open_error)?;
         connection.execute(
             "UPDATE calls SET outcome = ?1 WHERE outcome = ?2",
             params![CallOutcome::Failed.name(), CallOutcome::InProgress.name()],
@@ -63,14 +65,15 @@ impl SqliteStore {
     }
 }
 
-/// Databases made before transcripts were stored lack the column; add it in place.
-fn add_transcript_column(connection: &Connection) -> rusqlite::Result<()> {
+/// Databases made by earlier versions lack later columns; add `column` in place.
+fn add_column(connection: &Connection, column: &str, definition: &str) -> rusqlite::Result<()> {
     let present = connection
-        .prepare("SELECT 1 FROM pragma_table_info('calls') WHERE name = 'transcript'")?
-        .exists([])?;
+        .prepare("SELECT 1 FROM pragma_table_info('calls') WHERE name = ?1")?
+        .exists([column])?;
     if !present {
-        connection
-            .execute_batch("ALTER TABLE calls ADD COLUMN transcript TEXT NOT NULL DEFAULT '[]'")?;
+        connection.execute_batch(&format!(
+            "ALTER TABLE calls ADD COLUMN {column} {definition}"
+        ))?;
     }
     Ok(())
 }
@@ -83,6 +86,7 @@ fn decode(row: &Row<'_>) -> rusqlite::Result<Result<CallRecord, StorageError>> {
     let variables: String = row.get(9)?;
     let recording: Option<String> = row.get(10)?;
     let transcript: String = row.get(11)?;
+    let handover: Option<String> = row.get(12)?;
     let corrupt = |message: String| StorageError::Corrupt {
         id: id.clone(),
         message,
@@ -109,20 +113,26 @@ fn decode(row: &Row<'_>) -> rusqlite::Result<Result<CallRecord, StorageError>> {
             recording: recording.map(PathBuf::from),
             transcript: serde_json::from_str(&transcript)
                 .map_err(|error| corrupt(format!("bad transcript: {error}")))?,
+            handover: handover
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(|error| corrupt(format!("bad handover: {error}")))?,
         })
     })();
     Ok(record)
 }
 
 const COLUMNS: &str = "id, caller, dialled, flow, mode, started_at, ended_at, outcome, digits, \
-     variables, recording, transcript";
+     variables, recording, transcript, handover";
 
 impl CallStore for SqliteStore {
     fn save_call(&self, record: &CallRecord) -> Result<(), StorageError> {
         let variables = serde_json::to_string(&record.variables).unwrap_or_else(|_| "{}".into());
         let transcript = serde_json::to_string(&record.transcript).unwrap_or_else(|_| "[]".into());
+        let handover = record.handover.as_ref().map(serde_json::Value::to_string);
         self.connection().execute(
-            &format!("INSERT OR REPLACE INTO calls ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
+            &format!("INSERT OR REPLACE INTO calls ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
             params![
                 record.id.to_string(),
                 record.from,
@@ -136,6 +146,7 @@ impl CallStore for SqliteStore {
                 variables,
                 record.recording.as_ref().map(|path| path.display().to_string()),
                 transcript,
+                handover,
             ],
         )?;
         Ok(())
@@ -192,6 +203,7 @@ mod tests {
                 text: "where is my order".to_string(),
             }],
             recording: Some(PathBuf::from("/data/recordings/x.wav")),
+            handover: Some(serde_json::json!({"group": "orders", "reason": "asked for a person"})),
         }
     }
 

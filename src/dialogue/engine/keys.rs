@@ -28,10 +28,16 @@ impl FlowEngine {
         }
         self.barge_in();
         match kind {
-            StepKind::Play { next, .. } | StepKind::Say { next, .. } => {
+            StepKind::Play { next, .. }
+            | StepKind::Say { next, .. }
+            | StepKind::Answer { next, .. } => {
                 self.go_to(next.clone(), wall);
             }
             StepKind::Menu(menu) => match menu.choices.get(&digit) {
+                Some(target) => self.go_to(target.clone(), wall),
+                None => self.fail(wall, Failure::Invalid),
+            },
+            StepKind::Intent(step) => match step.choices.get(&digit) {
                 Some(target) => self.go_to(target.clone(), wall),
                 None => self.fail(wall, Failure::Invalid),
             },
@@ -56,17 +62,29 @@ impl FlowEngine {
                     }
                 }
             }
-            StepKind::Goto { .. } | StepKind::Hours { .. } | StepKind::Hangup { .. } => {}
+            StepKind::Goto { .. }
+            | StepKind::Hours { .. }
+            | StepKind::Hangup { .. }
+            | StepKind::Lookup(_)
+            | StepKind::Branch { .. }
+            | StepKind::Transfer(_) => {}
         }
     }
 
     /// Whether a key counts in the current step now.
     fn takes_keys(&self, kind: &StepKind) -> bool {
         let listens = match kind {
-            StepKind::Play { barge_in, .. } | StepKind::Say { barge_in, .. } => *barge_in,
-            StepKind::Menu(_) | StepKind::Collect(_) => true,
+            StepKind::Play { barge_in, .. }
+            | StepKind::Say { barge_in, .. }
+            | StepKind::Answer { barge_in, .. } => *barge_in,
+            StepKind::Menu(_) | StepKind::Collect(_) | StepKind::Intent(_) => true,
             StepKind::Ask(ask) => ask.accepts.keys(),
-            StepKind::Goto { .. } | StepKind::Hours { .. } | StepKind::Hangup { .. } => false,
+            StepKind::Goto { .. }
+            | StepKind::Hours { .. }
+            | StepKind::Hangup { .. }
+            | StepKind::Lookup(_)
+            | StepKind::Branch { .. }
+            | StepKind::Transfer(_) => false,
         };
         listens && (!self.playing || interruptible(kind))
     }
@@ -92,6 +110,7 @@ impl FlowEngine {
             return;
         }
         let value = std::mem::take(&mut self.entry);
+        self.conversation.stated(&collect.variable);
         self.store(&collect.variable, value);
         self.go_to(collect.next.clone(), wall);
     }
@@ -103,6 +122,7 @@ impl FlowEngine {
         if let Some(StepKind::Ask(ask)) = kind_of(&flow, self.step.as_ref())
             && let Some(variable) = &ask.variable
         {
+            self.conversation.stated(variable);
             self.store(variable, key.to_string());
         }
         self.go_to(target, wall);

@@ -23,6 +23,17 @@ impl FlowEngine {
         self.playing = true;
         let barge_in = kind_of(&self.flow, self.step.as_ref())
             .is_some_and(|kind| interruptible(kind) && listens_to_speech(kind));
+        match &prompt {
+            Prompt::Text(text) => self.conversation.hotline_said(text),
+            Prompt::File(path) => {
+                let caption = self.flow.captions.get(path).cloned();
+                let name = path
+                    .file_name()
+                    .map(|name| name.to_string_lossy().into_owned());
+                self.conversation
+                    .hotline_said(&caption.or(name).unwrap_or_default());
+            }
+        }
         self.actions.push_back(match prompt {
             Prompt::File(path) => FlowAction::Play { path, barge_in },
             Prompt::Text(text) => FlowAction::Say { text, barge_in },
@@ -56,21 +67,37 @@ impl FlowEngine {
 /// Whether speech can act in a step of this kind (so detecting it over a prompt is useful).
 pub(super) fn listens_to_speech(kind: &StepKind) -> bool {
     match kind {
-        StepKind::Play { .. } | StepKind::Say { .. } | StepKind::Menu(_) | StepKind::Collect(_) => {
-            true
-        }
+        StepKind::Play { .. }
+        | StepKind::Say { .. }
+        | StepKind::Menu(_)
+        | StepKind::Collect(_)
+        | StepKind::Intent(_)
+        | StepKind::Answer { .. } => true,
         StepKind::Ask(ask) => ask.accepts.speech(),
-        StepKind::Goto { .. } | StepKind::Hours { .. } | StepKind::Hangup { .. } => false,
+        StepKind::Goto { .. }
+        | StepKind::Hours { .. }
+        | StepKind::Hangup { .. }
+        | StepKind::Lookup(_)
+        | StepKind::Branch { .. }
+        | StepKind::Transfer(_) => false,
     }
 }
 
 /// Whether caller input may stop the prompts of a step of this kind.
 pub(super) fn interruptible(kind: &StepKind) -> bool {
     match kind {
-        StepKind::Play { barge_in, .. } | StepKind::Say { barge_in, .. } => *barge_in,
+        StepKind::Play { barge_in, .. }
+        | StepKind::Say { barge_in, .. }
+        | StepKind::Answer { barge_in, .. } => *barge_in,
         StepKind::Menu(menu) => menu.barge_in,
         StepKind::Collect(collect) => collect.barge_in,
         StepKind::Ask(ask) => ask.barge_in,
-        StepKind::Goto { .. } | StepKind::Hours { .. } | StepKind::Hangup { .. } => false,
+        StepKind::Intent(step) => step.barge_in,
+        StepKind::Goto { .. }
+        | StepKind::Hours { .. }
+        | StepKind::Hangup { .. }
+        | StepKind::Lookup(_)
+        | StepKind::Branch { .. }
+        | StepKind::Transfer(_) => false,
     }
 }

@@ -10,6 +10,7 @@
 //! flow continues at `next`. While a prompt that cannot be interrupted plays, and in steps that
 //! do not listen, speech is only reported.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -27,6 +28,8 @@ enum Understood {
     Entry(String),
     /// The free answer to an ask, with the step after it.
     Answer(String, String),
+    /// An intent an intent step routes, with the step it leads to.
+    Intent(String, String),
     /// The utterance interrupted a `play` or `say`; the flow continues at this step.
     Interrupted(String),
     /// A failed attempt.
@@ -85,6 +88,7 @@ impl FlowEngine {
             Some(Understood::Choice(choice, _)) => Some(choice.to_string()),
             Some(Understood::Entry(entry)) => Some(entry.clone()),
             Some(Understood::Answer(answer, _)) => Some(answer.clone()),
+            Some(Understood::Intent(intent, _)) => Some(intent.clone()),
             Some(Understood::Interrupted(_) | Understood::Failed(_)) | None => None,
         };
         self.actions.push_back(FlowAction::Heard {
@@ -95,9 +99,33 @@ impl FlowEngine {
         let Some(understood) = understood else {
             return;
         };
+        let not_understood = matches!(understood, Understood::Failed(Failure::Invalid));
+        if not_understood || matches!(understood, Understood::Interrupted(_)) {
+            if let Some(trigger) = self.escalation_trigger(not_understood) {
+                self.note_intent();
+                self.escalate(wall, trigger);
+                return;
+            }
+        } else if !matches!(understood, Understood::Failed(_)) {
+            self.conversation.no_matches = 0;
+        }
         self.barge_in();
         match understood {
             Understood::Choice(choice, target) => self.choose(choice, target, wall),
+            Understood::Intent(intent, target) => {
+                self.note_intent();
+                let slots = self
+                    .meaning
+                    .as_ref()
+                    .map(|meaning| meaning.slots.clone())
+                    .unwrap_or_default();
+                for (slot, value) in slots {
+                    self.conversation.stated(&slot);
+                    self.store(&slot, value);
+                }
+                self.variables.insert("intent".into(), intent);
+                self.go_to(target, wall);
+            }
             Understood::Entry(entry) => {
                 self.entry = entry;
                 self.finish_entry(wall);
@@ -106,6 +134,7 @@ impl FlowEngine {
                 if let Some(StepKind::Ask(ask)) = kind_of(&flow, self.step.as_ref())
                     && let Some(variable) = &ask.variable
                 {
+                    self.conversation.stated(variable);
                     self.store(variable, answer);
                 }
                 self.go_to(next, wall);
@@ -121,12 +150,17 @@ impl FlowEngine {
             return None;
         }
         match kind {
-            StepKind::Play { next, .. } | StepKind::Say { next, .. } => {
+            StepKind::Play { next, .. }
+            | StepKind::Say { next, .. }
+            | StepKind::Answer { next, .. } => {
                 // Silence does not interrupt, but ends an interruption already under way.
                 let interrupts = !self.playing || !normalise(text).is_empty();
                 interrupts.then(|| Understood::Interrupted(next.clone()))
             }
             StepKind::Menu(menu) => Some(judge(text, confidence, &menu.input, |words| {
+                if let Some(choice) = typed_key(words, &menu.choices) {
+                    return Some(choice);
+                }
                 let choice = match_choice(words, &menu.phrases)?;
                 Some(Understood::Choice(
                     choice,
@@ -144,6 +178,9 @@ impl FlowEngine {
             StepKind::Ask(ask) => Some(judge(text, confidence, &ask.input, |words| {
                 match &ask.answers {
                     Answers::Choices { choices, phrases } => {
+                        if let Some(choice) = typed_key(words, choices) {
+                            return Some(choice);
+                        }
                         let choice = match_choice(words, phrases)?;
                         Some(Understood::Choice(choice, choices.get(&choice)?.clone()))
                     }
@@ -152,9 +189,34 @@ impl FlowEngine {
                     }
                 }
             })),
-            StepKind::Goto { .. } | StepKind::Hours { .. } | StepKind::Hangup { .. } => None,
+            StepKind::Intent(step) => Some(judge(text, confidence, &step.input, |words| {
+                if let Some(choice) = typed_key(words, &step.choices) {
+                    return Some(choice);
+                }
+                let intent = self.meaning.as_ref()?.intent.as_ref()?;
+                let target = step.intents.get(intent)?;
+                Some(Understood::Intent(intent.clone(), target.clone()))
+            })),
+            StepKind::Goto { .. }
+            | StepKind::Hours { .. }
+            | StepKind::Hangup { .. }
+            | StepKind::Lookup(_)
+            | StepKind::Branch { .. }
+            | StepKind::Transfer(_) => None,
         }
     }
+}
+
+/// A key typed as a whole message (text channels: "1" in a menu), as that choice.
+fn typed_key(words: &[String], choices: &BTreeMap<char, String>) -> Option<Understood> {
+    let [word] = words else { return None };
+    let mut characters = word.chars();
+    let key = characters.next()?;
+    if characters.next().is_some() {
+        return None;
+    }
+    let target = choices.get(&key)?;
+    Some(Understood::Choice(key, target.clone()))
 }
 
 /// Applies the checks shared by menu, collect and ask steps, then `accept` to the words.

@@ -1,0 +1,8 @@
+//! Web pages: plain HTML and JavaScript compiled into the binary, no front-end build.
+
+use axum::response::Html;
+
+/// `GET /chat`: the web chat, talking to `/api/chat/ws`.
+pub async fn chat() -> Html<&'static str> {
+    Html(include_str!("chat.html"))
+}

@@ -1,0 +1,14 @@
+//! Errors of the understanding service.
+
+use crate::dialogue::intents::IntentsError;
+
+/// What can stop the understanding service from starting.
+#[derive(Debug, thiserror::Error)]
+pub enum UnderstandingError {
+    /// An intents file is broken.
+    #[error(transparent)]
+    Intents(#[from] IntentsError),
+    /// The worker thread could not start.
+    #[error("cannot start the understanding thread: {source}")]
+    Thread { source: std::io::Error },
+}

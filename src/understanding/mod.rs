@@ -1,0 +1,129 @@
+//! The understanding service: the sentence-embedding model on its own thread, answering "what
+//! does this utterance mean" for calls and chats without blocking the async runtime.
+//!
+//! At start the worker embeds every flow's examples (and, for the first requests, they wait for
+//! that). A bounded queue keeps a burst from piling up: when it is full, or the model fails, the
+//! utterance goes on without a meaning (steps that need one treat it as not understood) and the
+//! failure is logged.
+
+mod error;
+
+pub use error::UnderstandingError;
+
+use crate::dialogue::intents::Intents;
+use crate::dialogue::{FlowSet, Meaning, Understander, UnderstandingFiles};
+use crate::embedding::{Embedder, SentenceEmbedder};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{SyncSender, TrySendError, sync_channel};
+use tokio::sync::oneshot;
+use tracing::{info, warn};
+
+/// Utterances that may wait for the model at once.
+const QUEUE: usize = 64;
+
+struct Job {
+    flow: String,
+    text: String,
+    reply: oneshot::Sender<Option<Meaning>>,
+}
+
+/// A handle on the worker; cheap to clone.
+#[derive(Clone)]
+pub struct UnderstandingService {
+    jobs: SyncSender<Job>,
+    flows: Arc<BTreeSet<String>>,
+}
+
+impl UnderstandingService {
+    /// Starts the worker with `embedder` for the flows in `files`.
+    pub fn start(
+        embedder: SentenceEmbedder,
+        files: BTreeMap<String, UnderstandingFiles>,
+    ) -> Result<UnderstandingService, UnderstandingError> {
+        let flows = Arc::new(files.keys().cloned().collect());
+        let (jobs, queue) = sync_channel::<Job>(QUEUE);
+        std::thread::Builder::new()
+            .name("understanding".into())
+            .spawn(move || {
+                let started = std::time::Instant::now();
+                let mut understanders = BTreeMap::new();
+                for (flow, files) in files {
+                    match Understander::build(files, |text| embedder.embed(text)) {
+                        Ok(understander) => {
+                            understanders.insert(flow, understander);
+                        }
+                        Err(error) => warn!(%flow, %error, "the flow understands nothing"),
+                    }
+                }
+                info!(elapsed = ?started.elapsed(), "intents and knowledge ready");
+                for job in queue {
+                    let meaning = understanders.get(&job.flow).and_then(|understander| {
+                        match embedder.embed(&job.text) {
+                            Ok(embedding) => Some(understander.meaning(&job.text, &embedding)),
+                            Err(error) => {
+                                warn!(%error, "cannot understand an utterance");
+                                None
+                            }
+                        }
+                    });
+                    // The requester may have gone (the call ended); nothing to do then.
+                    let _ = job.reply.send(meaning);
+                }
+            })
+            .map_err(|source| UnderstandingError::Thread { source })?;
+        Ok(UnderstandingService { jobs, flows })
+    }
+
+    /// Whether `flow` has intents or knowledge to understand utterances with.
+    pub fn understands(&self, flow: &str) -> bool {
+        self.flows.contains(flow)
+    }
+
+    /// The meaning of `text` in `flow`; `None` when the flow understands nothing, the queue is
+    /// full or the model failed.
+    pub async fn meaning(&self, flow: &str, text: &str) -> Option<Meaning> {
+        if !self.understands(flow) {
+            return None;
+        }
+        let (reply, answer) = oneshot::channel();
+        let job = Job {
+            flow: flow.to_string(),
+            text: text.to_string(),
+            reply,
+        };
+        match self.jobs.try_send(job) {
+            Ok(()) => answer.await.ok().flatten(),
+            Err(TrySendError::Full(_)) => {
+                warn!("understanding queue full: an utterance goes on without its meaning");
+                None
+            }
+            Err(TrySendError::Disconnected(_)) => None,
+        }
+    }
+}
+
+/// The files each flow understands with: `NAME.intents.toml` beside the flow file `NAME`.
+/// Flows without any are left out.
+pub fn understanding_files(
+    flows: &FlowSet,
+) -> Result<BTreeMap<String, UnderstandingFiles>, UnderstandingError> {
+    let mut files = BTreeMap::new();
+    for (name, flow) in &flows.flows {
+        let directory = flow.file.parent().map(PathBuf::from).unwrap_or_default();
+        let intents_path = directory.join(format!(
+            "{name}{}",
+            crate::dialogue::intents::INTENTS_FILE_SUFFIX
+        ));
+        let intents = if intents_path.is_file() {
+            Some(Intents::load(&intents_path)?)
+        } else {
+            None
+        };
+        if intents.is_some() {
+            files.insert(name.clone(), UnderstandingFiles { intents });
+        }
+    }
+    Ok(files)
+}
