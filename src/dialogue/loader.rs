@@ -68,7 +68,8 @@ fn load(directory: &Path) -> (Vec<Flow>, Vec<Problem>) {
                 problems.push(Problem::error(&file, prompt.line, error));
             }
         }
-        let Some(flow) = parsed.flow else { continue };
+        let Some(mut flow) = parsed.flow else { continue };
+        flow.captions = captions(&parsed.prompts);
         if let Some(other) = names.get(&flow.name) {
             let error = FlowError::DuplicateFlow {
                 name: flow.name.clone(),
@@ -82,6 +83,40 @@ fn load(directory: &Path) -> (Vec<Flow>, Vec<Problem>) {
     }
     problems.sort_by(|left, right| (&left.file, left.line).cmp(&(&right.file, right.line)));
     (flows, problems)
+}
+
+/// The file name of the captions file beside prompt files: `FILE<TAB>TEXT` lines, `#` comments.
+pub const CAPTIONS_FILE: &str = "prompts.tsv";
+
+/// What each prompt says, from the `prompts.tsv` in each prompt's directory (where there is
+/// one). Prompts without a caption show in text channels by nothing and in summaries by name.
+fn captions(prompts: &[super::context::PromptReference]) -> BTreeMap<PathBuf, String> {
+    let mut tables: BTreeMap<PathBuf, BTreeMap<String, String>> = BTreeMap::new();
+    let mut captions = BTreeMap::new();
+    for prompt in prompts {
+        let Some(directory) = prompt.path.parent() else {
+            continue;
+        };
+        let table = tables
+            .entry(directory.to_path_buf())
+            .or_insert_with(|| read_captions(&directory.join(CAPTIONS_FILE)));
+        let name = prompt.path.file_name().and_then(|name| name.to_str());
+        if let Some(text) = name.and_then(|name| table.get(name)) {
+            captions.insert(prompt.path.clone(), text.clone());
+        }
+    }
+    captions
+}
+
+fn read_captions(path: &Path) -> BTreeMap<String, String> {
+    let Ok(text) = fs::read_to_string(path) else {
+        return BTreeMap::new();
+    };
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split_once('\t'))
+        .map(|(file, caption)| (file.trim().to_string(), caption.trim().to_string()))
+        .collect()
 }
 
 fn find_flow_files(directory: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) {

@@ -2,7 +2,8 @@
 //!
 //! A `lookup` asks a business backend over HTTP: `url` (placeholders are filled in
 //! percent-encoded, except `{server}`, Hotline's own HTTP origin), `method` (default GET),
-//! `headers` and a JSON `body` (both with placeholders), `timeout` per attempt (default 3s) and
+//! `headers` and a JSON `body` (both with placeholders; in the body they are filled in
+//! JSON-escaped, so write them inside quotes), `timeout` per attempt (default 3s) and
 //! `retries` (default 1). `map` copies values from the JSON answer into variables by RFC 6901
 //! pointer (`order_status = "/status"`). `wait_text` or `wait_prompt` plays while the backend
 //! is asked. The flow continues at `next`, at `on_not_found` on HTTP 404, and at `on_error` when

@@ -41,7 +41,12 @@ impl FlowEngine {
                 .iter()
                 .map(|(name, value)| (name.clone(), render(value)))
                 .collect(),
-            body: lookup.body.as_ref().map(render),
+            body: lookup.body.as_ref().map(|body| {
+                body.render_with(|name| {
+                    let value = self.variables.get(name)?;
+                    Some(json_escaped(value))
+                })
+            }),
             timeout: lookup.timeout,
             retries: lookup.retries,
         };
@@ -111,6 +116,12 @@ impl FlowEngine {
         });
         self.go_to(next, wall);
     }
+}
+
+/// `value` escaped for use inside a JSON string (the body template holds the quotes).
+fn json_escaped(value: &str) -> String {
+    let quoted = serde_json::Value::String(value.to_string()).to_string();
+    quoted[1..quoted.len() - 1].to_string()
 }
 
 /// Characters kept as they are in filled-in URL values: RFC 3986's unreserved ones.
