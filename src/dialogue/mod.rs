@@ -15,6 +15,7 @@ mod error;
 mod graph;
 mod hours;
 pub mod intents;
+pub mod knowledge;
 mod loader;
 pub mod lookup;
 mod model;
