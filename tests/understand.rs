@@ -98,8 +98,8 @@ fn a_new_example_phrase_changes_the_answer_without_a_rebuild() {
         serde_json::Value::Null
     );
     let taught = original.replace(
-        "examples = [\"I want to make a complaint\",",
-        &format!("examples = [\"{phrase}\", \"I want to make a complaint\","),
+        "\"I want to make a complaint\",",
+        &format!("\"{phrase}\", \"I want to make a complaint\","),
     );
     assert_ne!(taught, original, "the complaint intent's examples moved");
     std::fs::write(flows.path().join("main.intents.toml"), taught).expect("intents edited");
@@ -130,4 +130,171 @@ fn a_broken_intents_file_names_file_and_line() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("main.intents.toml:8:"), "{stderr}");
     assert!(stderr.contains("defined twice"), "{stderr}");
+}
+
+/// The (text, expected intent) lines of a TSV file in tests/data; `None` for `none`.
+fn labelled(name: &str) -> Vec<(String, Option<String>)> {
+    let text = std::fs::read_to_string(repository().join("tests/data").join(name)).expect("set");
+    text.lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .map(|line| {
+            let (text, intent) = line.split_once('\t').expect("text<TAB>intent");
+            let intent = (intent != "none").then(|| intent.to_string());
+            (text.to_string(), intent)
+        })
+        .collect()
+}
+
+#[test]
+fn held_out_accuracy_is_at_least_92_percent() {
+    let set = labelled("intents-held-out.tsv");
+    let texts: Vec<&str> = set.iter().map(|(text, _)| text.as_str()).collect();
+    let lines = understand(&repository().join("prompts"), &texts);
+    assert_eq!(lines.len(), set.len());
+    let wrong: Vec<String> = set
+        .iter()
+        .zip(&lines)
+        .filter(|((_, expected), line)| line["intent"].as_str() != expected.as_deref())
+        .map(|((text, expected), line)| {
+            format!(
+                "{text:?}: expected {}, got {} ({} {})",
+                expected.as_deref().unwrap_or("none"),
+                line["intent"],
+                line["closest"],
+                line["confidence"]
+            )
+        })
+        .collect();
+    let accuracy = 1.0 - wrong.len() as f64 / set.len() as f64;
+    println!(
+        "held-out accuracy {:.1}% of {}",
+        accuracy * 100.0,
+        set.len()
+    );
+    assert!(
+        accuracy >= 0.92,
+        "held-out accuracy {:.1}% of {}; misclassified:\n{}",
+        accuracy * 100.0,
+        set.len(),
+        wrong.join("\n")
+    );
+}
+
+/// The demo's intents and knowledge copied into a fresh flows directory.
+fn demo_copy() -> tempfile::TempDir {
+    let flows = tempfile::tempdir().expect("temporary directory");
+    let demo = repository().join("prompts/demo");
+    std::fs::copy(
+        demo.join("main.intents.toml"),
+        flows.path().join("main.intents.toml"),
+    )
+    .expect("intents copy");
+    std::fs::create_dir(flows.path().join("knowledge")).expect("knowledge directory");
+    for entry in std::fs::read_dir(demo.join("knowledge")).expect("demo knowledge") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(
+            &path,
+            flows
+                .path()
+                .join("knowledge")
+                .join(path.file_name().expect("name")),
+        )
+        .expect("article copy");
+    }
+    flows
+}
+
+#[test]
+fn spoken_questions_find_their_knowledge_article() {
+    let cases = [
+        (
+            "can I bring back a jacket I bought three weeks ago",
+            Some("return_policy"),
+        ),
+        ("when are you open on sunday", Some("store_hours")),
+        ("um how long till my refund shows up", Some("refund_timing")),
+        ("i lost my member ship card", Some("lost_card")),
+        ("who won the football game last night", None),
+    ];
+    let texts: Vec<&str> = cases.iter().map(|(text, _)| *text).collect();
+    let lines = understand(&repository().join("prompts"), &texts);
+    for ((text, id), line) in cases.iter().zip(&lines) {
+        let article = &line["article"];
+        assert_eq!(article["id"].as_str(), *id, "{text}: {line}");
+        if id.is_some() {
+            assert!(article["title"].is_string(), "{line}");
+            let confidence = article["confidence"].as_f64().unwrap_or(-1.0);
+            assert!((0.5..=1.0).contains(&confidence), "{line}");
+        } else {
+            assert!(article.is_null(), "{line}");
+        }
+    }
+}
+
+#[test]
+fn an_article_added_on_disk_is_found_without_a_rebuild() {
+    let flows = demo_copy();
+    let question = "do you repair broken zippers";
+    assert!(understand(flows.path(), &[question])[0]["article"].is_null());
+    std::fs::write(
+        flows.path().join("knowledge/repairs.md"),
+        "+++\nid = \"repairs\"\ntitle = \"Repairs\"\nquestions = [\"can you fix a broken zipper\", \"do you repair jackets\"]\n+++\nBring it to any store: we repair zippers and seams for free in the first year.\n",
+    )
+    .expect("new article");
+    let line = &understand(flows.path(), &[question])[0];
+    assert_eq!(line["article"]["id"], "repairs", "{line}");
+    assert_eq!(line["article"]["title"], "Repairs", "{line}");
+}
+
+#[test]
+fn a_broken_article_names_file_and_line() {
+    let flows = demo_copy();
+    std::fs::write(
+        flows.path().join("knowledge/broken.md"),
+        "+++\nid = \"broken\"\ntitle = \"Broken\"\nquestions = [\"why\"\n+++\nBecause.\n",
+    )
+    .expect("broken article");
+    let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .args(["flows", "check"])
+        .arg(flows.path())
+        .output()
+        .expect("hotline runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("knowledge/broken.md:4:"), "{stdout}");
+    let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .arg("understand")
+        .arg("--flows")
+        .arg(flows.path())
+        .arg("--models")
+        .arg(repository().join("voice-models"))
+        .arg("hello")
+        .output()
+        .expect("hotline runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("knowledge/broken.md:4:"), "{stderr}");
+}
+
+#[test]
+fn calibrating_prints_a_table_to_paste() {
+    let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .arg("understand")
+        .arg("--flows")
+        .arg(repository().join("prompts"))
+        .arg("--models")
+        .arg(repository().join("voice-models"))
+        .arg("--calibrate")
+        .arg(repository().join("tests/data/intents-calibration.tsv"))
+        .output()
+        .expect("hotline runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}{stderr}");
+    let table: toml::Table = toml::from_str(&stdout).expect("a TOML table");
+    let calibration = table["calibration"].as_table().expect("[calibration]");
+    for key in ["similarity", "margin", "bias"] {
+        assert!(calibration[key].as_float().is_some(), "{stdout}");
+    }
+    assert!(stderr.contains("fitted calibration: "), "{stderr}");
 }

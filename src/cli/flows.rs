@@ -1,7 +1,9 @@
-//! `hotline flows check [DIR]`: flow files and intents files.
+//! `hotline flows check [DIR]`: flow files, intents files and knowledge articles (every
+//! `knowledge/` directory under DIR).
 
 use crate::dialogue::check_flows;
 use crate::dialogue::intents::{Intents, intents_files};
+use crate::dialogue::knowledge::{KnowledgeBase, knowledge_directories};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -14,6 +16,12 @@ pub fn check(directory: &Path) -> ExitCode {
     }
     for file in intents_files(directory) {
         if let Err(error) = Intents::load(&file) {
+            println!("{error}");
+            errors += 1;
+        }
+    }
+    for knowledge in knowledge_directories(directory) {
+        for error in KnowledgeBase::check(&knowledge) {
             println!("{error}");
             errors += 1;
         }

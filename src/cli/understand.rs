@@ -1,10 +1,20 @@
 //! `hotline understand [--flow NAME] [--flows DIR] [--config FILE] [--models DIR] [TEXT]`: one
-//! JSON line `{"text","intent","confidence","closest","slots"}` per text (the argument, else
-//! each line of stdin), classified against the flow's intents (`NAME.intents.toml` under the
-//! flows directory) with the configured sentence-embedding model.
+//! JSON line `{"text","intent","confidence","closest","slots","article"}` per text (the
+//! argument, else each line of stdin), classified against the flow's intents
+//! (`NAME.intents.toml` under the flows directory) and answered from the knowledge base beside
+//! it (`knowledge/`), with the configured sentence-embedding model. `article` is
+//! `{"id","title","confidence"}`, or null when no article answers.
+//!
+//! `hotline understand --calibrate FILE` instead fits the confidence calibration to a labelled
+//! set (`text<TAB>intent` lines, `none` for no match) and prints the `[calibration]` table to
+//! paste into the intents file, with accuracy and calibration error before and after on stderr.
 
 use super::speech::SpeechArguments;
-use crate::dialogue::intents::{INTENTS_FILE_SUFFIX, IntentIndex, Intents, intents_files};
+use crate::dialogue::intents::{
+    Calibration, INTENTS_FILE_SUFFIX, IntentIndex, Intents, Measurement, intents_files,
+    read_labelled,
+};
+use crate::dialogue::knowledge::{KnowledgeBase, KnowledgeIndex, knowledge_directory_of};
 use crate::dialogue::spoken_digits_of;
 use crate::embedding::{Embedder, SentenceEmbedder};
 use crate::models::{Kind, Registry};
@@ -24,6 +34,10 @@ pub struct UnderstandArguments {
     /// Directory searched (recursively) for the intents file.
     #[arg(long, default_value = "prompts")]
     flows: PathBuf,
+    /// Fit the confidence calibration to this labelled set and print it, instead of
+    /// classifying.
+    #[arg(long, value_name = "FILE")]
+    calibrate: Option<PathBuf>,
     #[command(flatten)]
     speech: SpeechArguments,
 }
@@ -36,6 +50,7 @@ pub fn run(arguments: UnderstandArguments) -> anyhow::Result<ExitCode> {
         .find(|path| path.file_name().is_some_and(|name| *name == *file_name))
         .with_context(|| format!("no {file_name} under {}", arguments.flows.display()))?;
     let intents = Intents::load(&path)?;
+    let knowledge = KnowledgeBase::load(&knowledge_directory_of(&path))?;
     let weights = Registry::in_directory(&settings.models_directory)?.output(
         Kind::Embedding,
         &settings.embedding_model,
@@ -44,12 +59,24 @@ pub fn run(arguments: UnderstandArguments) -> anyhow::Result<ExitCode> {
     let directory = weights.parent().unwrap_or(Path::new("."));
     let embedder = SentenceEmbedder::load(directory)?;
     let index = IntentIndex::build(intents, |example| embedder.embed(example))?;
+    if let Some(set) = arguments.calibrate {
+        return calibrate(index, &set, &embedder);
+    }
+    let knowledge = KnowledgeIndex::build(knowledge, |text| embedder.embed(text))?;
     let texts: Vec<String> = match arguments.text {
         Some(text) => vec![text],
         None => std::io::stdin().lock().lines().collect::<Result<_, _>>()?,
     };
     for text in texts {
-        let understanding = index.classify(&text, &embedder.embed(&text)?);
+        let embedding = embedder.embed(&index.rejoin_split_words(&text))?;
+        let understanding = index.classify(&text, &embedding);
+        let article = knowledge.retrieve(&text, &embedding).map(|retrieval| {
+            serde_json::json!({
+                "id": retrieval.id,
+                "title": retrieval.title,
+                "confidence": retrieval.confidence,
+            })
+        });
         let mut slots = serde_json::Map::new();
         // A number of three digits or more (an order or account number) said anywhere.
         if let Some(digits) = spoken_digits_of(&text).filter(|digits| digits.len() >= 3) {
@@ -63,8 +90,46 @@ pub fn run(arguments: UnderstandArguments) -> anyhow::Result<ExitCode> {
                 "confidence": understanding.confidence,
                 "closest": understanding.closest,
                 "slots": slots,
+                "article": article,
             })
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Fits the calibration to the labelled set at `path` and prints it.
+fn calibrate(
+    index: IntentIndex,
+    path: &Path,
+    embedder: &SentenceEmbedder,
+) -> anyhow::Result<ExitCode> {
+    let names: Vec<&str> = index
+        .intents()
+        .intents
+        .iter()
+        .map(|intent| intent.name.as_str())
+        .collect();
+    let lines = read_labelled(path, &names)?;
+    let mut set = Vec::new();
+    for line in lines {
+        let embedding = embedder.embed(&index.rejoin_split_words(&line.text))?;
+        set.push((line, embedding));
+    }
+    let before = index.measure(&set);
+    let calibration = Calibration::fit(&index.samples(&set))
+        .with_context(|| format!("{}: too few or too uniform lines to fit", path.display()))?;
+    let after = index.with_calibration(calibration).measure(&set);
+    eprintln!("{}: {} lines", path.display(), set.len());
+    eprintln!("current calibration: {}", summary(&before));
+    eprintln!("fitted calibration:  {}", summary(&after));
+    println!("{calibration}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn summary(measurement: &Measurement) -> String {
+    format!(
+        "accuracy {:.1}%, expected calibration error {:.3}",
+        measurement.accuracy * 100.0,
+        measurement.expected_calibration_error
+    )
 }

@@ -17,6 +17,7 @@ mod hours;
 mod intent_step;
 pub mod intents;
 mod lexicon;
+pub mod knowledge;
 mod loader;
 pub mod lookup;
 mod lookup_step;
