@@ -2,7 +2,9 @@
 //!
 //! An ask speaks a question (a text with placeholders) and takes the caller's answer: one of its
 //! `choices`, by key or by one of the choice's `phrases`, or, without choices, whatever the
-//! caller says, stored in `variable` before the flow continues at `next`. Defaults: `input`
+//! caller says, stored in `variable` before the flow continues at `next`; with `slot` (a slot
+//! of the flow's `[slots]`) only an answer of that kind counts, stored normalised (a date as
+//! YYYY-MM-DD, a phone number as +15550100001). Defaults: `input`
 //! "speech_and_dtmf" with choices and "speech" without, `timeout` 5s, `retries` 2,
 //! `minimum_confidence` the flow's, `barge_in` true, no failure texts.
 //!
@@ -44,6 +46,7 @@ pub(super) struct RawAsk {
     invalid_text: Option<Spanned<String>>,
     barge_in: Option<bool>,
     next: Option<Spanned<String>>,
+    slot: Option<Spanned<String>>,
     on_failure: Spanned<String>,
 }
 
@@ -77,11 +80,29 @@ impl RawAsk {
                 Answers::Free { .. } => AskInput::Speech,
             },
         };
+        let slot = match &self.slot {
+            None => None,
+            Some(slot) if !context.slots.contains(slot.get_ref()) => {
+                let message = format!(
+                    "`slot` names '{}', which is not in the flow's `[slots]`",
+                    slot.get_ref()
+                );
+                context.error(slot.span(), FlowError::Field { message });
+                return None;
+            }
+            Some(slot) if matches!(answers, Answers::Choices { .. }) => {
+                let message = "`slot` applies to free answers, not to `choices`".into();
+                context.error(slot.span(), FlowError::Field { message });
+                return None;
+            }
+            Some(slot) => Some(slot.get_ref().clone()),
+        };
         Some(StepKind::Ask(Ask {
             text,
             variable: self.variable,
             answers,
             accepts,
+            slot,
             barge_in: self.barge_in.unwrap_or(DEFAULT_BARGE_IN),
             input: InputPolicy {
                 timeout,

@@ -50,6 +50,8 @@ pub struct Context<'a> {
     pub declared_variables: BTreeSet<String>,
     /// Placeholders used in `say` and `ask` texts, with their line.
     pub placeholders: Vec<(String, usize)>,
+    /// The names of the flow's slots.
+    pub slots: BTreeSet<String>,
 }
 
 impl<'a> Context<'a> {
@@ -65,6 +67,7 @@ impl<'a> Context<'a> {
             declared_steps: BTreeSet::new(),
             declared_variables: BTreeSet::new(),
             placeholders: Vec::new(),
+            slots: BTreeSet::new(),
         }
     }
 

@@ -3,20 +3,23 @@
 //! base, `lookup` with its outcomes and guard timer, `branch`, and `transfer` with the
 //! escalation policy and the conversation summary.
 
-use std::collections::BTreeMap;
-
 use chrono::{TimeZone, Utc};
 
+use super::knowledge::Retrieval;
 use super::lookup::{LookupMethod, LookupOutcome, LookupRequest};
 use super::model::Priority;
 use super::simulated_call::{Call, collected, entered, heard, parse, say, say_to_the_end};
 use super::summary::Party;
-use super::{Article, FlowAction, Handover, Meaning};
+use super::{FlowAction, Handover, Meaning};
 
 const FLOW: &str = r##"
 schema = 1
 name = "desk"
 start = "greeting"
+
+[slots]
+order_number = { kind = "digits", min = 5, max = 8 }
+callback_date = { kind = "date" }
 
 [escalation]
 step = "agent"
@@ -104,8 +107,17 @@ text = "Connecting you."
 on_unavailable = "busy"
 
 [steps.busy]
+type = "ask"
+text = "Nobody is free. When shall we call you back?"
+variable = "callback_date"
+slot = "callback_date"
+invalid_text = "Please say a day."
+next = "bye"
+on_failure = "bye"
+
+[steps.bye]
 type = "hangup"
-reason = "no agents"
+reason = "done"
 "##;
 
 fn start() -> Call {
@@ -142,9 +154,12 @@ fn handover_of(actions: &[FlowAction]) -> Option<&Handover> {
 #[test]
 fn an_intent_with_its_slot_skips_the_question_and_answers_from_the_backend() {
     let mut call = start();
-    let mut understood = meaning(Some("order_status"));
-    understood.slots = BTreeMap::from([("order_number".into(), "12345".into())]);
-    let actions = call.say_meaning("where is order 12345", 0.9, Some(understood));
+    let understood = meaning(Some("order_status"));
+    let actions = call.say_meaning(
+        "where is order one two three four five",
+        0.9,
+        Some(understood),
+    );
     assert!(
         actions.contains(&collected("order_number", "12345")),
         "{actions:?}"
@@ -257,7 +272,7 @@ fn no_match_re_prompts_once_then_offers_an_agent() {
 fn an_answer_step_speaks_the_article_or_offers_an_agent() {
     let mut call = start();
     let mut understood = meaning(Some("store_hours"));
-    understood.article = Some(Article {
+    understood.article = Some(Retrieval {
         id: "store_hours".into(),
         title: "Store hours".into(),
         answer: "We are open nine to nine.".into(),
@@ -346,9 +361,7 @@ fn complaints_and_anger_escalate_with_raised_priority() {
     assert_eq!(handover.group, "support");
 
     let mut call = start();
-    let mut upset = meaning(None);
-    upset.sentiment = -0.8;
-    call.say_meaning("this is absolutely ridiculous", 0.9, Some(upset));
+    call.say_meaning("this is absolutely ridiculous", 0.9, Some(meaning(None)));
     let actions = call.finished_playing();
     let handover = handover_of(&actions).expect("a transfer");
     assert_eq!(handover.reason, "the caller sounds upset");
@@ -392,4 +405,15 @@ fn an_unavailable_transfer_continues_at_on_unavailable() {
     call.finished_playing();
     let actions = call.transfer_failed("nobody signed in");
     assert!(actions.contains(&entered("busy")), "{actions:?}");
+    call.finished_playing();
+    let actions = call.say("whenever", 0.9);
+    assert!(actions.contains(&say("Please say a day.")), "{actions:?}");
+    call.finished_playing();
+    call.finished_playing();
+    // 2026-11-23 is a Monday.
+    let actions = call.say("next friday please", 0.9);
+    assert!(
+        actions.contains(&collected("callback_date", "2026-12-04")),
+        "{actions:?}"
+    );
 }

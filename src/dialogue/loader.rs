@@ -68,7 +68,9 @@ fn load(directory: &Path) -> (Vec<Flow>, Vec<Problem>) {
                 problems.push(Problem::error(&file, prompt.line, error));
             }
         }
-        let Some(mut flow) = parsed.flow else { continue };
+        let Some(mut flow) = parsed.flow else {
+            continue;
+        };
         flow.captions = captions(&parsed.prompts);
         if let Some(other) = names.get(&flow.name) {
             let error = FlowError::DuplicateFlow {

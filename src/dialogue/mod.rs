@@ -16,8 +16,8 @@ mod graph;
 mod hours;
 mod intent_step;
 pub mod intents;
-mod lexicon;
 pub mod knowledge;
+mod lexicon;
 mod loader;
 pub mod lookup;
 mod lookup_step;
@@ -63,7 +63,7 @@ pub use engine::{FlowAction, FlowEngine, FlowEvent};
 pub use error::{FlowError, Problem, Severity};
 pub use hours::{Hours, Window};
 pub use loader::{FLOW_FILE_SUFFIX, check_flows, load_flows};
-pub use meaning::{Article, Meaning};
+pub use meaning::Meaning;
 pub use model::{
     Answers, Ask, AskInput, Collect, Escalation, Flow, FlowSet, InputPolicy, IntentStep, Lookup,
     Menu, Message, Priority, Step, StepKind, Transfer,

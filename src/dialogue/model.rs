@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::hours::Hours;
+use super::slots::SlotKind;
 use super::template::Text;
 
 /// One call flow: a named graph of steps.
@@ -30,6 +31,11 @@ pub struct Flow {
     pub steps: BTreeMap<String, Step>,
     /// When the flow hands callers to a person on its own initiative.
     pub escalation: Option<Escalation>,
+    /// Slots by name: values an intent step picks out of what the caller says (into the
+    /// variable of the same name), and kinds an ask step's answer must have.
+    pub slots: BTreeMap<String, SlotKind>,
+    /// The flow's timezone, for dates callers say ("tomorrow"); UTC when it has none.
+    pub timezone: Option<chrono_tz::Tz>,
     /// What each prompt file says, by absolute path, for text channels and transcripts (from
     /// `prompts.tsv` beside the prompts; filled in by the loader).
     pub captions: BTreeMap<PathBuf, String>,
@@ -262,6 +268,9 @@ pub struct Ask {
     pub answers: Answers,
     /// Whether the caller answers by speech, by key, or either.
     pub accepts: AskInput,
+    /// The flow slot whose kind a free answer must have (normalised, e.g. a date as
+    /// YYYY-MM-DD); other answers are invalid input.
+    pub slot: Option<String>,
     /// Whether caller input may stop the question (and the failure texts before it).
     pub barge_in: bool,
     /// Timeouts, retries and failure handling; the failure messages are texts.

@@ -20,6 +20,7 @@ use super::graph::check_graph;
 use super::intent_step::{RawAnswer, RawIntent};
 use super::lookup_step::{RawBranch, RawLookup};
 use super::model::{Flow, Step, StepKind};
+use super::slots::SlotKind;
 use super::speech_keys::{DEFAULT_MINIMUM_CONFIDENCE, confidence};
 use super::steps::{
     FlowDefaults, RawCollect, RawGoto, RawHangup, RawHours, RawMenu, RawPlay, RawSay, STEP_TYPES,
@@ -70,6 +71,7 @@ pub fn parse_flow(source: &str, file: &Path) -> ParsedFlow {
     table.remove("schema");
     let steps = table.remove("steps");
     let escalation = table.remove("escalation");
+    let slots = table.remove("slots");
     let header = deserialize::<RawHeader>(
         &mut context,
         table,
@@ -86,6 +88,9 @@ pub fn parse_flow(source: &str, file: &Path) -> ParsedFlow {
             .and_then(|value| confidence(&mut context, value))
             .unwrap_or(DEFAULT_MINIMUM_CONFIDENCE),
     };
+    let slots = slots.map_or_else(BTreeMap::new, |slots| parse_slots(&mut context, slots));
+    context.declared_variables.extend(slots.keys().cloned());
+    context.slots = slots.keys().cloned().collect();
     let steps = match steps {
         Some(steps) => parse_steps(&mut context, steps, defaults),
         None => {
@@ -120,6 +125,8 @@ pub fn parse_flow(source: &str, file: &Path) -> ParsedFlow {
         start,
         steps,
         escalation,
+        slots,
+        timezone: defaults.timezone,
         captions: BTreeMap::new(),
     };
     check_escalation(&mut context, &flow);
@@ -249,6 +256,51 @@ fn parse_step(
             None
         }
     }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSlot {
+    kind: Spanned<String>,
+    min: Option<usize>,
+    max: Option<usize>,
+}
+
+/// Reads the `[slots]` table: `NAME = { kind = "digits", min = 5, max = 8 }`, kinds `digits`,
+/// `phone`, `yes_no` and `date`.
+fn parse_slots(
+    context: &mut Context<'_>,
+    value: Spanned<DeValue<'_>>,
+) -> BTreeMap<String, SlotKind> {
+    let span = value.span();
+    let DeValue::Table(table) = value.into_inner() else {
+        let message = "`slots` must be a table of slot tables".into();
+        context.error(span, FlowError::Field { message });
+        return BTreeMap::new();
+    };
+    let mut slots = BTreeMap::new();
+    for (name, value) in table {
+        let value_span = value.span();
+        let name = name.into_inner().into_owned();
+        let DeValue::Table(slot) = value.into_inner() else {
+            let message = format!("slot '{name}' must be a table such as {{ kind = \"date\" }}");
+            context.error(value_span, FlowError::Field { message });
+            continue;
+        };
+        let Some(raw) = deserialize::<RawSlot>(context, slot, value_span) else {
+            continue;
+        };
+        match SlotKind::parse(raw.kind.get_ref(), raw.min, raw.max) {
+            Ok(kind) => {
+                slots.insert(name, kind);
+            }
+            Err(error) => {
+                let message = format!("slot '{name}': {error}");
+                context.error(raw.kind.span(), FlowError::Field { message });
+            }
+        }
+    }
+    slots
 }
 
 /// Reports an escalation policy whose `step` is not a transfer step, and transfer steps

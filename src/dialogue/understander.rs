@@ -1,24 +1,29 @@
-//! One flow's understanding of text: its intents, and the meaning of an utterance given its
-//! sentence embedding. Pure: the embedding comes in from the caller, who runs the model.
+//! One flow's understanding of text: its intents and its knowledge base, and the meaning of an
+//! utterance given its sentence embedding. Pure: the embedding comes in from the caller, who
+//! runs the model.
 
 use super::intents::{IntentIndex, Intents};
+use super::knowledge::{KnowledgeBase, KnowledgeIndex};
 use super::meaning::Meaning;
 
-/// What a flow understands, with the embeddings of its examples.
+/// What a flow understands, with the embeddings of its examples and articles.
 #[derive(Debug, Clone)]
 pub struct Understander {
     intents: Option<IntentIndex>,
+    knowledge: Option<KnowledgeIndex>,
 }
 
-/// What a flow understands, before its examples are embedded.
+/// What a flow understands, before its examples and articles are embedded.
 #[derive(Debug, Clone, Default)]
 pub struct UnderstandingFiles {
     /// The flow's intents file.
     pub intents: Option<Intents>,
+    /// The flow's knowledge base.
+    pub knowledge: Option<KnowledgeBase>,
 }
 
 impl Understander {
-    /// Embeds every example of `files` with `embed`.
+    /// Embeds every example and article question of `files` with `embed`.
     pub fn build<E>(
         files: UnderstandingFiles,
         mut embed: impl FnMut(&str) -> Result<Vec<f32>, E>,
@@ -27,7 +32,11 @@ impl Understander {
             Some(intents) => Some(IntentIndex::build(intents, &mut embed)?),
             None => None,
         };
-        Ok(Understander { intents })
+        let knowledge = match files.knowledge {
+            Some(base) => Some(KnowledgeIndex::build(base, &mut embed)?),
+            None => None,
+        };
+        Ok(Understander { intents, knowledge })
     }
 
     /// The meaning of `text`, whose sentence embedding is `embedding`.
@@ -38,6 +47,10 @@ impl Understander {
             meaning.intent = understanding.intent;
             meaning.confidence = understanding.confidence;
         }
+        meaning.article = self
+            .knowledge
+            .as_ref()
+            .and_then(|knowledge| knowledge.retrieve(text, embedding));
         meaning
     }
 }

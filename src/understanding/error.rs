@@ -8,6 +8,9 @@ pub enum UnderstandingError {
     /// An intents file is broken.
     #[error(transparent)]
     Intents(#[from] IntentsError),
+    /// A knowledge article is broken.
+    #[error(transparent)]
+    Knowledge(#[from] crate::dialogue::knowledge::KnowledgeError),
     /// The worker thread could not start.
     #[error("cannot start the understanding thread: {source}")]
     Thread { source: std::io::Error },

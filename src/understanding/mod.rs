@@ -11,6 +11,7 @@ mod error;
 pub use error::UnderstandingError;
 
 use crate::dialogue::intents::Intents;
+use crate::dialogue::knowledge::{KnowledgeBase, knowledge_directory_of};
 use crate::dialogue::{FlowSet, Meaning, Understander, UnderstandingFiles};
 use crate::embedding::{Embedder, SentenceEmbedder};
 use std::collections::{BTreeMap, BTreeSet};
@@ -104,8 +105,8 @@ impl UnderstandingService {
     }
 }
 
-/// The files each flow understands with: `NAME.intents.toml` beside the flow file `NAME`.
-/// Flows without any are left out.
+/// The files each flow understands with: `NAME.intents.toml` and the `knowledge/` directory
+/// beside the flow file of flow `NAME`. Flows without either are left out.
 pub fn understanding_files(
     flows: &FlowSet,
 ) -> Result<BTreeMap<String, UnderstandingFiles>, UnderstandingError> {
@@ -121,8 +122,14 @@ pub fn understanding_files(
         } else {
             None
         };
-        if intents.is_some() {
-            files.insert(name.clone(), UnderstandingFiles { intents });
+        let knowledge_directory = knowledge_directory_of(&flow.file);
+        let knowledge = if knowledge_directory.is_dir() {
+            Some(KnowledgeBase::load(&knowledge_directory)?)
+        } else {
+            None
+        };
+        if intents.is_some() || knowledge.is_some() {
+            files.insert(name.clone(), UnderstandingFiles { intents, knowledge });
         }
     }
     Ok(files)

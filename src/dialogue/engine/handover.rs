@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use super::conversation::PendingEscalation;
 use super::{FlowAction, FlowEngine, kind_of};
 use crate::dialogue::model::{Priority, StepKind};
+use crate::dialogue::sentiment::sentiment;
 use crate::dialogue::summary::{ConversationSummary, Handover, brief};
 
 impl FlowEngine {
@@ -56,8 +57,8 @@ impl FlowEngine {
                 });
             }
         }
-        if let (Some(limit), Some(meaning)) = (escalation.negative_sentiment, meaning)
-            && meaning.sentiment <= limit
+        if let Some(limit) = escalation.negative_sentiment
+            && sentiment(&self.heard) <= limit
         {
             return Some(PendingEscalation {
                 reason: "the caller sounds upset".into(),

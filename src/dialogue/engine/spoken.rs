@@ -13,11 +13,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::prompt::{interruptible, listens_to_speech};
 use super::{Failure, FlowAction, FlowEngine, kind_of};
 use crate::dialogue::model::{Answers, InputPolicy, StepKind};
+use crate::dialogue::slots::{find, normalise as normalise_slot};
 use crate::dialogue::speech::{DIGIT_WORDS, match_choice, normalise, spoken_digits};
 
 /// How a step understood one utterance.
@@ -61,8 +62,10 @@ impl FlowEngine {
     pub fn answers_step(&self, text: &str, confidence: f32) -> bool {
         !self.finished
             && matches!(
-                kind_of(&self.flow, self.step.as_ref())
-                    .and_then(|kind| self.understand(kind, text, confidence)),
+                kind_of(&self.flow, self.step.as_ref()).and_then(|kind| {
+                    // Only choices and entries count, and neither depends on the date.
+                    self.understand(kind, text, confidence, DateTime::UNIX_EPOCH)
+                }),
                 Some(Understood::Choice(..) | Understood::Entry(_))
             )
     }
@@ -83,7 +86,7 @@ impl FlowEngine {
         let step = self.step.clone().unwrap_or_default();
         let flow = Arc::clone(&self.flow);
         let understood = kind_of(&flow, self.step.as_ref())
-            .and_then(|kind| self.understand(kind, &text, confidence));
+            .and_then(|kind| self.understand(kind, &text, confidence, wall));
         let matched = match &understood {
             Some(Understood::Choice(choice, _)) => Some(choice.to_string()),
             Some(Understood::Entry(entry)) => Some(entry.clone()),
@@ -114,12 +117,15 @@ impl FlowEngine {
             Understood::Choice(choice, target) => self.choose(choice, target, wall),
             Understood::Intent(intent, target) => {
                 self.note_intent();
-                let slots = self
-                    .meaning
-                    .as_ref()
-                    .map(|meaning| meaning.slots.clone())
-                    .unwrap_or_default();
-                for (slot, value) in slots {
+                let today = self.today(wall);
+                let found: Vec<(String, String)> = flow
+                    .slots
+                    .iter()
+                    .filter_map(|(slot, kind)| {
+                        Some((slot.clone(), find(kind, &self.heard, today)?))
+                    })
+                    .collect();
+                for (slot, value) in found {
                     self.conversation.stated(&slot);
                     self.store(&slot, value);
                 }
@@ -144,8 +150,22 @@ impl FlowEngine {
         }
     }
 
+    /// The caller's date today, in the flow's timezone.
+    fn today(&self, wall: DateTime<Utc>) -> NaiveDate {
+        match self.flow.timezone {
+            Some(timezone) => wall.with_timezone(&timezone).date_naive(),
+            None => wall.date_naive(),
+        }
+    }
+
     /// What an utterance means in a step of this kind now; `None` when it is only reported.
-    fn understand(&self, kind: &StepKind, text: &str, confidence: f32) -> Option<Understood> {
+    fn understand(
+        &self,
+        kind: &StepKind,
+        text: &str,
+        confidence: f32,
+        wall: DateTime<Utc>,
+    ) -> Option<Understood> {
         if !listens_to_speech(kind) || (self.playing && !interruptible(kind)) {
             return None;
         }
@@ -185,7 +205,12 @@ impl FlowEngine {
                         Some(Understood::Choice(choice, choices.get(&choice)?.clone()))
                     }
                     Answers::Free { next } => {
-                        Some(Understood::Answer(text.trim().to_string(), next.clone()))
+                        let answer =
+                            match ask.slot.as_ref().and_then(|slot| self.flow.slots.get(slot)) {
+                                Some(kind) => normalise_slot(kind, text, self.today(wall)).ok()?,
+                                None => text.trim().to_string(),
+                            };
+                        Some(Understood::Answer(answer, next.clone()))
                     }
                 }
             })),
