@@ -34,6 +34,8 @@ struct Session {
     errands: Errands,
     /// Errands whose event has not arrived yet.
     outstanding: usize,
+    /// Of those, lookups: while one runs, the flow's guard timer counts.
+    lookups: usize,
     services: Arc<ChatServices>,
     record: CallRecord,
     messages: Vec<String>,
@@ -117,6 +119,7 @@ impl Session {
             engine,
             errands,
             outstanding: 0,
+            lookups: 0,
             services,
             record,
             messages: Vec::new(),
@@ -136,10 +139,14 @@ impl Session {
             if self.engine.is_finished() || self.outstanding == 0 {
                 break;
             }
-            let deadline = self.engine.poll_timeout();
+            // Only a lookup's guard timer runs in chat; no-input timers wait for the user.
+            let deadline = self.engine.poll_timeout().filter(|_| self.lookups > 0);
             tokio::select! {
                 event = self.errands.next() => {
                     self.outstanding = self.outstanding.saturating_sub(1);
+                    if matches!(event, FlowEvent::LookupFinished(_)) {
+                        self.lookups = self.lookups.saturating_sub(1);
+                    }
                     self.handle(event);
                 }
                 _ = sleep_until(deadline) => {
@@ -182,6 +189,7 @@ impl Session {
                 }
                 FlowAction::Lookup(request) => {
                     self.outstanding += 1;
+                    self.lookups += 1;
                     self.errands.look_up(request);
                 }
                 FlowAction::Transfer(handover) => {

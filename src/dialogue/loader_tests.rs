@@ -44,7 +44,7 @@ fn demo_flows_check_clean_and_load() {
     let main = flows.get("main").expect("flow 'main'");
     assert_eq!(main.start, "recording_notice");
     let prompts = flows.prompt_paths();
-    assert_eq!(prompts.len(), 12);
+    assert_eq!(prompts.len(), 10);
     assert!(
         prompts
             .iter()

@@ -291,36 +291,3 @@ fn expected_phrases_follow_the_step() {
     assert!(call.engine.is_finished());
     assert!(call.engine.expected_phrases().is_empty());
 }
-
-#[test]
-fn the_demo_menus_understand_speech_and_keys() {
-    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts/demo");
-    let flows = super::load_flows(&demo).expect("demo flows load");
-    let main = flows.get("main").expect("flow 'main'");
-    let cases = [
-        ("Where is my order?", "order_number"),
-        ("I was charged twice.", "billing"),
-        ("I want my money back", "returns"),
-        ("Can I talk to someone", "agent_hours"),
-        ("No, that's all. Thanks!", "goodbye"),
-    ];
-    let in_greeting = || {
-        let wall = Utc.with_ymd_and_hms(2026, 6, 3, 14, 0, 0).unwrap();
-        let mut call = Call::start_at((*main).clone(), wall);
-        call.actions();
-        assert!(
-            call.finished_playing().contains(&entered("greeting")),
-            "the recording notice comes first"
-        );
-        call
-    };
-    for (text, step) in cases {
-        let mut call = in_greeting();
-        let actions = call.say(text, 0.8);
-        assert!(actions.contains(&entered(step)), "{text}: {actions:?}");
-    }
-    let mut call = in_greeting();
-    assert!(call.press("1").contains(&entered("order_number")));
-    let actions = call.say("one two three four five six", 0.8);
-    assert!(actions.contains(&collected("123456")), "{actions:?}");
-}

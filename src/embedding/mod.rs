@@ -19,6 +19,8 @@ use tokenizers::{Tokenizer, TruncationParams};
 
 /// Longest input in tokens; longer text is cut (the model was trained on up to 256).
 const MAXIMUM_TOKENS: usize = 256;
+/// Texts embedded together by `embed_batch`.
+const BATCH: usize = 32;
 
 /// Turns text into sentence embeddings.
 pub trait Embedder {
@@ -89,6 +91,54 @@ impl SentenceEmbedder {
             tokenizer,
             device,
         })
+    }
+
+    /// The embeddings of `texts`, in order, computed in batches: several times faster per text
+    /// than one at a time, for embedding a flow's examples at start.
+    pub fn embed_batch(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbeddingError> {
+        let mut embeddings = Vec::with_capacity(texts.len());
+        for chunk in texts.chunks(BATCH) {
+            let batch =
+                self.mean_pooled_batch(chunk)
+                    .map_err(|error| EmbeddingError::Inference {
+                        reason: error.to_string(),
+                    })?;
+            embeddings.extend(batch);
+        }
+        Ok(embeddings)
+    }
+
+    fn mean_pooled_batch(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, candle_core::Error> {
+        let encodings = texts
+            .iter()
+            .map(|text| self.tokenizer.encode(*text, true))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|error| candle_core::Error::Msg(error.to_string()))?;
+        let longest = encodings
+            .iter()
+            .map(|encoding| encoding.get_ids().len())
+            .max()
+            .unwrap_or(0);
+        let mut ids = Vec::with_capacity(texts.len() * longest);
+        let mut mask = Vec::with_capacity(texts.len() * longest);
+        for encoding in &encodings {
+            let padding = longest - encoding.get_ids().len();
+            ids.extend_from_slice(encoding.get_ids());
+            ids.extend(std::iter::repeat_n(0, padding));
+            mask.extend_from_slice(encoding.get_attention_mask());
+            mask.extend(std::iter::repeat_n(0, padding));
+        }
+        let shape = (texts.len(), longest);
+        let ids = Tensor::from_vec(ids, shape, &self.device)?;
+        let token_types = ids.zeros_like()?;
+        let mask = Tensor::from_vec(mask, shape, &self.device)?;
+        let hidden = self.model.forward(&ids, &token_types, Some(&mask))?;
+        let weights = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
+        let summed = hidden.broadcast_mul(&weights)?.sum(1)?;
+        let count = weights.sum(1)?.clamp(1.0, f64::MAX)?;
+        let mean = summed.broadcast_div(&count)?;
+        let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
+        mean.broadcast_div(&norm)?.to_vec2::<f32>()
     }
 
     fn mean_pooled(&self, text: &str) -> Result<Vec<f32>, candle_core::Error> {

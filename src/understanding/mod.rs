@@ -6,15 +6,17 @@
 //! utterance goes on without a meaning (steps that need one treat it as not understood) and the
 //! failure is logged.
 
+mod cache;
 mod error;
 
+pub use cache::EmbeddingCache;
 pub use error::UnderstandingError;
 
 use crate::dialogue::intents::Intents;
 use crate::dialogue::knowledge::{KnowledgeBase, knowledge_directory_of};
 use crate::dialogue::{FlowSet, Meaning, Understander, UnderstandingFiles};
 use crate::embedding::{Embedder, SentenceEmbedder};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{SyncSender, TrySendError, sync_channel};
@@ -38,10 +40,13 @@ pub struct UnderstandingService {
 }
 
 impl UnderstandingService {
-    /// Starts the worker with `embedder` for the flows in `files`.
+    /// Starts the worker with `embedder` (the model `model`) for the flows in `files`, keeping
+    /// the examples' embeddings in `cache`.
     pub fn start(
         embedder: SentenceEmbedder,
+        model: String,
         files: BTreeMap<String, UnderstandingFiles>,
+        cache: EmbeddingCache,
     ) -> Result<UnderstandingService, UnderstandingError> {
         let flows = Arc::new(files.keys().cloned().collect());
         let (jobs, queue) = sync_channel::<Job>(QUEUE);
@@ -50,8 +55,13 @@ impl UnderstandingService {
             .spawn(move || {
                 let started = std::time::Instant::now();
                 let mut understanders = BTreeMap::new();
+                let precomputed = embed_all(&embedder, &model, &files, &cache);
                 for (flow, files) in files {
-                    match Understander::build(files, |text| embedder.embed(text)) {
+                    let embed = |text: &str| match precomputed.get(text) {
+                        Some(embedding) => Ok(embedding.clone()),
+                        None => embedder.embed(text),
+                    };
+                    match Understander::build(files, embed) {
                         Ok(understander) => {
                             understanders.insert(flow, understander);
                         }
@@ -101,6 +111,50 @@ impl UnderstandingService {
                 None
             }
             Err(TrySendError::Disconnected(_)) => None,
+        }
+    }
+}
+
+/// The embeddings of every example (and unrelated example) and article title and question of
+/// `files`, computed in
+/// batches (a text missing here is embedded on its own when the indexes are built).
+fn embed_all(
+    embedder: &SentenceEmbedder,
+    model: &str,
+    files: &BTreeMap<String, UnderstandingFiles>,
+    cache: &EmbeddingCache,
+) -> HashMap<String, Vec<f32>> {
+    let mut texts: BTreeSet<&str> = BTreeSet::new();
+    for files in files.values() {
+        if let Some(intents) = &files.intents {
+            for intent in &intents.intents {
+                texts.extend(intent.examples.iter().map(String::as_str));
+            }
+            texts.extend(intents.unrelated.iter().map(String::as_str));
+        }
+        for article in files.knowledge.iter().flat_map(|base| &base.articles) {
+            texts.insert(&article.title);
+            texts.extend(article.questions.iter().map(String::as_str));
+        }
+    }
+    let texts: Vec<&str> = texts.into_iter().collect();
+    let embedded = match cache.load(model, &texts) {
+        Some(embeddings) => Ok(embeddings),
+        None => embedder.embed_batch(&texts).inspect(|embeddings| {
+            if let Err(error) = cache.store(model, &texts, embeddings) {
+                warn!(%error, "cannot keep the embeddings for the next start");
+            }
+        }),
+    };
+    match embedded {
+        Ok(embeddings) => texts
+            .into_iter()
+            .map(String::from)
+            .zip(embeddings)
+            .collect(),
+        Err(error) => {
+            warn!(%error, "batch embedding failed; embedding one text at a time");
+            HashMap::new()
         }
     }
 }

@@ -144,7 +144,12 @@ impl FlowEngine {
         let summary = ConversationSummary {
             intent: self.conversation.topic.clone(),
             intents: self.conversation.intents.clone(),
-            details: self.variables.clone(),
+            details: self
+                .variables
+                .iter()
+                .filter(|(name, value)| !value.is_empty() && name.as_str() != "server")
+                .map(|(name, value)| (name.clone(), value.clone()))
+                .collect(),
             transcript: self.conversation.transcript.clone(),
             lookups: self.conversation.lookups.clone(),
             tried: self.conversation.tried.clone(),

@@ -122,7 +122,6 @@ impl FlowEngine {
         if let Some(StepKind::Ask(ask)) = kind_of(&flow, self.step.as_ref())
             && let Some(variable) = &ask.variable
         {
-            self.conversation.stated(variable);
             self.store(variable, key.to_string());
         }
         self.go_to(target, wall);
