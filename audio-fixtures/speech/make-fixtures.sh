@@ -16,6 +16,8 @@ synthesized where-is-my-order "where is my order"
 synthesized talk-to-a-person "I want to talk to a person"
 synthesized one-to-five "one two three four five"
 synthesized yes "yes"
+synthesized when-do-you-open "what time do you open on sunday"
+synthesized return-policy "what is your return policy"
 
 (cd "$scratch" && apt-get download pocketsphinx-testdata && dpkg-deb -x pocketsphinx-testdata_*.deb extracted)
 data="$scratch/extracted/usr/share/pocketsphinx/test/data"

@@ -11,6 +11,9 @@ pub enum UnderstandingError {
     /// A knowledge article is broken.
     #[error(transparent)]
     Knowledge(#[from] crate::dialogue::knowledge::KnowledgeError),
+    /// The worker thread stopped before the indexes were built.
+    #[error("the understanding thread stopped while building the indexes")]
+    Stopped,
     /// The worker thread could not start.
     #[error("cannot start the understanding thread: {source}")]
     Thread { source: std::io::Error },

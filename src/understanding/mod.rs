@@ -1,8 +1,8 @@
 //! The understanding service: the sentence-embedding model on its own thread, answering "what
 //! does this utterance mean" for calls and chats without blocking the async runtime.
 //!
-//! At start the worker embeds every flow's examples (and, for the first requests, they wait for
-//! that). A bounded queue keeps a burst from piling up: when it is full, or the model fails, the
+//! At start the worker embeds every flow's examples and articles (batched, and kept in an
+//! [`EmbeddingCache`] for the next start); `start` returns once that is done. A bounded queue keeps a burst from piling up: when it is full, or the model fails, the
 //! utterance goes on without a meaning (steps that need one treat it as not understood) and the
 //! failure is logged.
 
@@ -41,7 +41,7 @@ pub struct UnderstandingService {
 
 impl UnderstandingService {
     /// Starts the worker with `embedder` (the model `model`) for the flows in `files`, keeping
-    /// the examples' embeddings in `cache`.
+    /// the examples' embeddings in `cache`; blocks until every flow's index is built.
     pub fn start(
         embedder: SentenceEmbedder,
         model: String,
@@ -50,6 +50,7 @@ impl UnderstandingService {
     ) -> Result<UnderstandingService, UnderstandingError> {
         let flows = Arc::new(files.keys().cloned().collect());
         let (jobs, queue) = sync_channel::<Job>(QUEUE);
+        let (built, ready) = std::sync::mpsc::channel::<()>();
         std::thread::Builder::new()
             .name("understanding".into())
             .spawn(move || {
@@ -69,6 +70,7 @@ impl UnderstandingService {
                     }
                 }
                 info!(elapsed = ?started.elapsed(), "intents and knowledge ready");
+                let _ = built.send(());
                 for job in queue {
                     let meaning = understanders.get(&job.flow).and_then(|understander| {
                         match embedder.embed(&job.text) {
@@ -84,6 +86,9 @@ impl UnderstandingService {
                 }
             })
             .map_err(|source| UnderstandingError::Thread { source })?;
+        // Serving starts once every flow understands: a call must not wait on the index with
+        // its timers running.
+        ready.recv().map_err(|_| UnderstandingError::Stopped)?;
         Ok(UnderstandingService { jobs, flows })
     }
 

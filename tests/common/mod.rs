@@ -209,7 +209,8 @@ impl Server {
             data,
             log,
         };
-        server.wait_ready(Duration::from_secs(20))?;
+        // Generous: a cold start embeds every intent example and article once (then cached).
+        server.wait_ready(Duration::from_secs(90))?;
         Ok(server)
     }
 

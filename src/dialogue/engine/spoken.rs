@@ -129,7 +129,7 @@ impl FlowEngine {
                     self.conversation.stated(&slot);
                     self.store(&slot, value);
                 }
-                self.variables.insert("intent".into(), intent);
+                self.store("intent", intent.clone());
                 self.go_to(target, wall);
             }
             Understood::Entry(entry) => {
