@@ -163,8 +163,9 @@ fn text_without_words_is_no_match() {
 fn split_words_are_joined_when_the_examples_know_them() {
     let index = index();
     assert_eq!(
-        index.rejoin_split_words("Where is my or der?"),
-        "where is my order"
+        index.rejoin_split_words("Where's my or der, please?"),
+        "Where's my order please?",
+        "only the split word changes"
     );
     assert_eq!(
         index.rejoin_split_words("track my pack age"),
