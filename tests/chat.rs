@@ -42,8 +42,14 @@ fn said(turn: &Value) -> String {
 fn a_chat_tracks_an_order_answers_questions_and_offers_an_agent() {
     let server = Server::start(ServerOptions::default());
     let opening = chat(&server, json!({}));
-    assert!(said(&opening).contains("how can i help you today"), "{opening}");
-    let session = opening["session"].as_str().expect("a session ID").to_string();
+    assert!(
+        said(&opening).contains("how can i help you today"),
+        "{opening}"
+    );
+    let session = opening["session"]
+        .as_str()
+        .expect("a session ID")
+        .to_string();
 
     let turn = say(&server, &session, "hi, where's my order 12345?");
     assert!(
@@ -51,27 +57,48 @@ fn a_chat_tracks_an_order_answers_questions_and_offers_an_agent() {
         "{turn}"
     );
     let turn = say(&server, &session, "and the refund?");
-    assert!(said(&turn).contains("there is no refund on order 12345"), "{turn}");
+    assert!(
+        said(&turn).contains("there is no refund on order 12345"),
+        "{turn}"
+    );
     let turn = say(&server, &session, "whats your return policy");
     assert!(said(&turn).contains("within 60 days"), "{turn}");
     let turn = say(&server, &session, "i lost my membership card");
     let text = said(&turn);
-    assert!(text.contains("membership card") && text.contains("points"), "{turn}");
-    assert!(text.contains("would you like to speak with one of our team"), "{turn}");
+    assert!(
+        text.contains("membership card") && text.contains("points"),
+        "{turn}"
+    );
+    assert!(
+        text.contains("would you like to speak with one of our team"),
+        "{turn}"
+    );
     let turn = say(&server, &session, "yes please");
-    assert!(said(&turn).contains("let me get you one of our team"), "{turn}");
+    assert!(
+        said(&turn).contains("let me get you one of our team"),
+        "{turn}"
+    );
     let handover = &turn["handover"];
     assert_eq!(handover["group"], "support", "{turn}");
-    assert_eq!(handover["reason"], "the caller asked for an agent", "{turn}");
+    assert_eq!(
+        handover["reason"], "the caller asked for an agent",
+        "{turn}"
+    );
     assert_eq!(handover["summary"]["intent"], "lost_card", "{turn}");
-    assert_eq!(handover["summary"]["details"]["order_number"], "12345", "{turn}");
+    assert_eq!(
+        handover["summary"]["details"]["order_number"], "12345",
+        "{turn}"
+    );
     let lookups = handover["summary"]["lookups"].as_array().expect("lookups");
     assert!(
         lookups.iter().any(|lookup| lookup["outcome"] == "found"),
         "{turn}"
     );
     let brief = handover["summary"]["brief"].as_str().unwrap_or_default();
-    assert!(brief.contains("lost card") && brief.contains("12345"), "{brief}");
+    assert!(
+        brief.contains("lost card") && brief.contains("12345"),
+        "{brief}"
+    );
 
     // The chat is kept like a call, with both sides and the hand-over.
     let (status, body) = server.get(&format!("/api/calls/{session}"));
@@ -80,10 +107,17 @@ fn a_chat_tracks_an_order_answers_questions_and_offers_an_agent() {
     assert_eq!(record["mode"], "chat", "{record}");
     assert_eq!(record["handover"]["group"], "support", "{record}");
     let lines = record["transcript"].as_array().expect("transcript");
-    assert!(lines.iter().any(|line| line["speaker"] == "caller"
-        && line["text"] == "and the refund?"));
-    assert!(lines.iter().any(|line| line["speaker"] == "hotline"
-        && line["text"].as_str().is_some_and(|text| text.contains("within 60 days"))));
+    assert!(
+        lines
+            .iter()
+            .any(|line| line["speaker"] == "caller" && line["text"] == "and the refund?")
+    );
+    assert!(lines.iter().any(|line| {
+        line["speaker"] == "hotline"
+            && line["text"]
+                .as_str()
+                .is_some_and(|text| text.contains("within 60 days"))
+    }));
 }
 
 #[test]
@@ -103,20 +137,32 @@ fn a_websocket_chat_cancels_an_order_after_a_yes() {
         }
     };
     let opening = next_turn(&mut socket);
-    assert!(said(&opening).contains("how can i help you today"), "{opening}");
+    assert!(
+        said(&opening).contains("how can i help you today"),
+        "{opening}"
+    );
     socket
         .send(tungstenite::Message::text("{not json"))
         .expect("sent");
     let error = next_turn(&mut socket);
-    assert!(error["error"].as_str().is_some_and(|text| text.contains("bad message")));
+    assert!(
+        error["error"]
+            .as_str()
+            .is_some_and(|text| text.contains("bad message"))
+    );
     socket
         .send(tungstenite::Message::text(
             json!({"text": "I'd like to cancel order 34567"}).to_string(),
         ))
         .expect("sent");
     let turn = next_turn(&mut socket);
-    assert!(said(&turn).contains("do you want to cancel order 34567"), "{turn}");
-    socket.send(tungstenite::Message::text("yes")).expect("sent");
+    assert!(
+        said(&turn).contains("do you want to cancel order 34567"),
+        "{turn}"
+    );
+    socket
+        .send(tungstenite::Message::text("yes"))
+        .expect("sent");
     let turn = next_turn(&mut socket);
     assert!(said(&turn).contains("order 34567 is cancelled"), "{turn}");
     let (status, body) = server.get("/demo/orders/34567");
@@ -214,9 +260,8 @@ reason = "done"
 #[test]
 fn bad_chat_requests_get_clear_errors() {
     let server = Server::start(ServerOptions::default());
-    let post = |body: &str| {
-        http_request(server.http, "POST", "/api/chat", Some(body)).expect("request")
-    };
+    let post =
+        |body: &str| http_request(server.http, "POST", "/api/chat", Some(body)).expect("request");
     let (status, body) = post("{\"text\": ");
     assert_eq!(status, 400, "{body}");
     let (status, body) = post(&json!({"session": "nope", "text": "hi"}).to_string());
@@ -242,8 +287,14 @@ fn bad_chat_requests_get_clear_errors() {
     assert_eq!(status, 400, "{body}");
     // The session still works.
     let turn = say(&server, &session, "what time do you open on sunday");
-    assert!(said(&turn).contains("on sunday from 10 am to 6 pm"), "{turn}");
+    assert!(
+        said(&turn).contains("on sunday from 10 am to 6 pm"),
+        "{turn}"
+    );
     let (status, page) = server.get("/chat");
     assert_eq!(status, 200);
-    assert!(page.contains("/api/chat/ws"), "the chat page talks to the WebSocket");
+    assert!(
+        page.contains("/api/chat/ws"),
+        "the chat page talks to the WebSocket"
+    );
 }

@@ -15,7 +15,9 @@ use crate::sip::SipServer;
 use crate::storage::{CallStore, SqliteStore};
 use crate::telemetry::{self, Metrics};
 use crate::tts::{PiperSynthesizer, ServiceOptions, SpeechService, VoiceFiles};
-use crate::understanding::{EmbeddingCache, UnderstandingService, understanding_files};
+use crate::understanding::{
+    CACHE_DIRECTORY, EmbeddingCache, UnderstandingService, understanding_files,
+};
 use anyhow::Context;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -266,9 +268,6 @@ async fn start_transcriber(config: &Config, registry: &Registry) -> Option<Arc<T
     }
 }
 
-/// Where, under the models directory, the embeddings of flows' examples are kept.
-const EMBEDDING_CACHE: &str = "cache/embeddings";
-
 /// Hotline's own HTTP origin as flows reach it: a wildcard listen address becomes loopback.
 fn http_origin(address: SocketAddr) -> String {
     let host = match address.ip() {
@@ -303,7 +302,7 @@ async fn start_understanding(
     };
     let directory = weights.parent().map(PathBuf::from).unwrap_or_default();
     let model = config.speech.embedding_model.clone();
-    let cache = EmbeddingCache::new(&config.speech.models_directory.join(EMBEDDING_CACHE));
+    let cache = EmbeddingCache::new(&config.speech.models_directory.join(CACHE_DIRECTORY));
     let started = tokio::task::spawn_blocking(move || {
         SentenceEmbedder::load(&directory)
             .map_err(anyhow::Error::from)

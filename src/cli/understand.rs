@@ -15,9 +15,10 @@ use crate::dialogue::intents::{
     read_labelled,
 };
 use crate::dialogue::knowledge::{KnowledgeBase, KnowledgeIndex, knowledge_directory_of};
-use crate::dialogue::spoken_digits_of;
+use crate::dialogue::{UnderstandingFiles, spoken_digits_of};
 use crate::embedding::{Embedder, SentenceEmbedder};
 use crate::models::{Kind, Registry};
+use crate::understanding::{CACHE_DIRECTORY, EmbeddingCache, embed_files};
 use anyhow::Context;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -58,11 +59,21 @@ pub fn run(arguments: UnderstandArguments) -> anyhow::Result<ExitCode> {
     )?;
     let directory = weights.parent().unwrap_or(Path::new("."));
     let embedder = SentenceEmbedder::load(directory)?;
-    let index = IntentIndex::build(intents, |example| embedder.embed(example))?;
+    let files = UnderstandingFiles {
+        intents: Some(intents.clone()),
+        knowledge: Some(knowledge.clone()),
+    };
+    let cache = EmbeddingCache::new(&settings.models_directory.join(CACHE_DIRECTORY));
+    let known = embed_files(&embedder, &settings.embedding_model, [&files], &cache);
+    let embed = |text: &str| match known.get(text) {
+        Some(embedding) => Ok(embedding.clone()),
+        None => embedder.embed(text),
+    };
+    let index = IntentIndex::build(intents, embed)?;
     if let Some(set) = arguments.calibrate {
         return calibrate(index, &set, &embedder);
     }
-    let knowledge = KnowledgeIndex::build(knowledge, |text| embedder.embed(text))?;
+    let knowledge = KnowledgeIndex::build(knowledge, embed)?;
     let texts: Vec<String> = match arguments.text {
         Some(text) => vec![text],
         None => std::io::stdin().lock().lines().collect::<Result<_, _>>()?,

@@ -39,7 +39,16 @@ impl Understander {
         Ok(Understander { intents, knowledge })
     }
 
-    /// The meaning of `text`, whose sentence embedding is `embedding`.
+    /// What to embed for `text`: words a recogniser split apart ("or der") joined again.
+    pub fn text_to_embed(&self, text: &str) -> String {
+        match &self.intents {
+            Some(intents) => intents.rejoin_split_words(text),
+            None => text.to_string(),
+        }
+    }
+
+    /// The meaning of `text`, whose sentence embedding (of [`Self::text_to_embed`]) is
+    /// `embedding`.
     pub fn meaning(&self, text: &str, embedding: &[f32]) -> Meaning {
         let mut meaning = Meaning::default();
         if let Some(intents) = &self.intents {

@@ -23,6 +23,9 @@ use std::sync::mpsc::{SyncSender, TrySendError, sync_channel};
 use tokio::sync::oneshot;
 use tracing::{info, warn};
 
+/// Where, under the models directory, the embeddings of flows' examples are kept.
+pub const CACHE_DIRECTORY: &str = "cache/embeddings";
+
 /// Utterances that may wait for the model at once.
 const QUEUE: usize = 64;
 
@@ -56,7 +59,7 @@ impl UnderstandingService {
             .spawn(move || {
                 let started = std::time::Instant::now();
                 let mut understanders = BTreeMap::new();
-                let precomputed = embed_all(&embedder, &model, &files, &cache);
+                let precomputed = embed_files(&embedder, &model, files.values(), &cache);
                 for (flow, files) in files {
                     let embed = |text: &str| match precomputed.get(text) {
                         Some(embedding) => Ok(embedding.clone()),
@@ -73,7 +76,7 @@ impl UnderstandingService {
                 let _ = built.send(());
                 for job in queue {
                     let meaning = understanders.get(&job.flow).and_then(|understander| {
-                        match embedder.embed(&job.text) {
+                        match embedder.embed(&understander.text_to_embed(&job.text)) {
                             Ok(embedding) => Some(understander.meaning(&job.text, &embedding)),
                             Err(error) => {
                                 warn!(%error, "cannot understand an utterance");
@@ -123,14 +126,14 @@ impl UnderstandingService {
 /// The embeddings of every example (and unrelated example) and article title and question of
 /// `files`, computed in
 /// batches (a text missing here is embedded on its own when the indexes are built).
-fn embed_all(
+pub fn embed_files<'files>(
     embedder: &SentenceEmbedder,
     model: &str,
-    files: &BTreeMap<String, UnderstandingFiles>,
+    files: impl IntoIterator<Item = &'files UnderstandingFiles>,
     cache: &EmbeddingCache,
 ) -> HashMap<String, Vec<f32>> {
     let mut texts: BTreeSet<&str> = BTreeSet::new();
-    for files in files.values() {
+    for files in files {
         if let Some(intents) = &files.intents {
             for intent in &intents.intents {
                 texts.extend(intent.examples.iter().map(String::as_str));
