@@ -125,7 +125,7 @@ fn a_websocket_chat_cancels_an_order_after_a_yes() {
     let server = Server::start(ServerOptions::default());
     let url = format!("ws://{}/api/chat/ws", server.http);
     let (mut socket, _) = tungstenite::connect(url.as_str()).expect("WebSocket connects");
-    let mut next_turn = |socket: &mut tungstenite::WebSocket<_>| -> Value {
+    let next_turn = |socket: &mut tungstenite::WebSocket<_>| -> Value {
         loop {
             match socket.read().expect("a frame") {
                 tungstenite::Message::Text(text) => {
