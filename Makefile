@@ -31,6 +31,8 @@ run: build-release
 	@echo "  baresip -e '/uanew <sip:caller@127.0.0.1>;regint=0' -e '/dial sip:1001@127.0.0.1:5060'"
 	@echo "  (menu keys: 1 orders, 2 returns, 3 billing, 0 agent, * goodbye)"
 	@echo "  sipp -sn uac -s 1001 -m 1 127.0.0.1:5060      (a scripted call)"
+	@echo "  dial 1000 instead of 1001 to speak: \"where is my order 12345\", \"when do you open on sunday\""
+	@echo "Or chat with it in a browser: http://127.0.0.1:8080/chat"
 	"$(CARGO_TARGET_DIR)/release/hotline" flows check prompts
 	"$(CARGO_TARGET_DIR)/release/hotline" serve --config $(CONFIG) --data $(DATA)
 
