@@ -1,5 +1,8 @@
 //! End-of-turn latency on real calls: from the caller's last speech sample to the first audio
-//! packet of Hotline's answer, over repeated turns on the speech-mode demo line, with one call
+//! packet of Hotline's answer, over repeated turns on the speech-mode demo line (each turn is
+//! recognised, then understood by the embedding model: "where is my order", the order number,
+//! "what time do you open on sunday"; from the second loop on the order number is reused and
+//! the spoken number lands on the menu as a no-match, still an answer), with one call
 //! and with several concurrent calls whose callers all speak at the same moments (the worst
 //! case for the recognition workers). Uses the end-to-end test harness (real server binary,
 //! sipp for signaling, an RTP peer that speaks the fixtures).
@@ -81,9 +84,9 @@ fn call(server: &Server, loops: usize) -> Vec<Duration> {
     }
     let request = utterance("where-is-my-order.wav");
     let number = utterance("one-to-five.wav");
-    let yes = utterance("yes.wav");
+    let question = utterance("when-do-you-open.wav");
     for _ in 0..loops {
-        for spoken in [&request, &number, &yes] {
+        for spoken in [&request, &number, &question] {
             match turn(&peer, spoken) {
                 Some(latency) => latencies.push(latency),
                 None => return latencies,
