@@ -139,6 +139,51 @@ fn rfc4733_dtmf_collects_order_number() {
 }
 
 #[test]
+fn zero_hands_the_call_over_with_its_conversation() {
+    let server = Server::start(ServerOptions::default());
+    let peer = RtpPeer::start();
+    let sipp = Sipp::new("wait_bye.xml", server.sip)
+        .rtp_port(peer.port)
+        .pause_ms(10_000)
+        .spawn();
+    assert!(peer.wait_packets(1, 10 * SECOND), "no RTP");
+    peer.wait_prompt_end(Instant::now(), Duration::from_millis(700), 60 * SECOND)
+        .expect("notice and greeting never ended");
+    peer.send_dtmf("0");
+    peer.wait_dtmf_sent(5 * SECOND);
+    // Agents cannot sign in yet: the hand-over is kept with the call, and the caller hears that
+    // nobody is free (or the opening hours).
+    let call = server.wait_call(15 * SECOND, |c| c["handover"].is_object());
+    let handover = &call["handover"];
+    assert_eq!(handover["group"], "support", "{call}");
+    assert_eq!(handover["priority"], "normal", "{call}");
+    assert_eq!(
+        handover["reason"], "the caller asked for an agent",
+        "{call}"
+    );
+    let transcript = handover["summary"]["transcript"]
+        .as_array()
+        .expect("transcript");
+    assert!(
+        transcript.iter().any(|line| line["party"] == "hotline"
+            && line["text"]
+                .as_str()
+                .is_some_and(|text| text.starts_with("Thanks for calling Acme Outfitters"))),
+        "the greeting's caption is in the summary: {call}"
+    );
+    assert!(
+        handover["summary"]["brief"]
+            .as_str()
+            .is_some_and(|brief| brief.contains("the caller asked for an agent")),
+        "{call}"
+    );
+    peer.wait_prompt_end(Instant::now(), Duration::from_millis(700), 30 * SECOND)
+        .expect("the busy message and the menu never ended");
+    peer.send_dtmf("*");
+    sipp.wait().assert_ok(&server.log_text());
+}
+
+#[test]
 fn hold_stops_rtp_and_resume_restarts_it() {
     let server = Server::start(ServerOptions::default());
     let peer = RtpPeer::start();
