@@ -140,30 +140,13 @@ impl SentenceEmbedder {
         let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
         mean.broadcast_div(&norm)?.to_vec2::<f32>()
     }
-
-    fn mean_pooled(&self, text: &str) -> Result<Vec<f32>, candle_core::Error> {
-        let encoding = self
-            .tokenizer
-            .encode(text, true)
-            .map_err(|error| candle_core::Error::Msg(error.to_string()))?;
-        let ids = Tensor::new(encoding.get_ids(), &self.device)?.unsqueeze(0)?;
-        let token_types = ids.zeros_like()?;
-        let mask = Tensor::new(encoding.get_attention_mask(), &self.device)?.unsqueeze(0)?;
-        let hidden = self.model.forward(&ids, &token_types, Some(&mask))?;
-        let weights = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
-        let summed = hidden.broadcast_mul(&weights)?.sum(1)?;
-        let count = weights.sum(1)?.clamp(1.0, f64::MAX)?;
-        let mean = summed.broadcast_div(&count)?;
-        let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
-        mean.broadcast_div(&norm)?.squeeze(0)?.to_vec1::<f32>()
-    }
 }
 
 impl Embedder for SentenceEmbedder {
     fn embed(&self, text: &str) -> Result<Vec<f32>, EmbeddingError> {
-        self.mean_pooled(text)
-            .map_err(|error| EmbeddingError::Inference {
-                reason: error.to_string(),
-            })
+        let mut embeddings = self.embed_batch(&[text])?;
+        embeddings.pop().ok_or_else(|| EmbeddingError::Inference {
+            reason: "the model returned no embedding".into(),
+        })
     }
 }
