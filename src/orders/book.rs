@@ -5,6 +5,7 @@
 
 use super::model::check_address;
 use super::{Amount, Customer, Order, OrderNumber, OrderStatus, OrdersError, Phone, Refund, Seed};
+use crate::storage::open_database;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
@@ -62,12 +63,7 @@ impl OrderBook {
             path: path.to_path_buf(),
             source,
         };
-        let connection = Connection::open(path).map_err(open_error)?;
-        connection
-            .execute_batch(
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
-            )
-            .map_err(open_error)?;
+        let connection = open_database(path).map_err(open_error)?;
         connection.execute_batch(SCHEMA).map_err(open_error)?;
         Ok(OrderBook {
             connection: Mutex::new(connection),

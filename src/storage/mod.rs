@@ -10,7 +10,7 @@ mod sqlite;
 
 pub use error::StorageError;
 pub use record::{CallOutcome, CallRecord, Speaker, TranscriptLine};
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteStore, open_database};
 
 use crate::ids::CallId;
 

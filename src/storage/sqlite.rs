@@ -39,12 +39,7 @@ impl SqliteStore {
             path: path.display().to_string(),
             source,
         };
-        let connection = Connection::open(path).map_err(open_error)?;
-        connection
-            .execute_batch(
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
-            )
-            .map_err(open_error)?;
+        let connection = open_database(path).map_err(open_error)?;
         connection.execute_batch(SCHEMA).map_err(open_error)?;
         add_column(&connection, "transcript", "TEXT NOT NULL DEFAULT '[]'").map_err(open_error)?;
         add_column(&connection, "handover", "TEXT").map_err(open_error)?;
@@ -63,6 +58,16 @@ impl SqliteStore {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// A connection to the database file at `path` (created if needed) in WAL mode, so readers
+/// (CLI commands, other tables' owners) work while the server writes.
+pub fn open_database(path: &Path) -> rusqlite::Result<Connection> {
+    let connection = Connection::open(path)?;
+    connection.execute_batch(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+    )?;
+    Ok(connection)
 }
 
 /// Databases made by earlier versions lack later columns; add `column` in place.

@@ -30,21 +30,7 @@ use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use super::super::speech::normalise as words_of;
 use super::super::spoken_numbers::{read_number_words, small_number_value};
 use super::{SlotError, single};
-
-const MONTH_NAMES: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+use crate::text::MONTH_NAMES;
 
 /// The one date in a whole answer (see the module docs).
 pub fn normalise(answer: &str, today: NaiveDate) -> Result<String, SlotError> {

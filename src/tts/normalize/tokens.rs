@@ -4,22 +4,8 @@
 //! Invariant: [`speak_token`] returns `None` only for tokens with nothing to rewrite (no ASCII
 //! digit, not a time suffix); any token with digits gets words, so no digit reaches espeak.
 
+use crate::text::MONTH_NAMES;
 use crate::text::numbers::{MAX_CARDINAL, cardinal, digit_by_digit, ordinal, year};
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 /// What the words before a token say about it.
 #[derive(Debug, Clone, Copy)]
@@ -168,7 +154,7 @@ fn date(token: &str) -> Option<String> {
     }
     Some(format!(
         "{} {}, {}",
-        MONTHS[month - 1],
+        MONTH_NAMES[month - 1],
         ordinal(day),
         year(year_value)
     ))
