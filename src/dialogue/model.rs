@@ -170,6 +170,28 @@ impl StepKind {
     }
 }
 
+impl StepKind {
+    /// For a step that takes caller input (keys or speech, during or after its prompts),
+    /// whether that input may stop its prompts; `None` for a step that takes none.
+    pub fn input_barge_in(&self) -> Option<bool> {
+        match self {
+            StepKind::Play { barge_in, .. }
+            | StepKind::Say { barge_in, .. }
+            | StepKind::Answer { barge_in, .. } => Some(*barge_in),
+            StepKind::Menu(menu) => Some(menu.barge_in),
+            StepKind::Collect(collect) => Some(collect.barge_in),
+            StepKind::Ask(ask) => Some(ask.barge_in),
+            StepKind::Intent(step) => Some(step.barge_in),
+            StepKind::Goto { .. }
+            | StepKind::Hours { .. }
+            | StepKind::Hangup { .. }
+            | StepKind::Lookup(_)
+            | StepKind::Branch { .. }
+            | StepKind::Transfer(_) => None,
+        }
+    }
+}
+
 /// Something a step plays to the caller: a recorded prompt or text spoken with the server's
 /// voice.
 #[derive(Debug, Clone, PartialEq)]

@@ -73,18 +73,14 @@ impl FlowEngine {
 
     /// Whether a key counts in the current step now.
     fn takes_keys(&self, kind: &StepKind) -> bool {
+        // A key skips a `play`, `say` or `answer` only where barge-in is allowed; the steps
+        // that wait for input take keys (an ask only when its `input` allows them).
         let listens = match kind {
             StepKind::Play { barge_in, .. }
             | StepKind::Say { barge_in, .. }
             | StepKind::Answer { barge_in, .. } => *barge_in,
-            StepKind::Menu(_) | StepKind::Collect(_) | StepKind::Intent(_) => true,
             StepKind::Ask(ask) => ask.accepts.keys(),
-            StepKind::Goto { .. }
-            | StepKind::Hours { .. }
-            | StepKind::Hangup { .. }
-            | StepKind::Lookup(_)
-            | StepKind::Branch { .. }
-            | StepKind::Transfer(_) => false,
+            other => other.input_barge_in().is_some(),
         };
         listens && (!self.playing || interruptible(kind))
     }

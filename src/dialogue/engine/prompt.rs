@@ -67,37 +67,12 @@ impl FlowEngine {
 /// Whether speech can act in a step of this kind (so detecting it over a prompt is useful).
 pub(super) fn listens_to_speech(kind: &StepKind) -> bool {
     match kind {
-        StepKind::Play { .. }
-        | StepKind::Say { .. }
-        | StepKind::Menu(_)
-        | StepKind::Collect(_)
-        | StepKind::Intent(_)
-        | StepKind::Answer { .. } => true,
         StepKind::Ask(ask) => ask.accepts.speech(),
-        StepKind::Goto { .. }
-        | StepKind::Hours { .. }
-        | StepKind::Hangup { .. }
-        | StepKind::Lookup(_)
-        | StepKind::Branch { .. }
-        | StepKind::Transfer(_) => false,
+        other => other.input_barge_in().is_some(),
     }
 }
 
 /// Whether caller input may stop the prompts of a step of this kind.
 pub(super) fn interruptible(kind: &StepKind) -> bool {
-    match kind {
-        StepKind::Play { barge_in, .. }
-        | StepKind::Say { barge_in, .. }
-        | StepKind::Answer { barge_in, .. } => *barge_in,
-        StepKind::Menu(menu) => menu.barge_in,
-        StepKind::Collect(collect) => collect.barge_in,
-        StepKind::Ask(ask) => ask.barge_in,
-        StepKind::Intent(step) => step.barge_in,
-        StepKind::Goto { .. }
-        | StepKind::Hours { .. }
-        | StepKind::Hangup { .. }
-        | StepKind::Lookup(_)
-        | StepKind::Branch { .. }
-        | StepKind::Transfer(_) => false,
-    }
+    kind.input_barge_in().unwrap_or(false)
 }
