@@ -12,10 +12,10 @@ use criterion::Criterion;
 use hotline::config::SpeechConfig;
 use hotline::dialogue::intents::{IntentIndex, Intents, NO_INTENT, read_labelled};
 use hotline::dialogue::knowledge::{KnowledgeBase, KnowledgeIndex};
-use hotline::embedding::{Embedder, SentenceEmbedder};
-use hotline::models::{Kind, Registry};
+use hotline::embedding::{Embedder, SentenceEmbedder, model_directory};
+use hotline::models::Registry;
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 const DEFAULT_ROUNDS: usize = 3;
@@ -28,12 +28,11 @@ fn main() -> anyhow::Result<()> {
         .ok()
         .and_then(|value| value.parse().ok())
         .unwrap_or(DEFAULT_ROUNDS);
-    let weights = Registry::in_directory(&repository.join("voice-models"))?.output(
-        Kind::Embedding,
+    let registry = Registry::in_directory(&repository.join("voice-models"))?;
+    let embedder = SentenceEmbedder::load(&model_directory(
+        &registry,
         &SpeechConfig::default().embedding_model,
-        "model.safetensors",
-    )?;
-    let embedder = SentenceEmbedder::load(weights.parent().unwrap_or(Path::new(".")))?;
+    )?)?;
     let demo = repository.join("prompts/demo");
     let intents = IntentIndex::build(Intents::load(&demo.join("main.intents.toml"))?, |text| {
         embedder.embed(text)

@@ -6,7 +6,7 @@ use crate::call::{CallManager, CallServices, PromptCache, RecordWriter};
 use crate::chat::{ChatService, ChatServices};
 use crate::config::{Config, InputMode, OrdersConfig};
 use crate::dialogue::{UnderstandingFiles, load_flows};
-use crate::embedding::SentenceEmbedder;
+use crate::embedding::{SentenceEmbedder, model_directory};
 use crate::http::{self, AppState};
 use crate::lookup::LookupClient;
 use crate::models::{Kind, Registry};
@@ -289,18 +289,13 @@ async fn start_understanding(
     if files.is_empty() {
         return None;
     }
-    let weights = match registry.output(
-        Kind::Embedding,
-        &config.speech.embedding_model,
-        "model.safetensors",
-    ) {
-        Ok(weights) => weights,
+    let directory = match model_directory(registry, &config.speech.embedding_model) {
+        Ok(directory) => directory,
         Err(error) => {
             warn!(%error, "intents and knowledge will not be understood");
             return None;
         }
     };
-    let directory = weights.parent().map(PathBuf::from).unwrap_or_default();
     let model = config.speech.embedding_model.clone();
     let cache = EmbeddingCache::new(&config.speech.models_directory.join(CACHE_DIRECTORY));
     let started = tokio::task::spawn_blocking(move || {

@@ -16,8 +16,8 @@ use crate::dialogue::intents::{
 };
 use crate::dialogue::knowledge::{KnowledgeBase, KnowledgeIndex, knowledge_directory_of};
 use crate::dialogue::{UnderstandingFiles, spoken_digits_of};
-use crate::embedding::{Embedder, SentenceEmbedder};
-use crate::models::{Kind, Registry};
+use crate::embedding::{Embedder, SentenceEmbedder, model_directory};
+use crate::models::Registry;
 use crate::understanding::{CACHE_DIRECTORY, EmbeddingCache, embed_files};
 use anyhow::Context;
 use std::io::BufRead;
@@ -52,13 +52,8 @@ pub fn run(arguments: UnderstandArguments) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("no {file_name} under {}", arguments.flows.display()))?;
     let intents = Intents::load(&path)?;
     let knowledge = KnowledgeBase::load(&knowledge_directory_of(&path))?;
-    let weights = Registry::in_directory(&settings.models_directory)?.output(
-        Kind::Embedding,
-        &settings.embedding_model,
-        "model.safetensors",
-    )?;
-    let directory = weights.parent().unwrap_or(Path::new("."));
-    let embedder = SentenceEmbedder::load(directory)?;
+    let registry = Registry::in_directory(&settings.models_directory)?;
+    let embedder = SentenceEmbedder::load(&model_directory(&registry, &settings.embedding_model)?)?;
     let files = UnderstandingFiles {
         intents: Some(intents.clone()),
         knowledge: Some(knowledge.clone()),

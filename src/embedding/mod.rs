@@ -11,11 +11,22 @@ mod error;
 
 pub use error::EmbeddingError;
 
+use crate::models::{Kind, ModelsError, Registry};
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tokenizers::{Tokenizer, TruncationParams};
+
+/// The weights file of a sentence-embedding model directory.
+const WEIGHTS_FILE: &str = "model.safetensors";
+
+/// The directory of the registered embedding model `name` (what [`SentenceEmbedder::load`]
+/// takes), checked to be provisioned.
+pub fn model_directory(registry: &Registry, name: &str) -> Result<PathBuf, ModelsError> {
+    let weights = registry.output(Kind::Embedding, name, WEIGHTS_FILE)?;
+    Ok(weights.parent().map(Path::to_path_buf).unwrap_or_default())
+}
 
 /// Longest input in tokens; longer text is cut (the model was trained on up to 256).
 const MAXIMUM_TOKENS: usize = 256;
@@ -72,7 +83,7 @@ impl SentenceEmbedder {
                 path: tokenizer_path,
                 reason: error.to_string(),
             })?;
-        let weights = file("model.safetensors")?;
+        let weights = file(WEIGHTS_FILE)?;
         let device = Device::Cpu;
         // SAFETY: the weights file is memory-mapped read-only; the models directory is written
         // only by `hotline models`, which replaces files by renaming, never in place.
