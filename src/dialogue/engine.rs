@@ -170,6 +170,8 @@ pub struct FlowEngine {
     now: Option<Instant>,
     /// The answer of a lookup that arrived while its wait message still played.
     lookup_outcome: Option<LookupOutcome>,
+    /// Method and URL of the lookup under way, as sent, for the conversation summary.
+    lookup_request: String,
     conversation: Conversation,
 }
 
@@ -192,6 +194,7 @@ impl FlowEngine {
             meaning: None,
             now: None,
             lookup_outcome: None,
+            lookup_request: String::new(),
             conversation: Conversation::default(),
         }
     }

@@ -51,6 +51,7 @@ impl FlowEngine {
             retries: lookup.retries,
         };
         self.deadline = self.now.map(|now| now + lookup.deadline());
+        self.lookup_request = format!("{} {}", request.method.name(), request.url);
         self.actions.push_back(FlowAction::Lookup(request));
         if let Some(message) = &lookup.wait {
             let prompt = self.prompt_for(message);
@@ -87,13 +88,7 @@ impl FlowEngine {
             return;
         };
         let step = self.step.clone().unwrap_or_default();
-        let request = format!(
-            "{} {}",
-            lookup.method.name(),
-            lookup
-                .url
-                .render(|name| self.variables.get(name).map(String::as_str))
-        );
+        let request = std::mem::take(&mut self.lookup_request);
         let (note, next) = match outcome {
             LookupOutcome::Found(value) => {
                 for (variable, value) in map_response(&value, &lookup.map) {
