@@ -27,7 +27,6 @@ use crate::sip::sdp::{self, NegotiatedAudio};
 use crate::sip::{DialogHandle, EndReason, InboundCall};
 use crate::storage::{CallOutcome, CallRecord, Speaker, TranscriptLine};
 use crate::tts::{SpeechChunk, TtsError};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::mpsc;
@@ -104,21 +103,13 @@ pub(super) fn validate(setup: &CallSetup) -> Result<(), super::CallError> {
 
 /// Runs a call from ringing to its end.
 pub(super) async fn run(mut setup: CallSetup, registry: Arc<Registry>) {
-    let mut record = CallRecord {
-        id: setup.id,
-        from: setup.call.caller.clone(),
-        to: setup.call.dialled_number.clone(),
-        flow: setup.route.flow.clone(),
-        mode: setup.route.mode.name().to_string(),
-        started_at: chrono::Utc::now(),
-        ended_at: None,
-        outcome: CallOutcome::InProgress,
-        digits: String::new(),
-        variables: BTreeMap::new(),
-        transcript: Vec::new(),
-        recording: None,
-        handover: None,
-    };
+    let mut record = CallRecord::starting(
+        setup.id,
+        &setup.call.caller,
+        &setup.call.dialled_number,
+        &setup.route.flow,
+        setup.route.mode.name(),
+    );
     registry.services.records.save(record.clone());
     while let Some(command) = setup.commands.recv().await {
         let outcome = match command {

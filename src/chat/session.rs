@@ -6,7 +6,6 @@ use crate::conversation::Errands;
 use crate::dialogue::{Flow, FlowAction, FlowEngine, FlowEvent, Handover};
 use crate::ids::CallId;
 use crate::storage::{CallOutcome, CallRecord, Speaker, TranscriptLine};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
@@ -97,21 +96,7 @@ impl Session {
             services.understanding.clone(),
             services.lookups.clone(),
         );
-        let record = CallRecord {
-            id,
-            from: "web chat".into(),
-            to: "chat".into(),
-            flow: flow.name.clone(),
-            mode: "chat".into(),
-            started_at: chrono::Utc::now(),
-            ended_at: None,
-            outcome: CallOutcome::InProgress,
-            digits: String::new(),
-            variables: BTreeMap::new(),
-            transcript: Vec::new(),
-            recording: None,
-            handover: None,
-        };
+        let record = CallRecord::starting(id, "web chat", "chat", &flow.name, "chat");
         services.records.save(record.clone());
         Session {
             id,

@@ -108,3 +108,24 @@ pub struct CallRecord {
     /// The hand-over to a person, with the conversation summary, if the flow asked for one.
     pub handover: Option<serde_json::Value>,
 }
+
+impl CallRecord {
+    /// A conversation that starts now, in progress, with nothing said or collected yet.
+    pub fn starting(id: CallId, from: &str, to: &str, flow: &str, mode: &str) -> CallRecord {
+        CallRecord {
+            id,
+            from: from.to_string(),
+            to: to.to_string(),
+            flow: flow.to_string(),
+            mode: mode.to_string(),
+            started_at: Utc::now(),
+            ended_at: None,
+            outcome: CallOutcome::InProgress,
+            digits: String::new(),
+            variables: BTreeMap::new(),
+            transcript: Vec::new(),
+            recording: None,
+            handover: None,
+        }
+    }
+}
