@@ -34,3 +34,26 @@ impl fmt::Display for CallId {
         self.0.fmt(formatter)
     }
 }
+
+/// Identifies an agent: their SIP user name and desk login (e.g. `agent1`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AgentId(String);
+
+impl AgentId {
+    /// The agent called `name`.
+    pub fn new(name: impl Into<String>) -> AgentId {
+        AgentId(name.into())
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for AgentId {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.0)
+    }
+}

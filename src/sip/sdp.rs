@@ -327,6 +327,53 @@ pub fn negotiate(offer: &AudioOffer, supported: &[String]) -> Result<NegotiatedA
     })
 }
 
+/// The telephone-event payload type Hotline offers.
+pub const TELEPHONE_EVENT_PAYLOAD_TYPE: u8 = 101;
+
+/// Writes the SDP offer of a call Hotline places: every supported codec with a static payload
+/// type, in preference order, plus telephone-event. The answer is read with [`parse_offer`] and
+/// [`negotiate`], which picks the answerer's first codec among ours.
+pub fn build_offer(
+    codecs: &[String],
+    local_rtp: SocketAddr,
+    session_id: u64,
+    session_version: u64,
+) -> String {
+    let formats: Vec<(u8, &str)> = codecs
+        .iter()
+        .filter_map(|name| {
+            (0..=34u8).find_map(|payload_type| {
+                let (encoding, _) = static_format(payload_type)?;
+                encoding
+                    .eq_ignore_ascii_case(name)
+                    .then_some((payload_type, encoding))
+            })
+        })
+        .collect();
+    let family = if local_rtp.is_ipv6() { "IP6" } else { "IP4" };
+    let address = local_rtp.ip();
+    let event = TELEPHONE_EVENT_PAYLOAD_TYPE;
+    let mut sdp = String::with_capacity(320);
+    let _ = write!(
+        sdp,
+        "v=0\r\no=hotline {session_id} {session_version} IN {family} {address}\r\ns=Hotline\r\n\
+         c=IN {family} {address}\r\nt=0 0\r\nm=audio {} RTP/AVP",
+        local_rtp.port()
+    );
+    for (payload_type, _) in &formats {
+        let _ = write!(sdp, " {payload_type}");
+    }
+    let _ = write!(sdp, " {event}\r\n");
+    for (payload_type, encoding) in &formats {
+        let _ = write!(sdp, "a=rtpmap:{payload_type} {encoding}/8000\r\n");
+    }
+    let _ = write!(
+        sdp,
+        "a=rtpmap:{event} telephone-event/8000\r\na=fmtp:{event} 0-16\r\na=ptime:20\r\na=sendrecv\r\n"
+    );
+    sdp
+}
+
 /// Writes the SDP answer for a negotiated stream.
 pub fn build_answer(
     negotiated: &NegotiatedAudio,
@@ -417,6 +464,24 @@ mod tests {
         assert!(answer.contains("a=sendrecv"), "{answer}");
         let reparsed = parse_offer(answer.as_bytes()).expect("answer parses");
         assert_eq!(reparsed.rtp, "192.0.2.1:30000".parse().unwrap());
+    }
+
+    #[test]
+    fn an_offer_lists_our_codecs_and_its_answer_negotiates() {
+        let local = "127.0.0.1:20000".parse().unwrap();
+        let offer = build_offer(&supported(), local, 3, 1);
+        assert!(
+            offer.contains("m=audio 20000 RTP/AVP 0 8 101\r\n"),
+            "{offer}"
+        );
+        let parsed = parse_offer(offer.as_bytes()).expect("our offer parses");
+        assert_eq!(parsed.formats.len(), 3);
+        let answer = BARESIP.replace("RTP/AVP 9 0 8 101", "RTP/AVP 8 101");
+        let negotiated =
+            negotiate(&parse_offer(answer.as_bytes()).unwrap(), &supported()).expect("agreed");
+        assert_eq!(negotiated.codec, "PCMA");
+        assert_eq!(negotiated.telephone_event_payload_type, Some(101));
+        assert_eq!(negotiated.direction, Direction::SendReceive);
     }
 
     #[test]

@@ -40,8 +40,8 @@ use crate::media::rtcp::{NtpClock, RtcpState};
 use crate::media::{Codec, FRAME_DURATION, FRAME_SAMPLES, MediaError};
 
 pub use types::{
-    DEFAULT_RTCP_INTERVAL, Direction, FramePair, MAXIMUM_QUEUED_FRAMES, MediaEvent,
-    MediaSessionConfig, MediaStats, Transmit, TransmitKind,
+    DEFAULT_RTCP_INTERVAL, Direction, FramePair, MAXIMUM_QUEUED_FRAMES, MAXIMUM_RELAYED_FRAMES,
+    MediaEvent, MediaSessionConfig, MediaStats, Transmit, TransmitKind,
 };
 
 /// What the outbound side put on the wire in one tick (drives marker bits).
@@ -101,6 +101,7 @@ pub struct MediaSession {
     transmits: VecDeque<Transmit>,
     events: VecDeque<MediaEvent>,
     frames: VecDeque<FramePair>,
+    relayed: VecDeque<[i16; FRAME_SAMPLES]>,
     counters: Counters,
     last_received_at: Option<Instant>,
 }
@@ -140,6 +141,7 @@ impl MediaSession {
             transmits: VecDeque::new(),
             events: VecDeque::new(),
             frames: VecDeque::new(),
+            relayed: VecDeque::with_capacity(MAXIMUM_RELAYED_FRAMES),
             counters: Counters::default(),
             last_received_at: None,
         }
@@ -168,6 +170,16 @@ impl MediaSession {
     /// Queues 8 kHz mono PCM to play after anything already queued.
     pub fn play(&mut self, audio: Arc<[i16]>) {
         self.playback.enqueue(audio);
+    }
+
+    /// Queues one frame of live audio from another leg (a bridge), mixed into what the next tick
+    /// sends on top of any playback. At most [`MAXIMUM_RELAYED_FRAMES`] wait; older ones are
+    /// dropped, so a bridge never adds more delay than that.
+    pub fn relay(&mut self, frame: &[i16; FRAME_SAMPLES]) {
+        if self.relayed.len() >= MAXIMUM_RELAYED_FRAMES {
+            self.relayed.pop_front();
+        }
+        self.relayed.push_back(*frame);
     }
 
     /// Drops all queued audio at once (barge-in); no [`MediaEvent::PlaybackFinished`] follows.

@@ -49,6 +49,8 @@ impl MediaSession {
         self.previous_content = if processed && self.direction.sends() {
             self.send_packet(index, &mut sent)
         } else {
+            // Live audio for a tick that sends nothing is gone, not delayed.
+            self.relayed.pop_front();
             TickContent::Nothing
         };
         let received = self.receive_frame();
@@ -78,7 +80,7 @@ impl MediaSession {
             return TickContent::TelephoneEvent;
         }
 
-        let content = match self.playback.next_frame(sent) {
+        let mut content = match self.playback.next_frame(sent) {
             PlaybackFrame::Idle => TickContent::Silence,
             PlaybackFrame::Playing => TickContent::Audio,
             PlaybackFrame::Finished => {
@@ -86,6 +88,12 @@ impl MediaSession {
                 TickContent::Audio
             }
         };
+        if let Some(live) = self.relayed.pop_front() {
+            for (sample, other) in sent.iter_mut().zip(live) {
+                *sample = sample.saturating_add(other);
+            }
+            content = TickContent::Audio;
+        }
         let marker = self.previous_content == TickContent::Nothing
             || (content == TickContent::Audio && self.previous_content == TickContent::Silence);
         let mut payload = Vec::with_capacity(FRAME_SAMPLES);

@@ -230,6 +230,39 @@ fn playback_is_sent_in_order_and_finishes_once() {
 }
 
 #[test]
+fn relayed_frames_are_mixed_into_what_is_sent_and_never_pile_up() {
+    let start = Instant::now();
+    let mut session = MediaSession::new(config(), start);
+    session.play(vec![1000i16; 160].into());
+    session.relay(&[2000; 160]);
+    run(&mut session, start, 0, 1);
+    let frames: Vec<FramePair> = std::iter::from_fn(|| session.poll_frame()).collect();
+    assert_eq!(frames[0].sent, [3000; 160]);
+    // Only the newest few frames wait; the rest would only add delay.
+    for value in 1..=10 {
+        session.relay(&[value; 160]);
+    }
+    run(&mut session, start, 1, 7);
+    let sent: Vec<i16> = std::iter::from_fn(|| session.poll_frame())
+        .map(|frame| frame.sent[0])
+        .collect();
+    let expected: Vec<i16> = (11 - MAXIMUM_RELAYED_FRAMES as i16..=10)
+        .chain([0, 0])
+        .collect();
+    assert_eq!(sent, expected);
+    // While not sending, live audio is dropped rather than delayed.
+    session.relay(&[500; 160]);
+    session.set_direction(Direction::ReceiveOnly);
+    run(&mut session, start, 7, 8);
+    session.set_direction(Direction::SendReceive);
+    run(&mut session, start, 8, 9);
+    let sent: Vec<i16> = std::iter::from_fn(|| session.poll_frame())
+        .map(|frame| frame.sent[0])
+        .collect();
+    assert_eq!(sent, vec![0, 0]);
+}
+
+#[test]
 fn stop_playback_silences_immediately_without_finished_event() {
     let start = Instant::now();
     let mut session = MediaSession::new(config(), start);

@@ -14,6 +14,8 @@ use crate::media::{Codec, FRAME_SAMPLES};
 pub const DEFAULT_RTCP_INTERVAL: Duration = Duration::from_secs(5);
 /// Frames kept for [`MediaSession::poll_frame`] before the oldest are dropped (5 s).
 pub const MAXIMUM_QUEUED_FRAMES: usize = 250;
+/// Live frames from a bridged leg waiting to be sent (80 ms) before the oldest are dropped.
+pub const MAXIMUM_RELAYED_FRAMES: usize = 4;
 
 /// Everything negotiated for one call's audio stream.
 #[derive(Debug, Clone)]
