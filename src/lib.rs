@@ -4,6 +4,8 @@
 //! DSP; thin async drivers own sockets and tasks (`sip`'s server, `net`, `call`, `http`); `cli`
 //! is the composition root.
 
+pub mod acd;
+pub mod agents;
 pub mod asr;
 pub mod audio;
 pub mod call;
@@ -26,5 +28,6 @@ pub mod sip;
 pub mod storage;
 pub mod telemetry;
 pub mod text;
+mod throttle;
 pub mod tts;
 pub mod understanding;

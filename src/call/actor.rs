@@ -7,6 +7,7 @@
 //! is finished and the call record saved before the task exits.
 
 use super::CallCommand;
+use super::agent_leg;
 use super::interruption::Interruption;
 use super::manager::Registry;
 use super::media_metrics::MediaMetrics;
@@ -41,6 +42,7 @@ const LAST_TURNS_WAIT: Duration = Duration::from_secs(20);
 /// Everything the manager hands a new call.
 pub(super) struct CallSetup {
     pub id: CallId,
+    pub handle: super::CallHandle,
     pub call: InboundCall,
     pub route: Route,
     pub flow: Arc<Flow>,
@@ -50,27 +52,29 @@ pub(super) struct CallSetup {
 }
 
 pub(super) struct CallActor {
-    id: CallId,
-    registry: Arc<Registry>,
-    media: MediaSession,
-    flow: FlowEngine,
-    sockets: MediaSockets,
-    dialog: DialogHandle,
-    commands: mpsc::Receiver<CallCommand>,
-    recorder: Option<CallRecorder>,
-    record: CallRecord,
-    audio: NegotiatedAudio,
-    media_timeout: Duration,
-    answered_at: Instant,
-    outcome: Option<CallOutcome>,
-    media_metrics: MediaMetrics,
-    speech: Option<CallSpeech>,
-    speaking: Option<Speaking>,
-    interruption: Interruption,
-    errands: Errands,
+    pub(super) id: CallId,
+    pub(super) registry: Arc<Registry>,
+    pub(super) media: MediaSession,
+    pub(super) flow: FlowEngine,
+    pub(super) sockets: MediaSockets,
+    pub(super) dialog: DialogHandle,
+    pub(super) commands: mpsc::Receiver<CallCommand>,
+    pub(super) recorder: Option<CallRecorder>,
+    pub(super) record: CallRecord,
+    pub(super) audio: NegotiatedAudio,
+    pub(super) media_timeout: Duration,
+    pub(super) answered_at: Instant,
+    pub(super) outcome: Option<CallOutcome>,
+    pub(super) media_metrics: MediaMetrics,
+    pub(super) speech: Option<CallSpeech>,
+    pub(super) speaking: Option<Speaking>,
+    pub(super) interruption: Interruption,
+    pub(super) errands: Errands,
+    pub(super) handle: super::CallHandle,
+    pub(super) transfer: Option<super::transfer::TransferPhase>,
 }
 
-fn media_direction(direction: sdp::Direction) -> Direction {
+pub(super) fn media_direction(direction: sdp::Direction) -> Direction {
     match direction {
         sdp::Direction::SendReceive => Direction::SendReceive,
         sdp::Direction::SendOnly => Direction::SendOnly,
@@ -120,7 +124,10 @@ pub(super) async fn run(mut setup: CallSetup, registry: Arc<Registry>) {
                 setup.call.audio = audio;
                 continue;
             }
-            CallCommand::SipInfoKey(_) => continue,
+            CallCommand::SipInfoKey(_)
+            | CallCommand::Queue(_)
+            | CallCommand::AgentLeg { .. }
+            | CallCommand::Desk { .. } => continue,
             CallCommand::DialogEnded(reason) => outcome_of(reason, setup.id),
             CallCommand::HangUp(outcome) => {
                 setup.dialog.hang_up(outcome.name());
@@ -219,6 +226,8 @@ impl CallActor {
         );
         CallActor {
             errands,
+            handle: setup.handle,
+            transfer: None,
             speaking: None,
             speech,
             interruption: Interruption::default(),
@@ -245,6 +254,8 @@ impl CallActor {
         self.pump();
         let mut rtp_buffer = vec![0u8; DATAGRAM_BUFFER];
         let mut rtcp_buffer = vec![0u8; DATAGRAM_BUFFER];
+        let mut agent_rtp_buffer = vec![0u8; DATAGRAM_BUFFER];
+        let mut agent_rtcp_buffer = vec![0u8; DATAGRAM_BUFFER];
         while self.outcome.is_none() {
             let deadline = self.next_deadline();
             tokio::select! {
@@ -275,10 +286,16 @@ impl CallActor {
                 event = self.errands.next() => {
                     self.flow.handle_event(Instant::now(), chrono::Utc::now(), event);
                 }
+                input = agent_leg::next_input(
+                    self.transfer.as_mut().and_then(|transfer| transfer.leg.as_mut()),
+                    &mut agent_rtp_buffer,
+                    &mut agent_rtcp_buffer,
+                ) => self.on_leg_input(input, &agent_rtp_buffer, &agent_rtcp_buffer),
                 _ = tokio::time::sleep_until(tokio::time::Instant::from_std(deadline)) => {
                     let now = Instant::now();
                     self.media.handle_timeout(now);
                     self.flow.handle_timeout(now, chrono::Utc::now());
+                    self.transfer_timeout(now);
                     self.check_media_timeout(now);
                     let metrics = &self.registry.services.metrics;
                     self.media_metrics.report_if_due(now, &self.media.stats(), metrics);
@@ -290,11 +307,10 @@ impl CallActor {
     }
 
     fn next_deadline(&self) -> Instant {
-        let media = self.media.poll_timeout();
-        match self.flow.poll_timeout() {
-            Some(flow) => media.min(flow),
-            None => media,
-        }
+        [self.flow.poll_timeout(), self.transfer_deadline()]
+            .into_iter()
+            .flatten()
+            .fold(self.media.poll_timeout(), Instant::min)
     }
 
     fn check_media_timeout(&mut self, now: Instant) {
@@ -329,6 +345,9 @@ impl CallActor {
             CallCommand::DialogEnded(reason) => self.end(outcome_of(reason, self.id)),
             CallCommand::HangUp(outcome) => self.end(outcome),
             CallCommand::Answered => {}
+            CallCommand::Queue(event) => self.on_queue(event),
+            CallCommand::AgentLeg { leg, event } => self.on_agent_leg(leg, event),
+            CallCommand::Desk { agent, command } => self.on_desk(agent, command),
         }
     }
 
@@ -354,6 +373,11 @@ impl CallActor {
     }
 
     fn key(&mut self, key: char) {
+        if self.transfer_key(key) {
+            self.record.digits.push(key);
+            self.registry.services.records.save(self.record.clone());
+            return;
+        }
         self.flow
             .handle_event(Instant::now(), chrono::Utc::now(), FlowEvent::Digit(key));
         self.record.digits = self.flow.digits().to_string();
@@ -361,6 +385,10 @@ impl CallActor {
     }
 
     fn on_recognised(&mut self, recognised: Recognised) {
+        if self.transfer.is_some() {
+            // Waiting for or talking to an agent: the flow is not listening.
+            return;
+        }
         match recognised {
             Recognised::Turn(transcript) => self.on_transcript(transcript),
             Recognised::Tentative(transcript) => {
@@ -426,6 +454,12 @@ impl CallActor {
     /// The answer is fully synthesized: once its audio has played, the flow moves on.
     fn finish_speaking(&mut self) {
         self.speaking = None;
+        if self.transfer.is_some() {
+            if !self.media.is_playing() {
+                self.transfer_playback_finished();
+            }
+            return;
+        }
         if !self.media.is_playing() {
             self.flow.handle_event(
                 Instant::now(),
@@ -447,7 +481,10 @@ impl CallActor {
             }
         }
         while let Some(pair) = self.media.poll_frame() {
-            if let Some(speech) = self.speech.as_mut() {
+            self.relay_to_agent(&pair.received);
+            if let Some(speech) = self.speech.as_mut()
+                && self.transfer.is_none()
+            {
                 let flow = &self.flow;
                 let watching = self.interruption.watching(self.media.is_playing());
                 match speech.handle_frame(&pair.received, watching, || flow.expected_phrases()) {
@@ -482,6 +519,9 @@ impl CallActor {
                 // The sentences spoken so far have played, but more of the answer is still being
                 // synthesized; `finish_speaking` reports the end once the last one has played.
                 MediaEvent::PlaybackFinished if self.speaking.is_some() => {}
+                MediaEvent::PlaybackFinished if self.transfer.is_some() => {
+                    self.transfer_playback_finished()
+                }
                 MediaEvent::PlaybackFinished => self.flow.handle_event(
                     Instant::now(),
                     chrono::Utc::now(),
@@ -492,6 +532,7 @@ impl CallActor {
                 }
             }
         }
+        self.pump_agent_leg();
         self.run_flow_actions();
     }
 
@@ -564,8 +605,7 @@ impl CallActor {
         }
     }
 
-    /// Keeps the hand-over with the call record. No agent desk takes calls yet, so the flow
-    /// hears at once that nobody can take this one and continues at its `on_unavailable`.
+    /// Keeps the hand-over with the call record and joins the group's queue.
     fn transfer(&mut self, handover: &Handover) {
         info!(
             call = %self.id,
@@ -576,16 +616,11 @@ impl CallActor {
         );
         self.record.handover = serde_json::to_value(handover).ok();
         self.registry.services.records.save(self.record.clone());
-        self.flow.handle_event(
-            Instant::now(),
-            chrono::Utc::now(),
-            FlowEvent::TransferFailed {
-                reason: format!("no agent of group '{}' is signed in", handover.group),
-            },
-        );
+        self.start_transfer(handover);
     }
 
     async fn finish(mut self) {
+        self.end_transfer();
         let outcome = self.outcome.unwrap_or(CallOutcome::Failed);
         if matches!(
             outcome,

@@ -1,6 +1,9 @@
 //! Commands a call actor accepts on its channel.
 
+use crate::agents::QueueEvent;
+use crate::ids::AgentId;
 use crate::sip::EndReason;
+use crate::sip::OutboundEvent;
 use crate::sip::sdp::NegotiatedAudio;
 use crate::storage::CallOutcome;
 
@@ -17,4 +20,87 @@ pub enum CallCommand {
     DialogEnded(EndReason),
     /// End the call now with BYE (shutdown, admin action).
     HangUp(CallOutcome),
+    /// News from the agent service about the call's place in the queue.
+    Queue(QueueEvent),
+    /// Something happened on a leg to an agent's phone (`leg` tells legs of one call apart).
+    AgentLeg {
+        /// The call's own number for the leg.
+        leg: u64,
+        /// What happened.
+        event: OutboundEvent,
+    },
+    /// The desk of the agent offered or handling the call acts on it.
+    Desk {
+        /// The agent.
+        agent: AgentId,
+        /// What they ask.
+        command: DeskCommand,
+    },
+}
+
+/// What an agent's desk can ask of the call offered to or handled by them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeskCommand {
+    /// Take the call (like key 1 after the brief).
+    Accept,
+    /// Pass it on (like key 2): it goes back to its place in the queue.
+    Reject,
+    /// Put the caller on hold (music) or take them off it.
+    Hold(bool),
+    /// Hand the caller on (a blind transfer).
+    Transfer(TransferTarget),
+}
+
+/// Where an agent hands a caller on to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferTarget {
+    /// This agent, when free; otherwise the call waits for the group it was in.
+    Agent(AgentId),
+    /// Any agent of this group.
+    Group(String),
+    /// Back into the IVR: this step, or the transfer step's `on_return`.
+    Flow(Option<String>),
+}
+
+impl TransferTarget {
+    /// Reads `agent:NAME`, `group:NAME`, `ivr` or `ivr:STEP`.
+    pub fn parse(text: &str) -> Option<TransferTarget> {
+        let (kind, name) = text.split_once(':').unwrap_or((text, ""));
+        let name = name.trim();
+        match kind.trim() {
+            "agent" if !name.is_empty() => Some(TransferTarget::Agent(AgentId::new(name))),
+            "group" if !name.is_empty() => Some(TransferTarget::Group(name.to_string())),
+            "ivr" => Some(TransferTarget::Flow(
+                (!name.is_empty()).then(|| name.to_string()),
+            )),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transfer_targets_are_read() {
+        assert_eq!(
+            TransferTarget::parse("agent:agent2"),
+            Some(TransferTarget::Agent(AgentId::new("agent2")))
+        );
+        assert_eq!(
+            TransferTarget::parse("group:billing"),
+            Some(TransferTarget::Group("billing".to_string()))
+        );
+        assert_eq!(
+            TransferTarget::parse("ivr"),
+            Some(TransferTarget::Flow(None))
+        );
+        assert_eq!(
+            TransferTarget::parse("ivr:menu"),
+            Some(TransferTarget::Flow(Some("menu".to_string())))
+        );
+        assert_eq!(TransferTarget::parse("agent:"), None);
+        assert_eq!(TransferTarget::parse("queue:x"), None);
+    }
 }

@@ -5,13 +5,14 @@ use super::actor::{self, CallSetup};
 use super::handle::{COMMAND_CAPACITY, CallHandle};
 use super::records::RecordWriter;
 use super::{CallCommand, PromptCache};
+use crate::agents::AgentService;
 use crate::asr::TranscriberPool;
 use crate::config::Config;
 use crate::dialogue::FlowSet;
 use crate::ids::CallId;
 use crate::lookup::LookupClient;
 use crate::net::{MediaSockets, PortPool};
-use crate::sip::{Admission, CallSessions, DialogHandle, InboundCall};
+use crate::sip::{Admission, CallSessions, Dialer, DialogHandle, InboundCall};
 use crate::storage::CallOutcome;
 use crate::telemetry::Metrics;
 use crate::tts::SpeechService;
@@ -48,11 +49,15 @@ pub struct CallServices {
     pub lookups: LookupClient,
     /// Hotline's own HTTP origin (e.g. `http://127.0.0.1:8080`), the flows' `{server}`.
     pub http_origin: String,
+    /// Queues and agents: where transfers go.
+    pub agents: AgentService,
+    /// Calls agents' phones.
+    pub dialer: Dialer,
 }
 
 pub(super) struct Registry {
     pub(super) services: CallServices,
-    ports: PortPool,
+    pub(super) ports: PortPool,
     calls: DashMap<CallId, CallHandle>,
     draining: AtomicBool,
     changed: Notify,
@@ -179,6 +184,7 @@ impl CallSessions for CallManager {
         let handle = CallHandle::new(id, sender);
         let setup = CallSetup {
             id,
+            handle: handle.clone(),
             call,
             route,
             flow,

@@ -6,6 +6,7 @@
 //! [`CallHandle`]'s bounded command channel; nothing inside a call is shared behind a lock.
 
 mod actor;
+mod agent_leg;
 mod command;
 mod error;
 mod handle;
@@ -18,8 +19,9 @@ mod prompts;
 mod records;
 mod speaking;
 mod speech;
+mod transfer;
 
-pub use command::CallCommand;
+pub use command::{CallCommand, DeskCommand, TransferTarget};
 pub use error::CallError;
 pub use handle::CallHandle;
 pub use manager::{CallManager, CallServices};

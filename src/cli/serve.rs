@@ -1,17 +1,21 @@
 //! `hotline serve`: the composition root that wires config, flows, storage, calls, SIP and HTTP
 //! together, and the graceful shutdown on SIGTERM.
 
+use crate::acd::{AcdSettings, AgentProfile};
+use crate::agents::AgentService;
 use crate::asr::TranscriberPool;
 use crate::call::{CallManager, CallServices, PromptCache, RecordWriter};
 use crate::chat::{ChatService, ChatServices};
-use crate::config::{Config, InputMode, OrdersConfig};
+use crate::config::{AcdConfig, AgentConfig, Config, InputMode, OrdersConfig};
 use crate::dialogue::{UnderstandingFiles, load_flows};
 use crate::embedding::{SentenceEmbedder, model_directory};
 use crate::http::{self, AppState};
+use crate::ids::AgentId;
 use crate::lookup::LookupClient;
 use crate::models::{Kind, Registry};
 use crate::orders::{OrderBook, Seed};
-use crate::sip::SipServer;
+use crate::sip::registrar::RegistrarSettings;
+use crate::sip::{Signaling, SipServer, SipSettings};
 use crate::storage::{CallStore, SqliteStore};
 use crate::telemetry::{self, Metrics};
 use crate::tts::{PiperSynthesizer, ServiceOptions, SpeechService, VoiceFiles};
@@ -113,7 +117,8 @@ async fn serve(
         None => None,
     };
     let prompts = PromptCache::new();
-    let prompt_paths = flows.prompt_paths();
+    let mut prompt_paths = flows.prompt_paths();
+    prompt_paths.extend(config.acd.hold_music.clone());
     let preload_cache = prompts.clone();
     let failures =
         tokio::task::spawn_blocking(move || preload_cache.preload(&prompt_paths)).await?;
@@ -154,6 +159,11 @@ async fn serve(
         http_origin: http_origin.clone(),
         records: records.clone(),
     });
+    let signaling = Signaling::new();
+    let agents = AgentService::start(
+        distributor_settings(&config.acd),
+        config.agents.iter().map(profile).collect(),
+    );
     let manager = CallManager::new(CallServices {
         config: config.clone(),
         flows: flows.clone(),
@@ -166,11 +176,23 @@ async fn serve(
         understanding: understanding.clone(),
         lookups: lookups.clone(),
         http_origin: http_origin.clone(),
+        agents: agents.clone(),
+        dialer: signaling.dialer(),
     });
     let sip = SipServer::bind(
-        &config.sip,
-        config.media.codecs.clone(),
+        SipSettings {
+            sip: config.sip.clone(),
+            codecs: config.media.codecs.clone(),
+            registrar: registrar_settings(&config.acd),
+            credentials: config
+                .agents
+                .iter()
+                .map(|agent| (agent.name.clone(), agent.password_ha1.clone()))
+                .collect(),
+        },
+        signaling,
         Arc::new(manager.clone()),
+        Arc::new(agents.clone()),
     )
     .await?;
     let sip_address = sip.local_address();
@@ -193,11 +215,17 @@ async fn serve(
         calls: store,
         orders,
         chat,
+        agents,
+        config: config.clone(),
+        desk_sessions: http::DeskSessions::default(),
     });
     let http_task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move { http_stopped.cancelled().await })
-            .await
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move { http_stopped.cancelled().await })
+        .await
     });
     wait_for_signal().await?;
     info!("shutting down");
@@ -212,6 +240,47 @@ async fn serve(
     }
     info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The distributor's timing from `[acd]`.
+fn distributor_settings(acd: &AcdConfig) -> AcdSettings {
+    AcdSettings {
+        wrap_up: acd.wrap_up,
+        announce_every: acd.announce_every,
+        overflow: acd
+            .groups
+            .iter()
+            .filter_map(|group| {
+                let after = group.overflow_after?;
+                let to = group.overflow_to.clone()?;
+                Some((group.name.clone(), (after, to)))
+            })
+            .collect(),
+        assumed_handle_time: acd.assumed_handle_time,
+    }
+}
+
+/// The registrar's realm and limits from `[acd]`.
+fn registrar_settings(acd: &AcdConfig) -> RegistrarSettings {
+    RegistrarSettings {
+        realm: acd.realm.clone(),
+        minimum_expiry: acd.minimum_expiry,
+        maximum_expiry: acd.maximum_expiry,
+        failed_logins: acd.failed_logins,
+        lockout: acd.lockout,
+    }
+}
+
+/// An agent as the distributor sees them.
+fn profile(agent: &AgentConfig) -> AgentProfile {
+    AgentProfile {
+        id: AgentId::new(&agent.name),
+        display_name: agent
+            .display_name
+            .clone()
+            .unwrap_or_else(|| agent.name.clone()),
+        skills: agent.skills.clone(),
+    }
 }
 
 /// Opens the demo order system and fills it from the seed files, replacing what the last run

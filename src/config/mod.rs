@@ -6,6 +6,7 @@
 //! (flows, voice models, order seed files), except the recording directory, which is relative to
 //! the data directory.
 
+mod acd;
 mod error;
 mod speech;
 mod validate;
@@ -13,6 +14,7 @@ mod voice;
 #[cfg(test)]
 mod voice_tests;
 
+pub use acd::{AcdConfig, AgentConfig, GroupConfig};
 pub use error::ConfigError;
 pub use speech::{DEFAULT_RECOGNITION_MODEL, SpeechConfig};
 pub use voice::{DEFAULT_VOICE, VoiceConfig};
@@ -49,6 +51,12 @@ pub struct Config {
     /// The demo order system; without this section there is none.
     #[serde(default)]
     pub orders: Option<OrdersConfig>,
+    /// Queues, ringing and the registrar (`[acd]`).
+    #[serde(default)]
+    pub acd: AcdConfig,
+    /// The agents who may sign in (`[[agents]]`).
+    #[serde(default)]
+    pub agents: Vec<AgentConfig>,
 }
 
 /// SIP transport settings.
@@ -235,6 +243,7 @@ impl Config {
                 Some(&mut config.flows.directory),
                 Some(&mut config.speech.models_directory),
                 orders_seed,
+                config.acd.hold_music.as_mut(),
             ]
             .into_iter()
             .flatten()

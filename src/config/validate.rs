@@ -137,7 +137,7 @@ pub fn check(config: &Config, path: &Path, text: &str) -> Result<(), ConfigError
             ),
         ));
     }
-    Ok(())
+    super::acd::check(config, path, text)
 }
 
 #[cfg(test)]

@@ -87,6 +87,22 @@ pub enum FlowEvent {
         /// Why, for logs and the conversation summary.
         reason: String,
     },
+    /// The transfer the engine asked for is over and the caller is still there.
+    TransferEnded(TransferOutcome),
+}
+
+/// How a transfer that reached the queue ended for a caller who is still on the line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferOutcome {
+    /// The agent hung up after talking to the caller: the flow goes on at the step's `next`.
+    Completed,
+    /// The caller asked to be called back instead of waiting: `on_callback`.
+    Callback,
+    /// An agent sent the caller back into the IVR: `step` if given, else `on_return`.
+    Returned {
+        /// The step the agent chose.
+        step: Option<String>,
+    },
 }
 
 /// Something the call actor must do.
@@ -236,6 +252,7 @@ impl FlowEngine {
             }
             FlowEvent::LookupFinished(outcome) => self.lookup_finished(wall, outcome),
             FlowEvent::TransferFailed { reason } => self.transfer_failed(wall, reason),
+            FlowEvent::TransferEnded(outcome) => self.transfer_ended(wall, outcome),
         }
     }
 

@@ -59,7 +59,7 @@ mod simulated_call;
 #[cfg(test)]
 mod speech_tests;
 
-pub use engine::{FlowAction, FlowEngine, FlowEvent};
+pub use engine::{FlowAction, FlowEngine, FlowEvent, TransferOutcome};
 pub use error::{FlowError, Problem, Severity};
 pub use hours::{Hours, Window};
 pub use loader::{FLOW_FILE_SUFFIX, check_flows, load_flows};

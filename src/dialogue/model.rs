@@ -438,6 +438,13 @@ pub struct Transfer {
     pub message: Option<Message>,
     /// The step when no agent can take the call.
     pub on_unavailable: String,
+    /// The step after the agent hangs up (e.g. a survey); without it the call ends then.
+    pub next: Option<String>,
+    /// The step when the waiting caller asks to be called back instead; without it the
+    /// callback key does nothing.
+    pub on_callback: Option<String>,
+    /// The step an agent sends the caller back to in the IVR; without it, the flow's start.
+    pub on_return: Option<String>,
 }
 
 /// The flow's escalation policy: when Hotline hands a caller to a person without the flow
@@ -456,6 +463,8 @@ pub struct Escalation {
     pub no_matches: u32,
     /// The variable that is "true" for VIP callers.
     pub vip_variable: Option<String>,
+    /// The variable holding the customer's name, for the agent's brief and screen.
+    pub name_variable: Option<String>,
     /// Skill group by the intent the conversation was about.
     pub groups: BTreeMap<String, String>,
     /// The skill group when no intent decides.

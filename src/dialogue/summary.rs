@@ -17,6 +17,8 @@ pub struct Handover {
     pub priority: Priority,
     /// Why, in words.
     pub reason: String,
+    /// The customer's name, when the flow knows it.
+    pub customer_name: Option<String>,
     /// The conversation so far.
     pub summary: ConversationSummary,
 }
@@ -72,20 +74,43 @@ pub struct LookupNote {
     pub outcome: String,
 }
 
+/// What the brief is made of.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BriefFacts<'a> {
+    /// How urgent the caller is.
+    pub priority: Option<Priority>,
+    /// The customer's name, when known.
+    pub name: Option<&'a str>,
+    /// What the conversation is about.
+    pub intent: Option<&'a str>,
+    /// Details the caller stated (slot name, value).
+    pub details: &'a [(&'a str, &'a str)],
+    /// The caller's last words.
+    pub last_said: Option<&'a str>,
+    /// Why the caller is handed over.
+    pub reason: &'a str,
+}
+
 /// The brief an agent hears before being connected.
-pub fn brief(
-    priority: Priority,
-    intent: Option<&str>,
-    details: &[(&str, &str)],
-    last_said: Option<&str>,
-    reason: &str,
-) -> String {
-    let who = match priority {
+pub fn brief(facts: BriefFacts<'_>) -> String {
+    let BriefFacts {
+        priority,
+        name,
+        intent,
+        details,
+        last_said,
+        reason,
+    } = facts;
+    let who = match priority.unwrap_or(Priority::Normal) {
         Priority::Vip => "VIP caller",
         Priority::Raised => "Priority caller",
         Priority::Normal => "Caller",
     };
     let mut brief = who.to_string();
+    if let Some(name) = name.filter(|name| !name.trim().is_empty()) {
+        brief.push(' ');
+        brief.push_str(name.trim());
+    }
     if let Some(intent) = intent {
         brief.push_str(" about ");
         brief.push_str(&intent.replace('_', " "));
@@ -111,18 +136,22 @@ mod tests {
     #[test]
     fn brief_names_priority_topic_details_reason_and_last_words() {
         assert_eq!(
-            brief(
-                Priority::Vip,
-                Some("refund_status"),
-                &[("order_number", "12345")],
-                Some("I returned it two weeks ago"),
-                "the caller asked for a person",
-            ),
-            "VIP caller about refund status (order number 12345); the caller asked for a person; \
-             said: 'I returned it two weeks ago'"
+            brief(BriefFacts {
+                priority: Some(Priority::Vip),
+                name: Some("Dana Lee"),
+                intent: Some("refund_status"),
+                details: &[("order_number", "12345")],
+                last_said: Some("I returned it two weeks ago"),
+                reason: "the caller asked for a person",
+            }),
+            "VIP caller Dana Lee about refund status (order number 12345); the caller asked for a \
+             person; said: 'I returned it two weeks ago'"
         );
         assert_eq!(
-            brief(Priority::Normal, None, &[], None, "billing issue"),
+            brief(BriefFacts {
+                reason: "billing issue",
+                ..BriefFacts::default()
+            }),
             "Caller; billing issue"
         );
     }

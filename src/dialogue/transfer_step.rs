@@ -4,7 +4,10 @@
 //! group comes from the escalation policy's `groups` by what the conversation was about),
 //! `reason` says why (a text with placeholders; an escalation trigger's own reason wins),
 //! `priority` is "normal" (default), "raised" or "vip", `prompt` or `text` plays first, and the
-//! flow continues at `on_unavailable` when no agent can take the call.
+//! flow continues at `on_unavailable` when no agent can take the call. After the agent hangs up
+//! it continues at `next` (a survey, say) or the call ends; a waiting caller who asks to be
+//! called back continues at `on_callback`; an agent sending the caller back into the IVR lands
+//! at `on_return` (default: the flow's start).
 //!
 //! ```toml
 //! [escalation]
@@ -14,6 +17,7 @@
 //! negative_sentiment = -0.5            # an utterance this negative counts as a complaint
 //! no_matches = 3                       # not-understood turns in a row before escalating
 //! vip_variable = "customer_vip"        # "true" for VIP callers: VIP priority
+//! name_variable = "customer_name"      # the customer's name, for the agent's brief
 //! default_group = "support"
 //! groups = { order_status = "orders", billing_issue = "billing" }
 //! ```
@@ -39,6 +43,9 @@ pub(super) struct RawTransfer {
     prompt: Option<Spanned<String>>,
     text: Option<Spanned<String>>,
     on_unavailable: Spanned<String>,
+    next: Option<Spanned<String>>,
+    on_callback: Option<Spanned<String>>,
+    on_return: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -53,6 +60,7 @@ pub(super) struct RawEscalation {
     #[serde(default)]
     no_matches: u32,
     vip_variable: Option<String>,
+    name_variable: Option<String>,
     #[serde(default)]
     groups: BTreeMap<String, String>,
     default_group: String,
@@ -62,6 +70,14 @@ impl RawTransfer {
     /// Converts the step; `None` when a text or the priority is unusable (recorded).
     pub(super) fn convert(self, context: &mut Context<'_>, step: &str) -> Option<StepKind> {
         let on_unavailable = context.reference(step, "on_unavailable", &self.on_unavailable);
+        let mut optional = |key: &str, target: &Option<Spanned<String>>| {
+            target
+                .as_ref()
+                .map(|target| context.reference(step, key, target))
+        };
+        let next = optional("next", &self.next);
+        let on_callback = optional("on_callback", &self.on_callback);
+        let on_return = optional("on_return", &self.on_return);
         let reason = parse_text(context, "reason", &self.reason);
         let priority = match &self.priority {
             None => Some(Priority::Normal),
@@ -81,6 +97,9 @@ impl RawTransfer {
             priority: priority?,
             message: message.ok()?,
             on_unavailable,
+            next,
+            on_callback,
+            on_return,
         }))
     }
 }
@@ -133,6 +152,7 @@ impl RawEscalation {
             negative_sentiment,
             no_matches: self.no_matches,
             vip_variable: self.vip_variable,
+            name_variable: self.name_variable,
             groups: self.groups,
             default_group: self.default_group,
         })

@@ -13,6 +13,12 @@ pub enum AppError {
     /// Nothing at that path or with that ID.
     #[error("{0}")]
     NotFound(String),
+    /// Wrong or missing credentials.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Too many attempts.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// The request conflicts with the current state (cancelling a shipped order).
     #[error("{0}")]
     Conflict(String),
@@ -35,6 +41,8 @@ impl IntoResponse for AppError {
         let status = match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Gone(_) => StatusCode::GONE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

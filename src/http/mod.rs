@@ -6,12 +6,16 @@
 
 mod api;
 mod demo;
+mod desk_sessions;
 mod error;
 mod pages;
 
+pub use desk_sessions::DeskSessions;
 pub use error::AppError;
 
+use crate::agents::AgentService;
 use crate::chat::ChatService;
+use crate::config::Config;
 use crate::orders::OrderBook;
 use crate::storage::CallStore;
 use crate::telemetry::Metrics;
@@ -30,6 +34,12 @@ pub struct AppState {
     pub orders: Option<Arc<OrderBook>>,
     /// Web chat sessions.
     pub chat: ChatService,
+    /// Agents and queues.
+    pub agents: AgentService,
+    /// The server configuration (agents' credentials, dispositions).
+    pub config: Arc<Config>,
+    /// Signed-in agent desks.
+    pub desk_sessions: DeskSessions,
 }
 
 /// The complete router.
@@ -38,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
         .route("/chat", get(pages::chat))
+        .route("/desk", get(pages::desk))
         .nest("/api", api::router());
     if let Some(orders) = &state.orders {
         router = router.nest("/demo", demo::router(orders.clone()));

@@ -1,14 +1,16 @@
-//! The SIP driver: pumps rsipstack's endpoint and dialog events into the [`CallSessions`] seam.
+//! The SIP driver: pumps rsipstack's endpoint and dialog events into the seam.
 //!
-//! One task owns all signaling state (which dialog belongs to which call leg); calls talk back to
-//! it only through [`DialogHandle`]. Requests that cannot be served get a final response with a
-//! `Warning` header that says why; nothing a peer sends can panic this loop.
+//! One task owns all signaling state: which dialog belongs to which call leg (inbound calls and
+//! the calls Hotline places to agents), and the registrar. Calls talk back to it only through
+//! [`DialogHandle`] and the [`super::Dialer`]. Requests that cannot be served get a final response
+//! with a `Warning` header that says why; nothing a peer sends can panic this loop.
 
 use super::SipError;
-use super::dtmf_relay;
-use super::sdp::{self, NegotiatedAudio, SdpError};
+use super::registrar::{Registrar, RegistrarSettings};
+use super::sdp::NegotiatedAudio;
 use super::seam::{
-    Admission, CallSession, CallSessions, DialogHandle, DriverCommand, EndReason, InboundCall,
+    CallSession, CallSessions, DialogHandle, DriverCommand, EndReason, OutboundEvent,
+    OutboundSession, Registrations, Signaling,
 };
 use crate::config::SipConfig;
 use rsipstack::dialog::DialogId;
@@ -25,11 +27,25 @@ use rsipstack::transport::{TcpListenerConnection, TransportLayer, udp::UdpConnec
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Instant;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
-use tracing::{debug, info, warn};
+use tracing::{debug, warn};
 
-const ALLOWED_METHODS: &str = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO";
+pub(super) const ALLOWED_METHODS: &str = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, REFER, REGISTER";
+
+/// What the SIP endpoint needs to know.
+#[derive(Debug, Clone)]
+pub struct SipSettings {
+    /// Listen and public addresses.
+    pub sip: SipConfig,
+    /// Codecs accepted and offered, in preference order.
+    pub codecs: Vec<String>,
+    /// The registrar's realm and limits.
+    pub registrar: RegistrarSettings,
+    /// Agents who may register: (SIP user name, HA1 hash).
+    pub credentials: Vec<(String, String)>,
+}
 
 /// A running SIP endpoint on UDP and TCP.
 pub struct SipServer {
@@ -37,38 +53,57 @@ pub struct SipServer {
     incoming: TransactionReceiver,
     dialog_layer: Arc<DialogLayer>,
     local_address: SocketAddr,
-    codecs: Vec<String>,
+    settings: SipSettings,
+    signaling: Signaling,
     sessions: Arc<dyn CallSessions>,
+    registrations: Arc<dyn Registrations>,
     cancel: CancellationToken,
 }
 
-struct Leg {
-    dialog: InviteDialog,
-    session: Box<dyn CallSession>,
-    local_rtp: SocketAddr,
-    audio: NegotiatedAudio,
-    session_id: u64,
-    session_version: u64,
+/// Who hears about a leg.
+pub(super) enum LegSession {
+    /// A caller's INVITE that Hotline answers.
+    Inbound(Box<dyn CallSession>),
+    /// A call Hotline placed to an agent's phone.
+    Outbound(Box<dyn OutboundSession>),
 }
 
-struct Driver {
-    dialog_layer: Arc<DialogLayer>,
-    codecs: Vec<String>,
-    sessions: Arc<dyn CallSessions>,
-    state_sender: DialogStateSender,
-    commands: mpsc::UnboundedSender<DriverCommand>,
-    legs: HashMap<u64, Leg>,
-    leg_of_dialog: HashMap<String, u64>,
-    next_leg: u64,
+pub(super) struct Leg {
+    pub dialog: InviteDialog,
+    pub session: LegSession,
+    pub local_rtp: SocketAddr,
+    /// The agreed stream: from the start for inbound legs, from the answer for outbound ones.
+    pub audio: Option<NegotiatedAudio>,
+    pub session_id: u64,
+    pub session_version: u64,
+    /// An outbound leg reported ringing already.
+    pub rang: bool,
+}
+
+pub(super) struct Driver {
+    pub dialog_layer: Arc<DialogLayer>,
+    pub codecs: Vec<String>,
+    pub sessions: Arc<dyn CallSessions>,
+    pub registrations: Arc<dyn Registrations>,
+    pub registrar: Registrar,
+    pub state_sender: DialogStateSender,
+    pub signaling: Signaling,
+    pub legs: HashMap<u64, Leg>,
+    /// Leg by SIP Call-ID (unique per dialog, inbound or outbound).
+    pub leg_of_call: HashMap<String, u64>,
+    pub local_address: SocketAddr,
+    pub public_address: Option<std::net::IpAddr>,
 }
 
 impl SipServer {
     /// Opens UDP and TCP listeners on the configured address.
     pub async fn bind(
-        config: &SipConfig,
-        codecs: Vec<String>,
+        settings: SipSettings,
+        signaling: Signaling,
         sessions: Arc<dyn CallSessions>,
+        registrations: Arc<dyn Registrations>,
     ) -> Result<SipServer, SipError> {
+        let config = &settings.sip;
         let cancel = CancellationToken::new();
         let transport_layer = TransportLayer::new(cancel.child_token());
         let external = config
@@ -105,8 +140,10 @@ impl SipServer {
             incoming,
             dialog_layer,
             local_address,
-            codecs,
+            settings,
+            signaling,
             sessions,
+            registrations,
             cancel,
         })
     }
@@ -122,22 +159,34 @@ impl SipServer {
             endpoint,
             mut incoming,
             dialog_layer,
-            codecs,
+            local_address,
+            settings,
+            mut signaling,
             sessions,
+            registrations,
             cancel,
-            ..
         } = self;
         let (state_sender, mut states) = dialog_layer.new_dialog_state_channel();
-        let (commands, mut command_receiver) = mpsc::unbounded_channel();
+        let (_, placeholder) = mpsc::unbounded_channel();
+        let mut commands = std::mem::replace(&mut signaling.receiver, placeholder);
+        let registrar = Registrar::new(
+            settings.registrar.clone(),
+            settings.credentials.clone(),
+            rand::random(),
+            Instant::now(),
+        );
         let mut driver = Driver {
             dialog_layer,
-            codecs,
+            codecs: settings.codecs.clone(),
             sessions,
+            registrations,
+            registrar,
             state_sender,
-            commands,
+            signaling,
             legs: HashMap::new(),
-            leg_of_dialog: HashMap::new(),
-            next_leg: 1,
+            leg_of_call: HashMap::new(),
+            local_address,
+            public_address: settings.sip.public_address,
         };
         let endpoint_inner = endpoint.inner.clone();
         let serving = tokio::spawn(async move {
@@ -146,11 +195,13 @@ impl SipServer {
             }
         });
         loop {
+            let lapse = driver.registrar.poll_timeout();
             tokio::select! {
                 _ = stop.cancelled() => break,
                 Some(transaction) = incoming.recv() => driver.on_transaction(transaction).await,
                 Some(state) = states.recv() => driver.on_dialog_state(state).await,
-                Some(command) = command_receiver.recv() => driver.on_command(command),
+                Some(command) = commands.recv() => driver.on_command(command),
+                _ = sleep_until(lapse) => driver.on_registrations_lapsing(),
                 else => break,
             }
         }
@@ -160,32 +211,39 @@ impl SipServer {
     }
 }
 
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(tokio::time::Instant::from_std(deadline)).await,
+        None => std::future::pending().await,
+    }
+}
+
 fn drain_states(states: &mut DialogStateReceiver) {
     while states.try_recv().is_ok() {}
 }
 
-fn warning(reason: &str) -> Header {
+pub(super) fn warning(reason: &str) -> Header {
     let text: String = reason
         .chars()
-        .filter(|character| *character != '"')
+        .filter(|character| *character != '"' && !character.is_control())
         .collect();
     Header::Other("Warning".to_string(), format!("399 hotline \"{text}\""))
 }
 
-fn user_part(uri: &rsipstack::sip::Uri) -> String {
+pub(super) fn user_part(uri: &rsipstack::sip::Uri) -> String {
     uri.user()
         .map(str::to_string)
         .unwrap_or_else(|| uri.to_string())
 }
 
-async fn reply(transaction: &mut Transaction, status: StatusCode, reason: Option<&str>) {
+pub(super) async fn reply(transaction: &mut Transaction, status: StatusCode, reason: Option<&str>) {
     let headers = reason.map(warning).into_iter().collect();
     if let Err(error) = transaction.reply_with(status, headers, None).await {
         debug!(%error, "could not send SIP response");
     }
 }
 
-async fn respond(
+pub(super) async fn respond(
     handle: TransactionHandle,
     status: StatusCode,
     headers: Option<Vec<Header>>,
@@ -209,8 +267,12 @@ fn framing_problem(request: &Request) -> Option<&'static str> {
     }
 }
 
-fn sdp_headers() -> Vec<Header> {
+pub(super) fn sdp_headers() -> Vec<Header> {
     vec![Header::ContentType("application/sdp".into())]
+}
+
+fn allow() -> Header {
+    Header::Other("Allow".to_string(), ALLOWED_METHODS.to_string())
 }
 
 impl Driver {
@@ -232,9 +294,10 @@ impl Driver {
         }
         match transaction.original.method {
             Method::Invite => self.on_invite(transaction).await,
+            Method::Register => self.on_register(transaction).await,
             Method::Options => {
                 let headers = vec![
-                    Header::Other("Allow".to_string(), ALLOWED_METHODS.to_string()),
+                    allow(),
                     Header::Other("Accept".to_string(), "application/sdp".to_string()),
                 ];
                 if let Err(error) = transaction.reply_with(StatusCode::OK, headers, None).await {
@@ -242,7 +305,7 @@ impl Driver {
                 }
             }
             Method::Ack => {}
-            Method::Bye | Method::Info | Method::Cancel => {
+            Method::Bye | Method::Info | Method::Cancel | Method::Refer => {
                 reply(
                     &mut transaction,
                     StatusCode::CallTransactionDoesNotExist,
@@ -251,12 +314,8 @@ impl Driver {
                 .await
             }
             _ => {
-                let headers = vec![Header::Other(
-                    "Allow".to_string(),
-                    ALLOWED_METHODS.to_string(),
-                )];
                 if let Err(error) = transaction
-                    .reply_with(StatusCode::MethodNotAllowed, headers, None)
+                    .reply_with(StatusCode::MethodNotAllowed, vec![allow()], None)
                     .await
                 {
                     debug!(%error, "could not reject request");
@@ -288,163 +347,32 @@ impl Driver {
         }
     }
 
-    async fn on_invite(&mut self, mut transaction: Transaction) {
-        let request = transaction.original.clone();
-        let dialled_number = user_part(&request.uri);
-        let audio = match sdp::parse_offer(&request.body)
-            .and_then(|offer| sdp::negotiate(&offer, &self.codecs))
-        {
-            Ok(audio) => audio,
-            Err(error) => {
-                let reason = match error {
-                    SdpError::Malformed(_) if request.body.is_empty() => {
-                        "an SDP offer is required".to_string()
-                    }
-                    error => error.to_string(),
-                };
-                info!(number = %dialled_number, %reason, "rejecting INVITE: 488");
-                return reply(
-                    &mut transaction,
-                    StatusCode::NotAcceptableHere,
-                    Some(&reason),
-                )
-                .await;
-            }
-        };
-        let call = InboundCall {
-            dialled_number: dialled_number.clone(),
-            caller: request
-                .from_header()
-                .ok()
-                .and_then(|from| from.uri().ok())
-                .map(|uri| user_part(&uri))
-                .unwrap_or_default(),
-            sip_call_id: request
-                .call_id_header()
-                .map(|call_id| call_id.value().to_string())
-                .unwrap_or_default(),
-            transport: transaction
-                .connection
-                .as_ref()
-                .map(|connection| connection.transport().to_string().to_ascii_uppercase())
-                .unwrap_or_else(|| "UDP".to_string()),
-            audio: audio.clone(),
-        };
-        let leg = self.next_leg;
-        self.next_leg += 1;
-        let handle = DialogHandle {
-            leg,
-            commands: self.commands.clone(),
-        };
-        let (local_rtp, session, ring_time) = match self.sessions.admit(call, handle) {
-            Admission::Accepted {
-                local_rtp,
-                session,
-                ring_time,
-            } => (local_rtp, session, ring_time),
-            Admission::Rejected { status, reason } => {
-                info!(number = %dialled_number, status, %reason, "rejecting INVITE");
-                return reply(&mut transaction, StatusCode::from(status), Some(&reason)).await;
-            }
-        };
-        if let Err(error) = transaction.send_trying().await {
-            debug!(%error, "could not send 100 Trying");
-        }
-        let dialog = match self.dialog_layer.get_or_create_server_invite(
-            &transaction,
-            self.state_sender.clone(),
-            None,
-            None,
-        ) {
-            Ok(dialog) => dialog,
-            Err(error) => {
-                warn!(%error, "cannot create dialog");
-                session.ended(EndReason::Failed(error.to_string()));
-                return reply(
-                    &mut transaction,
-                    StatusCode::ServerInternalError,
-                    Some("dialog creation failed"),
-                )
-                .await;
-            }
-        };
-        if let Err(error) = dialog.ringing(None, None) {
-            warn!(%error, "cannot send 180 Ringing");
-            session.ended(EndReason::Failed(error.to_string()));
-            return;
-        }
-        self.leg_of_dialog.insert(dialog.id().to_string(), leg);
-        let mut handler = dialog.clone();
-        tokio::spawn(async move {
-            if let Err(error) = handler.handle(&mut transaction).await {
-                debug!(%error, "INVITE transaction ended with an error");
-            }
-        });
-        self.legs.insert(
-            leg,
-            Leg {
-                dialog,
-                session,
-                local_rtp,
-                audio,
-                session_id: leg,
-                session_version: 1,
-            },
-        );
-        if ring_time.is_zero() {
-            self.answer(leg);
-        } else {
-            let commands = self.commands.clone();
-            tokio::spawn(async move {
-                tokio::time::sleep(ring_time).await;
-                let _ = commands.send(DriverCommand::Answer { leg });
-            });
-        }
+    pub(super) fn leg_for(&mut self, id: &DialogId) -> Option<(u64, &mut Leg)> {
+        let leg = *self.leg_of_call.get(&id.call_id)?;
+        Some((leg, self.legs.get_mut(&leg)?))
     }
 
-    /// Sends 200 OK with the SDP answer on a ringing leg that is still there.
-    fn answer(&mut self, leg: u64) {
-        let Some(entry) = self.legs.get(&leg) else {
-            return;
-        };
-        if !entry.dialog.state().can_cancel() {
-            return;
-        }
-        let answer = sdp::build_answer(
-            &entry.audio,
-            entry.local_rtp,
-            entry.session_id,
-            entry.session_version,
-        );
-        match entry
-            .dialog
-            .accept(Some(sdp_headers()), Some(answer.into_bytes()))
-        {
-            Ok(()) => entry.session.answered(),
-            Err(error) => {
-                warn!(%error, "cannot answer INVITE");
-                entry.session.ended(EndReason::Failed(error.to_string()));
-            }
-        }
-    }
-
-    fn leg_for(&mut self, id: &DialogId) -> Option<&mut Leg> {
-        let leg = self.leg_of_dialog.get(&id.to_string())?;
-        self.legs.get_mut(leg)
+    /// Removes a leg that is over; its dialog leaves the dialog layer.
+    pub(super) fn remove_leg(&mut self, leg: u64) -> Option<Leg> {
+        let removed = self.legs.remove(&leg)?;
+        let id = removed.dialog.id();
+        self.leg_of_call.remove(&id.call_id);
+        self.dialog_layer.remove_dialog(&id);
+        Some(removed)
     }
 
     async fn on_dialog_state(&mut self, state: DialogState) {
         match state {
+            DialogState::Early(id, _) => self.on_early(&id),
             DialogState::Updated(id, request, handle) => {
                 self.on_reoffer(&id, &request, handle).await
             }
             DialogState::Info(id, request, handle) => self.on_info(&id, &request, handle).await,
+            DialogState::Refer(id, request, handle) => self.on_refer(&id, &request, handle).await,
             DialogState::Options(_, _, handle) => {
-                let allow = Header::Other("Allow".to_string(), ALLOWED_METHODS.to_string());
-                respond(handle, StatusCode::OK, Some(vec![allow]), None).await
+                respond(handle, StatusCode::OK, Some(vec![allow()]), None).await
             }
-            DialogState::Refer(_, _, handle)
-            | DialogState::Message(_, _, handle)
+            DialogState::Message(_, _, handle)
             | DialogState::Notify(_, _, handle)
             | DialogState::Publish(_, _, handle) => {
                 respond(handle, StatusCode::NotImplemented, None, None).await
@@ -454,115 +382,103 @@ impl Driver {
         }
     }
 
-    async fn on_reoffer(&mut self, id: &DialogId, request: &Request, handle: TransactionHandle) {
-        let codecs = self.codecs.clone();
-        let Some(leg) = self.leg_for(id) else {
-            return respond(handle, StatusCode::CallTransactionDoesNotExist, None, None).await;
-        };
-        if request.body.is_empty() {
-            let answer = sdp::build_answer(
-                &leg.audio,
-                leg.local_rtp,
-                leg.session_id,
-                leg.session_version,
-            );
-            return respond(
-                handle,
-                StatusCode::OK,
-                Some(sdp_headers()),
-                Some(answer.into_bytes()),
-            )
-            .await;
-        }
-        match sdp::parse_offer(&request.body).and_then(|offer| sdp::negotiate(&offer, &codecs)) {
-            Ok(audio) => {
-                leg.session.update_audio(audio.clone());
-                leg.session_version += 1;
-                let answer =
-                    sdp::build_answer(&audio, leg.local_rtp, leg.session_id, leg.session_version);
-                leg.audio = audio;
-                respond(
-                    handle,
-                    StatusCode::OK,
-                    Some(sdp_headers()),
-                    Some(answer.into_bytes()),
-                )
-                .await
-            }
-            Err(error) => {
-                let warning = warning(&error.to_string());
-                respond(
-                    handle,
-                    StatusCode::NotAcceptableHere,
-                    Some(vec![warning]),
-                    None,
-                )
-                .await
-            }
-        }
-    }
-
-    async fn on_info(&mut self, id: &DialogId, request: &Request, handle: TransactionHandle) {
-        let content_type = request.header_value("content-type").unwrap_or_default();
-        let Some(leg) = self.leg_for(id) else {
-            return respond(handle, StatusCode::CallTransactionDoesNotExist, None, None).await;
-        };
-        match dtmf_relay::parse_key(&content_type, &request.body) {
-            Some(key) => {
-                leg.session.key_pressed(key);
-                respond(handle, StatusCode::OK, None, None).await
-            }
-            None if content_type
-                .to_ascii_lowercase()
-                .starts_with("application/dtmf") =>
-            {
-                let warning = warning("no valid key in the INFO body");
-                respond(handle, StatusCode::BadRequest, Some(vec![warning]), None).await
-            }
-            None => respond(handle, StatusCode::UnsupportedMediaType, None, None).await,
-        }
-    }
-
     fn on_terminated(&mut self, id: &DialogId, reason: TerminatedReason) {
-        let key = id.to_string();
-        if let Some(leg) = self
-            .leg_of_dialog
-            .remove(&key)
-            .and_then(|leg| self.legs.remove(&leg))
-        {
-            let reason = match reason {
-                TerminatedReason::UacBye => EndReason::CallerHangup,
-                TerminatedReason::UacCancel => EndReason::Cancelled,
-                TerminatedReason::UasBye => EndReason::HotlineHangup,
-                other => EndReason::Failed(format!("{other:?}")),
-            };
-            leg.session.ended(reason);
+        let Some(leg) = self.leg_of_call.get(&id.call_id).copied() else {
+            self.dialog_layer.remove_dialog(id);
+            return;
+        };
+        let Some(leg) = self.remove_leg(leg) else {
+            return;
+        };
+        let ended = match &reason {
+            TerminatedReason::UacBye => EndReason::CallerHangup,
+            TerminatedReason::UacCancel => EndReason::Cancelled,
+            TerminatedReason::UasBye => EndReason::HotlineHangup,
+            other => EndReason::Failed(format!("{other:?}")),
+        };
+        match leg.session {
+            LegSession::Inbound(session) => session.ended(ended),
+            LegSession::Outbound(session) if leg.audio.is_some() => {
+                // On a leg Hotline placed, the phone's BYE arrives as the UAS's.
+                let ended = match reason {
+                    TerminatedReason::UasBye | TerminatedReason::UacBye => EndReason::CallerHangup,
+                    _ => ended,
+                };
+                session.event(OutboundEvent::Ended(ended))
+            }
+            LegSession::Outbound(session) => session.event(OutboundEvent::Failed {
+                status: terminated_status(&reason),
+                reason: format!("{reason:?}"),
+            }),
         }
-        self.dialog_layer.remove_dialog(id);
     }
 
     fn on_command(&mut self, command: DriverCommand) {
         match command {
-            DriverCommand::HangUp { leg, reason } => {
-                let Some(leg) = self.legs.get(&leg) else {
-                    return;
-                };
-                let dialog = leg.dialog.clone();
-                if dialog.state().can_cancel() {
-                    if let Err(error) =
-                        dialog.reject(Some(StatusCode::TemporarilyUnavailable), Some(reason))
-                    {
-                        debug!(%error, "reject failed");
-                    }
-                    return;
-                }
-                tokio::spawn(async move {
-                    if let Err(error) = dialog.bye_with_reason(reason).await {
-                        debug!(%error, "BYE failed");
-                    }
-                });
-            }
+            DriverCommand::HangUp { leg, reason } => self.hang_up(leg, reason),
             DriverCommand::Answer { leg } => self.answer(leg),
+            DriverCommand::Dial { leg, call, session } => self.dial(leg, call, session),
+            DriverCommand::DialFinished { leg, outcome } => self.dial_finished(leg, outcome),
         }
+    }
+
+    fn hang_up(&mut self, leg: u64, reason: String) {
+        let Some(entry) = self.legs.get(&leg) else {
+            return;
+        };
+        let dialog = entry.dialog.clone();
+        let outbound = matches!(entry.session, LegSession::Outbound(_));
+        if dialog.state().can_cancel() && !outbound {
+            if let Err(error) =
+                dialog.reject(Some(StatusCode::TemporarilyUnavailable), Some(reason))
+            {
+                debug!(%error, "reject failed");
+            }
+            return;
+        }
+        tokio::spawn(async move {
+            let result = if outbound && dialog.state().can_cancel() {
+                dialog.cancel().await
+            } else {
+                dialog.bye_with_reason(reason).await
+            };
+            if let Err(error) = result {
+                debug!(%error, "hang-up failed");
+            }
+        });
+    }
+
+    /// A handle for a new inbound leg.
+    pub(super) fn new_handle(&self) -> DialogHandle {
+        self.signaling.handle()
+    }
+
+    /// Reports registrations that lapsed.
+    fn on_registrations_lapsing(&mut self) {
+        self.registrar.handle_timeout(Instant::now());
+        self.report_registrations();
+    }
+
+    pub(super) fn report_registrations(&mut self) {
+        while let Some(change) = self.registrar.poll_change() {
+            tracing::info!(agent = %change.agent, contacts = change.contacts, "registrations changed");
+            self.registrations
+                .contacts_changed(&change.agent, change.contacts);
+        }
+    }
+}
+
+/// The SIP status a failed outbound leg reports for how its dialog ended.
+fn terminated_status(reason: &TerminatedReason) -> u16 {
+    match reason {
+        TerminatedReason::Timeout => 408,
+        TerminatedReason::UacCancel => 487,
+        TerminatedReason::UacBusy | TerminatedReason::UasBusy => 486,
+        TerminatedReason::UasDecline => 603,
+        TerminatedReason::ProxyAuthRequired => 407,
+        TerminatedReason::ProxyError(status)
+        | TerminatedReason::UacOther(status)
+        | TerminatedReason::UasOther(status) => u16::from(status.clone()),
+        TerminatedReason::UacBye | TerminatedReason::UasBye => 487,
     }
 }

@@ -9,7 +9,7 @@ mod record;
 mod sqlite;
 
 pub use error::StorageError;
-pub use record::{CallOutcome, CallRecord, Speaker, TranscriptLine};
+pub use record::{CallOutcome, CallRecord, Speaker, TranscriptLine, WrapUp};
 pub use sqlite::{SqliteStore, open_database};
 
 use crate::ids::CallId;
@@ -22,4 +22,7 @@ pub trait CallStore: Send + Sync + 'static {
     fn recent_calls(&self, limit: usize) -> Result<Vec<CallRecord>, StorageError>;
     /// One call by ID.
     fn call(&self, id: CallId) -> Result<Option<CallRecord>, StorageError>;
+    /// Stores an agent's wrap-up with a call; false when there is no such call. Later saves of
+    /// the record keep it.
+    fn save_wrap_up(&self, id: CallId, wrap_up: &WrapUp) -> Result<bool, StorageError>;
 }

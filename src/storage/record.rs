@@ -107,6 +107,23 @@ pub struct CallRecord {
     pub recording: Option<PathBuf>,
     /// The hand-over to a person, with the conversation summary, if the flow asked for one.
     pub handover: Option<serde_json::Value>,
+    /// The agent who took the call, if one did.
+    pub agent: Option<String>,
+    /// The agent's wrap-up: disposition and notes.
+    pub wrap_up: Option<WrapUp>,
+}
+
+/// What the agent noted after (or during) the call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct WrapUp {
+    /// The agent who wrote it.
+    pub agent: String,
+    /// The disposition code (e.g. `resolved`, `follow_up`).
+    pub disposition: String,
+    /// Free-text notes.
+    pub notes: String,
+    /// When it was written.
+    pub at: DateTime<Utc>,
 }
 
 impl CallRecord {
@@ -126,6 +143,8 @@ impl CallRecord {
             transcript: Vec::new(),
             recording: None,
             handover: None,
+            agent: None,
+            wrap_up: None,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! SQLite implementation of the stores: one file under the data directory, WAL mode so CLI
 //! commands can read while the server writes.
 
-use super::{CallOutcome, CallRecord, CallStore, StorageError};
+use super::{CallOutcome, CallRecord, CallStore, StorageError, WrapUp};
 use crate::ids::CallId;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::path::{Path, PathBuf};
@@ -42,7 +42,9 @@ impl SqliteStore {
         let connection = open_database(path).map_err(open_error)?;
         connection.execute_batch(SCHEMA).map_err(open_error)?;
         add_column(&connection, "transcript", "TEXT NOT NULL DEFAULT '[]'").map_err(open_error)?;
-        add_column(&connection, "handover", "TEXT").map_err(open_error)?;
+        for column in ["handover", "agent", "wrap_up"] {
+            add_column(&connection, column, "TEXT").map_err(open_error)?;
+        }
         connection.execute(
             "UPDATE calls SET outcome = ?1 WHERE outcome = ?2",
             params![CallOutcome::Failed.name(), CallOutcome::InProgress.name()],
@@ -92,6 +94,7 @@ fn decode(row: &Row<'_>) -> rusqlite::Result<Result<CallRecord, StorageError>> {
     let recording: Option<String> = row.get(10)?;
     let transcript: String = row.get(11)?;
     let handover: Option<String> = row.get(12)?;
+    let wrap_up: Option<String> = row.get(14)?;
     let corrupt = |message: String| StorageError::Corrupt {
         id: id.clone(),
         message,
@@ -123,21 +126,40 @@ fn decode(row: &Row<'_>) -> rusqlite::Result<Result<CallRecord, StorageError>> {
                 .map(serde_json::from_str)
                 .transpose()
                 .map_err(|error| corrupt(format!("bad handover: {error}")))?,
+            agent: row.get(13).map_err(StorageError::Query)?,
+            wrap_up: wrap_up
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(|error| corrupt(format!("bad wrap-up: {error}")))?,
         })
     })();
     Ok(record)
 }
 
+/// The columns a call's own saves write.
+const SAVED: &str = "id, caller, dialled, flow, mode, started_at, ended_at, outcome, digits, \
+     variables, recording, transcript, handover, agent";
+/// Every column read: the saved ones, then the wrap-up the agent's desk writes.
 const COLUMNS: &str = "id, caller, dialled, flow, mode, started_at, ended_at, outcome, digits, \
-     variables, recording, transcript, handover";
+     variables, recording, transcript, handover, agent, wrap_up";
 
 impl CallStore for SqliteStore {
     fn save_call(&self, record: &CallRecord) -> Result<(), StorageError> {
         let variables = serde_json::to_string(&record.variables).unwrap_or_else(|_| "{}".into());
         let transcript = serde_json::to_string(&record.transcript).unwrap_or_else(|_| "[]".into());
         let handover = record.handover.as_ref().map(serde_json::Value::to_string);
+        let updates = SAVED
+            .split(", ")
+            .skip(1)
+            .map(|column| format!("{column} = excluded.{column}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         self.connection().execute(
-            &format!("INSERT OR REPLACE INTO calls ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
+            &format!(
+                "INSERT INTO calls ({SAVED}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
+                 ON CONFLICT(id) DO UPDATE SET {updates}"
+            ),
             params![
                 record.id.to_string(),
                 record.from,
@@ -152,9 +174,19 @@ impl CallStore for SqliteStore {
                 record.recording.as_ref().map(|path| path.display().to_string()),
                 transcript,
                 handover,
+                record.agent,
             ],
         )?;
         Ok(())
+    }
+
+    fn save_wrap_up(&self, id: CallId, wrap_up: &WrapUp) -> Result<bool, StorageError> {
+        let text = serde_json::to_string(wrap_up).unwrap_or_else(|_| "null".into());
+        let changed = self.connection().execute(
+            "UPDATE calls SET wrap_up = ?1 WHERE id = ?2",
+            params![text, id.to_string()],
+        )?;
+        Ok(changed > 0)
     }
 
     fn recent_calls(&self, limit: usize) -> Result<Vec<CallRecord>, StorageError> {
@@ -209,6 +241,8 @@ mod tests {
             }],
             recording: Some(PathBuf::from("/data/recordings/x.wav")),
             handover: Some(serde_json::json!({"group": "orders", "reason": "asked for a person"})),
+            agent: Some("agent1".to_string()),
+            wrap_up: None,
         }
     }
 
@@ -229,6 +263,22 @@ mod tests {
         let reopened = SqliteStore::open(&path).expect("reopen");
         let recovered = reopened.call(newer.id).expect("query").expect("present");
         assert_eq!(recovered.outcome, CallOutcome::Failed);
+        // A wrap-up survives later saves of the record.
+        let wrap_up = WrapUp {
+            agent: "agent1".to_string(),
+            disposition: "resolved".to_string(),
+            notes: "refund sent again".to_string(),
+            at: chrono::DateTime::from_timestamp(1_800_000_100, 0).expect("valid time"),
+        };
+        assert!(reopened.save_wrap_up(older.id, &wrap_up).expect("update"));
+        assert!(
+            !reopened
+                .save_wrap_up(CallId::new(), &wrap_up)
+                .expect("update")
+        );
+        reopened.save_call(&older).expect("save again");
+        let kept = reopened.call(older.id).expect("query").expect("present");
+        assert_eq!(kept.wrap_up, Some(wrap_up));
         assert_eq!(reopened.recent_calls(1).expect("list").len(), 1);
         std::fs::remove_dir_all(&directory).ok();
     }

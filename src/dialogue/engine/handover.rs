@@ -7,10 +7,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::conversation::PendingEscalation;
-use super::{FlowAction, FlowEngine, kind_of};
+use super::{FlowAction, FlowEngine, TransferOutcome, kind_of};
 use crate::dialogue::model::{Priority, StepKind};
 use crate::dialogue::sentiment::sentiment;
-use crate::dialogue::summary::{ConversationSummary, Handover, brief};
+use crate::dialogue::summary::{BriefFacts, ConversationSummary, Handover, brief};
 
 impl FlowEngine {
     /// Notes the intent of the last utterance in the conversation.
@@ -134,13 +134,19 @@ impl FlowEngine {
             .iter()
             .filter_map(|name| Some((name.as_str(), self.variables.get(name)?.as_str())))
             .collect();
-        let brief = brief(
-            priority,
-            self.conversation.topic.as_deref(),
-            &details,
-            self.conversation.last_said(),
-            &reason,
-        );
+        let customer_name = escalation
+            .and_then(|policy| policy.name_variable.as_ref())
+            .and_then(|variable| self.variables.get(variable))
+            .filter(|name| !name.trim().is_empty())
+            .cloned();
+        let brief = brief(BriefFacts {
+            priority: Some(priority),
+            name: customer_name.as_deref(),
+            intent: self.conversation.topic.as_deref(),
+            details: &details,
+            last_said: self.conversation.last_said(),
+            reason: &reason,
+        });
         let summary = ConversationSummary {
             intent: self.conversation.topic.clone(),
             intents: self.conversation.intents.clone(),
@@ -160,8 +166,38 @@ impl FlowEngine {
                 group,
                 priority,
                 reason,
+                customer_name,
                 summary,
             })));
+    }
+
+    /// The transfer is over with the caller still there: the flow goes on where the step says,
+    /// or the call ends.
+    pub(super) fn transfer_ended(&mut self, wall: DateTime<Utc>, outcome: TransferOutcome) {
+        let flow = Arc::clone(&self.flow);
+        let Some(StepKind::Transfer(transfer)) = kind_of(&flow, self.step.as_ref()) else {
+            return;
+        };
+        let next = match outcome {
+            TransferOutcome::Completed => transfer.next.clone(),
+            TransferOutcome::Callback => transfer.on_callback.clone(),
+            TransferOutcome::Returned { step } => step
+                .filter(|step| flow.steps.contains_key(step))
+                .or_else(|| transfer.on_return.clone())
+                .or_else(|| Some(flow.start.clone())),
+        };
+        match next {
+            Some(step) => self.go_to(step, wall),
+            None => self.hang_up("the agent call ended".to_string()),
+        }
+    }
+
+    /// Whether the transfer step the flow waits in lets the caller ask for a callback.
+    pub fn transfer_offers_callback(&self) -> bool {
+        matches!(
+            kind_of(&self.flow, self.step.as_ref()),
+            Some(StepKind::Transfer(transfer)) if transfer.on_callback.is_some()
+        )
     }
 
     /// Nobody could take the transfer: the flow continues at the step's `on_unavailable`.

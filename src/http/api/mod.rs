@@ -1,5 +1,6 @@
 //! JSON APIs.
 
+mod agent;
 mod calls;
 mod chat;
 
@@ -7,5 +8,5 @@ use super::AppState;
 use axum::Router;
 
 pub fn router() -> Router<AppState> {
-    calls::router().merge(chat::router())
+    calls::router().merge(chat::router()).merge(agent::router())
 }

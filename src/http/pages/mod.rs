@@ -6,3 +6,8 @@ use axum::response::Html;
 pub async fn chat() -> Html<&'static str> {
     Html(include_str!("chat.html"))
 }
+
+/// `GET /desk`: the agent desk, talking to `/api/agent/...`.
+pub async fn desk() -> Html<&'static str> {
+    Html(include_str!("desk.html"))
+}

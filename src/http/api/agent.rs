@@ -1,0 +1,361 @@
+//! The agent API, for desks and scripts: sign-in and presence, the call offered or in hand,
+//! accept / reject / hold / transfer, wrap-up notes, and a WebSocket of desk events (the
+//! screen-pop of an offered call's context).
+//!
+//! Every route but sign-in needs the desk token: `Authorization: Bearer TOKEN`, the
+//! `hotline_desk` cookie the sign-in sets, or `?token=` (for WebSockets).
+
+use crate::acd::Presence;
+use crate::agents::DeskEvent;
+use crate::call::{DeskCommand, TransferTarget};
+use crate::http::desk_sessions::SignInRefusal;
+use crate::http::{AppError, AppState};
+use crate::ids::{AgentId, CallId};
+use crate::storage::WrapUp;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
+use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+use std::net::SocketAddr;
+use tokio::sync::broadcast::error::RecvError;
+
+/// Longest wrap-up notes accepted.
+const MAXIMUM_NOTES: usize = 4000;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/agent/login", post(login))
+        .route("/agent/logout", post(logout))
+        .route("/agent/me", get(me))
+        .route("/agent/presence", post(presence))
+        .route("/agent/calls/{id}/{action}", post(act))
+        .route("/agent/calls/{id}/wrap_up", post(wrap_up))
+        .route("/agent/ws", get(events))
+        .route("/agents", get(snapshot))
+}
+
+/// A request made by a signed-in desk.
+struct Desk {
+    agent: AgentId,
+    token: String,
+}
+
+fn token_of(parts: &Parts) -> Option<String> {
+    let bearer = parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::to_string);
+    let cookie = || {
+        parts
+            .headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(';'))
+            .find_map(|pair| pair.trim().strip_prefix("hotline_desk="))
+            .map(str::to_string)
+    };
+    let query = || {
+        parts.uri.query().and_then(|query| {
+            query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("token="))
+                .map(str::to_string)
+        })
+    };
+    bearer.or_else(cookie).or_else(query)
+}
+
+impl FromRequestParts<AppState> for Desk {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Desk, Response> {
+        let unauthorized = |message: &str| {
+            (
+                axum::http::StatusCode::UNAUTHORIZED,
+                Json(json!({ "error": message })),
+            )
+                .into_response()
+        };
+        let token = token_of(parts).ok_or_else(|| unauthorized("sign in first"))?;
+        let agent = state
+            .desk_sessions
+            .agent(&token)
+            .ok_or_else(|| unauthorized("the desk session has ended; sign in again"))?;
+        Ok(Desk { agent, token })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Credentials {
+    agent: String,
+    password: String,
+}
+
+fn json_body<T>(
+    body: Result<Json<T>, axum::extract::rejection::JsonRejection>,
+) -> Result<T, AppError> {
+    body.map(|Json(value)| value)
+        .map_err(|rejection| AppError::BadRequest(rejection.body_text()))
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, AppError> {
+    let credentials = json_body(body)?;
+    let realm = &state.config.acd.realm;
+    let stored = state
+        .config
+        .agents
+        .iter()
+        .find(|agent| agent.name == credentials.agent)
+        .map(|agent| (realm.as_str(), agent.password_ha1.as_str()));
+    let token = state
+        .desk_sessions
+        .sign_in(peer.ip(), &credentials.agent, &credentials.password, stored)
+        .map_err(|refusal| match refusal {
+            SignInRefusal::WrongCredentials => {
+                AppError::Unauthorized("wrong agent name or password".to_string())
+            }
+            SignInRefusal::LockedOut => AppError::TooManyRequests(
+                "too many wrong passwords; try again in a minute".to_string(),
+            ),
+        })?;
+    let agent = AgentId::new(&credentials.agent);
+    state
+        .agents
+        .sign_in(agent.clone())
+        .await
+        .map_err(|error| AppError::BadRequest(error.to_string()))?;
+    let cookie = format!("hotline_desk={token}; Path=/; HttpOnly; SameSite=Strict");
+    Ok((
+        [(SET_COOKIE, cookie)],
+        Json(json!({ "agent": agent, "token": token })),
+    )
+        .into_response())
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    desk: Desk,
+) -> Result<Json<serde_json::Value>, AppError> {
+    state.desk_sessions.sign_out(&desk.token);
+    state
+        .agents
+        .sign_out(desk.agent.clone())
+        .await
+        .map_err(|error| AppError::BadRequest(error.to_string()))?;
+    Ok(Json(json!({ "agent": desk.agent, "presence": "offline" })))
+}
+
+async fn me(
+    State(state): State<AppState>,
+    desk: Desk,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let snapshot = state.agents.snapshot().await;
+    let status = snapshot
+        .agents
+        .into_iter()
+        .find(|status| status.id == desk.agent)
+        .ok_or_else(|| AppError::NotFound(format!("no agent {}", desk.agent)))?;
+    let context = match status.call {
+        Some(call) => state.agents.context(call).await,
+        None => None,
+    };
+    Ok(Json(json!({ "agent": status, "call": context })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PresenceChoice {
+    presence: String,
+}
+
+async fn presence(
+    State(state): State<AppState>,
+    desk: Desk,
+    body: Result<Json<PresenceChoice>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let choice = json_body(body)?;
+    let presence = Presence::from_name(&choice.presence)
+        .ok_or_else(|| AppError::BadRequest(format!("unknown presence {:?}", choice.presence)))?;
+    state
+        .agents
+        .choose(desk.agent.clone(), presence)
+        .await
+        .map_err(|error| AppError::Conflict(error.to_string()))?;
+    Ok(Json(json!({ "agent": desk.agent, "presence": presence })))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActionBody {
+    target: Option<String>,
+}
+
+fn call_id(text: &str) -> Result<CallId, AppError> {
+    CallId::parse(text).ok_or_else(|| AppError::BadRequest(format!("{text:?} is not a call ID")))
+}
+
+async fn act(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path((id, action)): Path<(String, String)>,
+    body: Option<Json<ActionBody>>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let call = call_id(&id)?;
+    let body = body.map(|Json(body)| body).unwrap_or_default();
+    let command = match action.as_str() {
+        "accept" => DeskCommand::Accept,
+        "reject" => DeskCommand::Reject,
+        "hold" => DeskCommand::Hold(true),
+        "resume" => DeskCommand::Hold(false),
+        "transfer" => {
+            let target = body.target.unwrap_or_default();
+            DeskCommand::Transfer(TransferTarget::parse(&target).ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "transfer target {target:?}: expected agent:NAME, group:NAME, ivr or ivr:STEP"
+                ))
+            })?)
+        }
+        other => return Err(AppError::NotFound(format!("no call action {other:?}"))),
+    };
+    state
+        .agents
+        .desk(desk.agent.clone(), call, command)
+        .await
+        .map_err(AppError::Conflict)?;
+    Ok(Json(json!({ "call": call, "action": action })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WrapUpBody {
+    disposition: String,
+    #[serde(default)]
+    notes: String,
+}
+
+async fn wrap_up(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    body: Result<Json<WrapUpBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let call = call_id(&id)?;
+    let body = json_body(body)?;
+    let codes = &state.config.acd.dispositions;
+    if !codes.iter().any(|code| code == &body.disposition) {
+        return Err(AppError::BadRequest(format!(
+            "disposition {:?} is not one of {}",
+            body.disposition,
+            codes.join(", ")
+        )));
+    }
+    if body.notes.chars().count() > MAXIMUM_NOTES {
+        return Err(AppError::BadRequest(format!(
+            "notes are limited to {MAXIMUM_NOTES} characters"
+        )));
+    }
+    let store = state.calls.clone();
+    let record = {
+        let store = store.clone();
+        tokio::task::spawn_blocking(move || store.call(call))
+            .await
+            .map_err(|error| AppError::Internal(error.to_string()))??
+    };
+    let record = record.ok_or_else(|| AppError::NotFound(format!("no call {call}")))?;
+    if record.agent.as_deref() != Some(desk.agent.as_str()) {
+        return Err(AppError::Conflict(format!(
+            "call {call} was not handled by {}",
+            desk.agent
+        )));
+    }
+    let wrap_up = WrapUp {
+        agent: desk.agent.to_string(),
+        disposition: body.disposition,
+        notes: body.notes,
+        at: chrono::Utc::now(),
+    };
+    let saved = wrap_up.clone();
+    tokio::task::spawn_blocking(move || store.save_wrap_up(call, &saved))
+        .await
+        .map_err(|error| AppError::Internal(error.to_string()))??;
+    Ok(Json(json!({ "call": call, "wrap_up": wrap_up })))
+}
+
+async fn snapshot(State(state): State<AppState>, _desk: Desk) -> Json<crate::agents::Snapshot> {
+    Json(state.agents.snapshot().await)
+}
+
+async fn events(State(state): State<AppState>, desk: Desk, upgrade: WebSocketUpgrade) -> Response {
+    upgrade.on_upgrade(move |socket| desk_socket(state, desk.agent, socket))
+}
+
+/// Sends the agent their status (and the call in hand, if any), then every event about them.
+async fn desk_socket(state: AppState, agent: AgentId, mut socket: WebSocket) {
+    let mut events = state.agents.subscribe();
+    let snapshot = state.agents.snapshot().await;
+    let first = DeskEvent::Status {
+        agents: snapshot.agents.clone(),
+        queues: snapshot.queues,
+    };
+    if send(&mut socket, &first).await.is_err() {
+        return;
+    }
+    let offered = snapshot
+        .agents
+        .iter()
+        .find(|status| status.id == agent)
+        .and_then(|status| status.call);
+    if let Some(call) = offered
+        && let Some(context) = state.agents.context(call).await
+    {
+        let event = DeskEvent::Offer {
+            agent: agent.clone(),
+            context: Box::new(context),
+        };
+        if send(&mut socket, &event).await.is_err() {
+            return;
+        }
+    }
+    loop {
+        tokio::select! {
+            event = events.recv() => match event {
+                Ok(event) if event.agent().is_none_or(|about| about == &agent) => {
+                    if send(&mut socket, &event).await.is_err() {
+                        return;
+                    }
+                }
+                Ok(_) => {}
+                Err(RecvError::Lagged(_)) => {
+                    let snapshot = state.agents.snapshot().await;
+                    let status = DeskEvent::Status { agents: snapshot.agents, queues: snapshot.queues };
+                    if send(&mut socket, &status).await.is_err() {
+                        return;
+                    }
+                }
+                Err(RecvError::Closed) => return,
+            },
+            message = socket.recv() => match message {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+}
+
+async fn send(socket: &mut WebSocket, event: &DeskEvent) -> Result<(), axum::Error> {
+    let text = serde_json::to_string(event).unwrap_or_else(|_| "{}".to_string());
+    socket.send(Message::Text(text.into())).await
+}
