@@ -7,10 +7,13 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 to_8k() { sox -R -G "$1" -r 8000 -c 1 -b 16 -e signed-integer "$2"; }
 
+# synthesized NAME TEXT [ESPEAK-NG OPTIONS]: voice en-us at its default rate unless given.
 synthesized() {
-  espeak-ng -v en-us -w "$scratch/$1.wav" "$2"
-  to_8k "$scratch/$1.wav" "$1.wav"
-  printf '%s\n' "$2" > "$1.txt"
+  local name=$1 text=$2
+  shift 2
+  espeak-ng "${@:--ven-us}" -w "$scratch/$name.wav" "$text"
+  to_8k "$scratch/$name.wav" "$name.wav"
+  printf '%s\n' "$text" > "$name.txt"
 }
 synthesized where-is-my-order "where is my order"
 synthesized talk-to-a-person "I want to talk to a person"
@@ -18,6 +21,8 @@ synthesized one-to-five "one two three four five"
 synthesized yes "yes"
 synthesized when-do-you-open "what time do you open on sunday"
 synthesized return-policy "what is your return policy"
+# Whisper tiny hears en-us at full speed as "about my reason": voice en, 140 words a minute.
+synthesized someone-about-my-refund "I want to talk to someone about my refund" -v en -s 140
 
 (cd "$scratch" && apt-get download pocketsphinx-testdata && dpkg-deb -x pocketsphinx-testdata_*.deb extracted)
 data="$scratch/extracted/usr/share/pocketsphinx/test/data"

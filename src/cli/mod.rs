@@ -1,6 +1,7 @@
 //! The `hotline` command line: subcommands and their glue. Each subcommand lives in its own
 //! file and returns `anyhow::Result`, so errors print as one readable line.
 
+mod agents;
 mod flows;
 mod models;
 mod say;
@@ -44,6 +45,17 @@ enum Command {
     },
     /// Check the voice models, and fetch and convert any that are missing.
     Models(models::ModelsArguments),
+    /// Work with agents' credentials.
+    Agents {
+        #[command(subcommand)]
+        command: AgentsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AgentsCommand {
+    /// Print the `password_ha1` line for an agent; the password is read from standard input.
+    Password(agents::PasswordArguments),
 }
 
 #[derive(Debug, Subcommand)]
@@ -68,6 +80,9 @@ impl Cli {
                 command: FlowsCommand::Check { directory },
             } => Ok(flows::check(&directory)),
             Command::Models(arguments) => models::run(&arguments),
+            Command::Agents {
+                command: AgentsCommand::Password(arguments),
+            } => agents::password(arguments),
         }
     }
 }

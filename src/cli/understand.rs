@@ -95,6 +95,7 @@ pub fn run(arguments: UnderstandArguments) -> anyhow::Result<ExitCode> {
                 "intent": understanding.intent,
                 "confidence": understanding.confidence,
                 "closest": understanding.closest,
+                "also": understanding.also,
                 "slots": slots,
                 "article": article,
             })

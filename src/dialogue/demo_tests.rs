@@ -39,7 +39,7 @@ fn intent(name: &str) -> Option<Meaning> {
     Some(Meaning {
         intent: Some(name.into()),
         confidence: 0.9,
-        article: None,
+        ..Meaning::default()
     })
 }
 
@@ -101,6 +101,39 @@ fn a_vip_caller_is_greeted_by_name_and_goes_first() {
     let handover = handover_of(&actions);
     assert_eq!(handover.priority, Priority::Vip);
     assert_eq!(handover.group, "support");
+    assert_eq!(handover.customer_name.as_deref(), Some("Dana Lee"));
+    assert!(
+        handover.summary.brief.starts_with("VIP caller Dana Lee;"),
+        "{}",
+        handover.summary.brief
+    );
+}
+
+#[test]
+fn asking_for_someone_about_a_refund_goes_to_the_refund_group() {
+    let mut call = at_greeting();
+    let meaning = Meaning {
+        intent: Some("speak_to_agent".into()),
+        confidence: 1.0,
+        also: vec!["refund_status".into()],
+        ..Meaning::default()
+    };
+    call.say_meaning(
+        "I want to talk to someone about my refund",
+        1.0,
+        Some(meaning),
+    );
+    let handover = handover_of(&call.finished_playing());
+    assert_eq!(handover.group, "orders");
+    assert_eq!(handover.summary.intent.as_deref(), Some("refund_status"));
+    assert!(
+        handover
+            .summary
+            .brief
+            .starts_with("Caller about refund status;"),
+        "{}",
+        handover.summary.brief
+    );
 }
 
 #[test]
@@ -212,7 +245,8 @@ fn billing_goes_to_the_billing_group_and_complaints_go_first() {
     let actions = call.say_meaning("I was charged twice", 0.9, intent("billing_issue"));
     assert!(
         actions.contains(&say_to_the_end(
-            "Let me get you someone from our billing team."
+            "Let me get you someone from our billing team. You can press 9 at any time to be \
+             called back instead."
         )),
         "{actions:?}"
     );

@@ -243,6 +243,9 @@ pub struct Understanding {
     pub confidence: f32,
     /// The closest intent even when below the threshold, for logs and tuning.
     pub closest: Option<String>,
+    /// Other intents whose keywords the text also names ("someone about my refund" asks for a
+    /// person and names a refund), longest keyword first.
+    pub also: Vec<String>,
 }
 
 /// The intents with their examples' embeddings, ready to classify.
@@ -352,18 +355,22 @@ impl IntentIndex {
     /// The intent of `text`, whose sentence embedding is `embedding`.
     pub fn classify(&self, text: &str, embedding: &[f32]) -> Understanding {
         let words = normalise(text);
+        let nothing = Understanding {
+            intent: None,
+            confidence: 0.0,
+            closest: None,
+            also: Vec::new(),
+        };
         if words.is_empty() {
-            return Understanding {
-                intent: None,
-                confidence: 0.0,
-                closest: None,
-            };
+            return nothing;
         }
-        if let Some(name) = self.keyword_intent(&words) {
+        let mut named = self.keyword_intents(&words).into_iter();
+        if let Some(name) = named.next() {
             return Understanding {
                 intent: Some(name.to_string()),
                 confidence: 1.0,
                 closest: Some(name.to_string()),
+                also: named.map(str::to_string).collect(),
             };
         }
         match self.scores(embedding) {
@@ -376,30 +383,37 @@ impl IntentIndex {
                     intent: (confidence >= self.intents.threshold).then(|| scores.intent.clone()),
                     confidence,
                     closest: Some(scores.intent),
+                    also: Vec::new(),
                 }
             }
-            None => Understanding {
-                intent: None,
-                confidence: 0.0,
-                closest: None,
-            },
+            None => nothing,
         }
+    }
+
+    /// The intents whose keywords occur in `words`, by their longest keyword there (a tie goes
+    /// to the first intent in the file).
+    fn keyword_intents(&self, words: &[String]) -> Vec<&str> {
+        let mut found: Vec<(usize, usize, &str)> = Vec::new();
+        for (order, (intent, keywords)) in
+            self.intents.intents.iter().zip(&self.keywords).enumerate()
+        {
+            let longest = keywords
+                .iter()
+                .filter(|keyword| keyword.occurs_in(words))
+                .map(Keyword::length)
+                .max();
+            if let Some(length) = longest {
+                found.push((length, order, intent.name.as_str()));
+            }
+        }
+        found.sort_by(|first, second| second.0.cmp(&first.0).then(first.1.cmp(&second.1)));
+        found.into_iter().map(|(_, _, name)| name).collect()
     }
 
     /// The intent whose keyword occurs in `words` (the longest keyword wins; a tie goes to the
     /// first intent in the file).
     fn keyword_intent(&self, words: &[String]) -> Option<&str> {
-        let mut best: Option<(usize, &str)> = None;
-        for (intent, keywords) in self.intents.intents.iter().zip(&self.keywords) {
-            for keyword in keywords {
-                if keyword.occurs_in(words)
-                    && best.is_none_or(|(length, _)| keyword.length() > length)
-                {
-                    best = Some((keyword.length(), intent.name.as_str()));
-                }
-            }
-        }
-        best.map(|(_, name)| name)
+        self.keyword_intents(words).first().copied()
     }
 
     /// How close `embedding` is to each intent: the best intent's score and its margin over

@@ -154,7 +154,8 @@ fn text_without_words_is_no_match() {
         Understanding {
             intent: None,
             confidence: 0.0,
-            closest: None
+            closest: None,
+            also: Vec::new(),
         }
     );
 }

@@ -14,6 +14,8 @@ pub struct Meaning {
     pub intent: Option<String>,
     /// The calibrated confidence in `intent` (0..=1).
     pub confidence: f32,
+    /// Other intents the utterance names by keyword, most specific first.
+    pub also: Vec<String>,
     /// The knowledge-base article that answers the utterance, if one does.
     pub article: Option<Retrieval>,
 }

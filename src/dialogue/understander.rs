@@ -55,6 +55,7 @@ impl Understander {
             let understanding = intents.classify(text, embedding);
             meaning.intent = understanding.intent;
             meaning.confidence = understanding.confidence;
+            meaning.also = understanding.also;
         }
         meaning.article = self
             .knowledge

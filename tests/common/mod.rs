@@ -4,9 +4,11 @@
 #![allow(dead_code)]
 
 pub mod audio;
+pub mod desk;
 pub mod rtp;
 pub mod sip;
 pub mod sipp;
+pub mod softphone;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
@@ -96,6 +98,8 @@ pub struct ServerOptions {
     /// `[orders] seed`, the demo order system's seed directory; defaults to the repo's
     /// prompts/demo/data. `None` leaves the section out.
     pub orders_seed: Option<PathBuf>,
+    /// TOML appended to the config as it is (`[acd]`, `[[agents]]`...).
+    pub extra_config: String,
 }
 
 impl Default for ServerOptions {
@@ -117,6 +121,7 @@ impl Default for ServerOptions {
             drain_timeout: "5s".into(),
             rtp_ports: 40,
             orders_seed: Some(repo_dir().join("prompts/demo/data")),
+            extra_config: String::new(),
         }
     }
 }
@@ -176,6 +181,7 @@ impl Server {
                 r.number, r.flow, r.mode, r.ring_time
             );
         }
+        cfg += &opts.extra_config;
         let config = dir.join("hotline.toml");
         std::fs::write(&config, cfg).unwrap();
         let log = dir.join("hotline.log");
@@ -378,6 +384,17 @@ pub fn http_request(
     path: &str,
     json: Option<&str>,
 ) -> std::io::Result<(u16, String)> {
+    http_request_with(addr, method, path, json, &[])
+}
+
+/// Like `http_request`, with extra headers (`("Authorization", "Bearer ...")`).
+pub fn http_request_with(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    json: Option<&str>,
+    headers: &[(&str, &str)],
+) -> std::io::Result<(u16, String)> {
     let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
     s.set_read_timeout(Some(Duration::from_secs(5)))?;
     s.set_write_timeout(Some(Duration::from_secs(5)))?;
@@ -388,9 +405,13 @@ pub fn http_request(
         ),
         None => "Content-Length: 0\r\n\r\n".to_string(),
     };
+    let extra: String = headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
     write!(
         s,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{body}"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{extra}{body}"
     )?;
     let mut raw = Vec::new();
     s.read_to_end(&mut raw)?;

@@ -13,6 +13,7 @@ pub struct Sipp {
     tcp: bool,
     duration_ms: u64,
     rtp_port: u16,
+    caller: String,
     extra: Vec<String>,
 }
 
@@ -43,6 +44,7 @@ impl Sipp {
             tcp: false,
             duration_ms: 2000,
             rtp_port: 9,
+            caller: "caller".into(),
             extra: vec![],
         }
     }
@@ -62,6 +64,11 @@ impl Sipp {
     /// The port put in the SDP `m=audio` line (the test's RtpPeer).
     pub fn rtp_port(mut self, port: u16) -> Self {
         self.rtp_port = port;
+        self
+    }
+    /// The user part of the From URI (the caller's number), in scenarios that use `[caller]`.
+    pub fn caller(mut self, number: &str) -> Self {
+        self.caller = number.into();
         self
     }
     pub fn arg(mut self, a: &str) -> Self {
@@ -87,6 +94,9 @@ impl Sipp {
             .arg("-key")
             .arg("rtp_port")
             .arg(self.rtp_port.to_string())
+            .arg("-key")
+            .arg("caller")
+            .arg(&self.caller)
             .args([
                 "-m",
                 "1",

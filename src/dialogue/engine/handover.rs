@@ -13,21 +13,28 @@ use crate::dialogue::sentiment::sentiment;
 use crate::dialogue::summary::{BriefFacts, ConversationSummary, Handover, brief};
 
 impl FlowEngine {
-    /// Notes the intent of the last utterance in the conversation.
+    /// Notes the intent of the last utterance in the conversation. Asking for a person or
+    /// complaining is not a topic; another intent the same words name ("someone about my
+    /// refund") is.
     pub(super) fn note_intent(&mut self) {
-        let Some(intent) = self
-            .meaning
-            .as_ref()
-            .and_then(|meaning| meaning.intent.clone())
-        else {
+        let Some(meaning) = self.meaning.as_ref() else {
             return;
         };
-        let about_something_else = self.flow.escalation.as_ref().is_none_or(|escalation| {
-            !escalation.human_intents.contains(&intent)
-                && !escalation.complaint_intents.contains(&intent)
-        });
-        if about_something_else {
-            self.conversation.topic = Some(intent.clone());
+        let Some(intent) = meaning.intent.clone() else {
+            return;
+        };
+        let is_topic = |name: &String| {
+            self.flow.escalation.as_ref().is_none_or(|escalation| {
+                !escalation.human_intents.contains(name)
+                    && !escalation.complaint_intents.contains(name)
+            })
+        };
+        let topic = std::iter::once(&intent)
+            .chain(&meaning.also)
+            .find(|name| is_topic(name))
+            .cloned();
+        if let Some(topic) = topic {
+            self.conversation.topic = Some(topic);
         }
         self.conversation.intents.push(intent);
     }

@@ -52,6 +52,19 @@ impl FlowEngine {
                 Answers::Choices { phrases, .. } => phrases.values().flatten().cloned().collect(),
                 Answers::Free { .. } => Vec::new(),
             },
+            // What callers may ask about, in words: the intents' names ("refund status"), so
+            // the recogniser expects "refund" rather than "reasons".
+            Some(StepKind::Intent(step)) => {
+                let escalation = self.flow.escalation.as_ref();
+                let asked = escalation.into_iter().flat_map(|policy| {
+                    policy.human_intents.iter().chain(&policy.complaint_intents)
+                });
+                step.intents
+                    .keys()
+                    .chain(asked)
+                    .map(|name| name.replace('_', " "))
+                    .collect()
+            }
             _ => Vec::new(),
         }
     }
