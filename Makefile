@@ -7,10 +7,12 @@ export CARGO_TARGET_DIR
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build tools, and the real SIP peers and audio tools the tests and benchmarks drive.
 PACKAGES := build-essential pkg-config cmake libclang-dev libsonic-dev libssl-dev sip-tester baresip espeak-ng sox tcpdump python3 python3-pip
+# The browser the agent desk tests drive with Playwright (never a downloaded one).
+TEST_PACKAGES := chromium
 CONFIG ?= sip-config/hotline.toml
 DATA ?= data
 
-.PHONY: run test deps build build-release lint bench clean-data models
+.PHONY: run test deps test-deps build build-release lint bench clean-data models
 
 deps:
 	@missing=""; for package in $(PACKAGES); do \
@@ -21,6 +23,18 @@ deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 	@command -v cargo >/dev/null || { echo "cargo is missing: install Rust from your distribution or rustup"; exit 1; }
+
+# Chromium, Node.js and playwright-core (pinned in tests/desk/package-lock.json) for the desk tests.
+test-deps: deps
+	@missing=""; for package in $(TEST_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
+	done; \
+	command -v node >/dev/null && command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	npm ci --prefix tests/desk --no-audit --no-fund --loglevel=error
 
 build-release: deps
 	cargo build --release --locked
@@ -44,7 +58,7 @@ lint:
 	cargo fmt --check
 	cargo clippy --locked --all-targets -- -D warnings
 
-test: deps lint models
+test: test-deps lint models
 	cargo test --locked --lib --bins --tests
 	"$(CARGO_TARGET_DIR)/debug/hotline" flows check prompts
 

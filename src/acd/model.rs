@@ -100,6 +100,17 @@ pub enum Declined {
     Unreachable,
 }
 
+impl Declined {
+    /// What happened, for the conversation summary agents see ("agent3 did not answer").
+    pub fn note(self, agent: &AgentId) -> String {
+        match self {
+            Declined::Rejected => format!("{agent} passed the call on"),
+            Declined::NoAnswer => format!("{agent} did not answer"),
+            Declined::Unreachable => format!("{agent} could not be reached"),
+        }
+    }
+}
+
 /// What the distributor decided.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AcdOutput {

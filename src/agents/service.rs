@@ -317,6 +317,12 @@ impl ServiceTask {
             }
             Request::Declined { call, agent, why } => {
                 info!(%call, %agent, ?why, "offer declined");
+                if let Some(known) = self.calls.get_mut(&call) {
+                    // The actor notes the same in its copy, which it sends when it queues again.
+                    let mut context = (*known.context).clone();
+                    context.handover.summary.tried.push(why.note(&agent));
+                    known.context = Arc::new(context);
+                }
                 self.distributor.declined(now, call, &agent, why);
                 self.publish(DeskEvent::OfferEnded { agent, call });
             }

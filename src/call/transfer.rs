@@ -155,6 +155,7 @@ impl CallActor {
                 info!(call = %self.id, %from, %to, "waiting for another group");
                 transfer.context.group = to.clone();
                 self.record.variables.insert("queue_group".to_string(), to);
+                self.registry.services.records.save(self.record.clone());
             }
         }
         self.run_transfer();
@@ -390,7 +391,7 @@ impl CallActor {
                         .handover
                         .summary
                         .tried
-                        .push(format!("offered to {agent}: {why:?}"));
+                        .push(why.note(&agent));
                     agents.declined(self.id, agent, why);
                 }
                 TransferAction::Connected(agent) => {

@@ -197,6 +197,9 @@ async fn serve(
     .await?;
     let sip_address = sip.local_address();
     info!("SIP listening on {sip_address} (UDP and TCP)");
+    if let Some(websocket) = config.sip.websocket {
+        info!("SIP over WebSocket listening on ws://{websocket}");
+    }
     info!("HTTP listening on http://{http_address}");
     for route in &config.routes {
         info!(

@@ -68,6 +68,10 @@ pub struct SipConfig {
     /// Address put into Contact headers and SDP when Hotline sits behind NAT.
     #[serde(default)]
     pub public_address: Option<IpAddr>,
+    /// Where SIP over WebSocket (RFC 7118, subprotocol `sip`) listens, for browser softphones;
+    /// without it there is none.
+    #[serde(default)]
+    pub websocket: Option<SocketAddr>,
 }
 
 /// RTP media settings.

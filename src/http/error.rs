@@ -16,6 +16,9 @@ pub enum AppError {
     /// Wrong or missing credentials.
     #[error("{0}")]
     Unauthorized(String),
+    /// Signed in, but not allowed this.
+    #[error("{0}")]
+    Forbidden(String),
     /// Too many attempts.
     #[error("{0}")]
     TooManyRequests(String),
@@ -42,6 +45,7 @@ impl IntoResponse for AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Gone(_) => StatusCode::GONE,

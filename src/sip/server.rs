@@ -23,7 +23,10 @@ use rsipstack::sip::prelude::HeadersExt;
 use rsipstack::sip::{Header, Method, Request, StatusCode};
 use rsipstack::transaction::{Endpoint, EndpointBuilder};
 use rsipstack::transaction::{Transaction, TransactionReceiver};
-use rsipstack::transport::{TcpListenerConnection, TransportLayer, udp::UdpConnection};
+use rsipstack::transport::websocket::WebSocketListenerConnection;
+use rsipstack::transport::{
+    SipConnection, TcpListenerConnection, TransportLayer, udp::UdpConnection,
+};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -128,6 +131,16 @@ impl SipServer {
                 message: error.to_string(),
             })?;
         transport_layer.add_transport(tcp.into());
+        if let Some(address) = config.websocket {
+            let websocket = WebSocketListenerConnection::new(address, None, false)
+                .await
+                .map_err(|error| SipError::Listen {
+                    address,
+                    transport: "WebSocket",
+                    message: error.to_string(),
+                })?;
+            transport_layer.add_transport(SipConnection::WebSocketListener(websocket));
+        }
         let endpoint = EndpointBuilder::new()
             .with_cancel_token(cancel.clone())
             .with_transport_layer(transport_layer)

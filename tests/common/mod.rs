@@ -100,6 +100,8 @@ pub struct ServerOptions {
     pub orders_seed: Option<PathBuf>,
     /// TOML appended to the config as it is (`[acd]`, `[[agents]]`...).
     pub extra_config: String,
+    /// `[sip] websocket`: the port SIP over WebSocket listens on, if any.
+    pub sip_websocket: Option<u16>,
 }
 
 impl Default for ServerOptions {
@@ -122,6 +124,7 @@ impl Default for ServerOptions {
             rtp_ports: 40,
             orders_seed: Some(repo_dir().join("prompts/demo/data")),
             extra_config: String::new(),
+            sip_websocket: None,
         }
     }
 }
@@ -160,8 +163,12 @@ impl Server {
         let sip: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
         let http: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
         let rtp = rtp_range(opts.rtp_ports);
+        let websocket = opts
+            .sip_websocket
+            .map(|port| format!("websocket = \"127.0.0.1:{port}\"\n"))
+            .unwrap_or_default();
         let mut cfg = format!(
-            "[sip]\nlisten = \"{sip}\"\n\n[media]\naddress = \"127.0.0.1\"\nrtp_port_first = {}\nrtp_port_last = {}\n\
+            "[sip]\nlisten = \"{sip}\"\n{websocket}\n[media]\naddress = \"127.0.0.1\"\nrtp_port_first = {}\nrtp_port_last = {}\n\
              media_timeout = \"{}\"\n\n[http]\nlisten = \"{http}\"\n\n[flows]\ndirectory = \"{}\"\n\n\
              [recording]\ndirectory = \"recordings\"\n\n[shutdown]\ndrain_timeout = \"{}\"\n\n\
              [speech]\nmodels_directory = \"{}\"\n",

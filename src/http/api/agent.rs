@@ -36,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/agent/calls/{id}/{action}", post(act))
         .route("/agent/calls/{id}/wrap_up", post(wrap_up))
         .route("/agent/ws", get(events))
+        .route("/calls/{id}/recording", get(recording))
         .route("/agents", get(snapshot))
 }
 
@@ -172,7 +173,11 @@ async fn me(
         Some(call) => state.agents.context(call).await,
         None => None,
     };
-    Ok(Json(json!({ "agent": status, "call": context })))
+    Ok(Json(json!({
+        "agent": status,
+        "call": context,
+        "dispositions": state.config.acd.dispositions,
+    })))
 }
 
 #[derive(Debug, Deserialize)]
@@ -294,6 +299,41 @@ async fn wrap_up(
     Ok(Json(json!({ "call": call, "wrap_up": wrap_up })))
 }
 
+/// The recording of a call so far (the writer keeps its header valid every second), for the
+/// agent offered or handling the call, or who handled it.
+async fn recording(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let call = call_id(&id)?;
+    let store = state.calls.clone();
+    let record = tokio::task::spawn_blocking(move || store.call(call))
+        .await
+        .map_err(|error| AppError::Internal(error.to_string()))??
+        .ok_or_else(|| AppError::NotFound(format!("no call {call}")))?;
+    let offered = state
+        .agents
+        .snapshot()
+        .await
+        .agents
+        .iter()
+        .any(|status| status.id == desk.agent && status.call == Some(call));
+    if !offered && record.agent.as_deref() != Some(desk.agent.as_str()) {
+        return Err(AppError::Forbidden(format!(
+            "call {call} is not offered to or handled by {}",
+            desk.agent
+        )));
+    }
+    let path = record
+        .recording
+        .ok_or_else(|| AppError::NotFound(format!("call {call} has no recording")))?;
+    let audio = tokio::fs::read(&path)
+        .await
+        .map_err(|error| AppError::NotFound(format!("recording of call {call}: {error}")))?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "audio/wav")], audio).into_response())
+}
+
 async fn snapshot(State(state): State<AppState>, _desk: Desk) -> Json<crate::agents::Snapshot> {
     Json(state.agents.snapshot().await)
 }
@@ -302,9 +342,15 @@ async fn events(State(state): State<AppState>, desk: Desk, upgrade: WebSocketUpg
     upgrade.on_upgrade(move |socket| desk_socket(state, desk.agent, socket))
 }
 
-/// Sends the agent their status (and the call in hand, if any), then every event about them.
+/// How often a desk gets a fresh view of every agent and queue.
+const STATUS_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Sends the agent their status (and the call in hand, if any), then every event about them,
+/// and a fresh view of agents and queues every [`STATUS_EVERY`].
 async fn desk_socket(state: AppState, agent: AgentId, mut socket: WebSocket) {
     let mut events = state.agents.subscribe();
+    let mut refresh = tokio::time::interval(STATUS_EVERY);
+    refresh.tick().await;
     let snapshot = state.agents.snapshot().await;
     let first = DeskEvent::Status {
         agents: snapshot.agents.clone(),
@@ -351,6 +397,13 @@ async fn desk_socket(state: AppState, agent: AgentId, mut socket: WebSocket) {
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
                 Some(Ok(_)) => {}
             },
+            _ = refresh.tick() => {
+                let snapshot = state.agents.snapshot().await;
+                let status = DeskEvent::Status { agents: snapshot.agents, queues: snapshot.queues };
+                if send(&mut socket, &status).await.is_err() {
+                    return;
+                }
+            }
         }
     }
 }

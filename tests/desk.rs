@@ -1,0 +1,109 @@
+//! The agent desk in a real browser: Debian's headless Chromium, driven by Playwright
+//! (`tests/desk/desk.mjs`), signs agent3 in at /desk while agent3's softphone (baresip) is
+//! registered. A caller (sipp) asks for billing; the desk shows the context, the browser accepts,
+//! holds and resumes; the phone hangs up and the browser saves the wrap-up, which the call record
+//! then holds.
+
+mod common;
+
+use common::desk::{agents_config, password};
+use common::rtp::RtpPeer;
+use common::sipp::Sipp;
+use common::softphone::{Answer, Softphone};
+use common::{Route, Server, ServerOptions};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const SECOND: Duration = Duration::from_secs(1);
+
+#[test]
+fn an_agent_takes_a_call_at_the_desk_in_the_browser() {
+    let server = Server::start(ServerOptions {
+        routes: vec![Route {
+            number: "2000".into(),
+            flow: "queues".into(),
+            mode: "dtmf".into(),
+            ring_time: "0s".into(),
+        }],
+        flows_dir: common::repo_dir().join("tests/flows"),
+        extra_config: agents_config(
+            "ring_timeout = \"10s\"\naccept_timeout = \"40s\"\nwrap_up = \"5s\"",
+        ),
+        ..ServerOptions::default()
+    });
+    let mut phone = Softphone::agent(
+        server.sip,
+        "agent3",
+        &password("agent3"),
+        Answer::Automatically,
+        None,
+    );
+    let script = common::repo_dir().join("tests/desk/desk.mjs");
+    let screenshot = server.dir.join("desk.png");
+    let mut browser = Command::new("node")
+        .arg(&script)
+        .env("DESK_URL", format!("http://{}/desk", server.http))
+        .env("AGENT", "agent3")
+        .env("PASSWORD", password("agent3"))
+        .env("SCREENSHOT", &screenshot)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node runs the Playwright script (make test installs it)");
+    let (lines, progress) = mpsc::channel();
+    let stdout = browser.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let stderr = browser.stderr.take().unwrap();
+    let errors = std::thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
+    let mut seen = Vec::new();
+    let mut expect = |step: &str, timeout: Duration| {
+        let deadline = Instant::now() + timeout;
+        while !seen.iter().any(|line: &String| line == step) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match progress.recv_timeout(left) {
+                Ok(line) => seen.push(line),
+                Err(_) => panic!("the browser never got to {step}; it printed {seen:?}"),
+            }
+        }
+    };
+    expect("READY", 60 * SECOND);
+
+    let peer = RtpPeer::start();
+    let sipp = Sipp::new("call.xml", server.sip)
+        .service("2000")
+        .caller("+15550100004")
+        .rtp_port(peer.port)
+        .pause_ms(120_000)
+        .spawn();
+    assert!(
+        peer.wait_packets(1, 10 * SECOND),
+        "no RTP:\n{}",
+        server.log_text()
+    );
+    peer.wait_prompt_end(Instant::now(), Duration::from_millis(500), 30 * SECOND)
+        .expect("the menu question never ended");
+    peer.send_dtmf("3");
+    expect("OFFERED", 30 * SECOND);
+    expect("CONNECTED", 60 * SECOND);
+    expect("RESUMED", 20 * SECOND);
+    phone.command("hangup", "");
+    expect("DONE", 30 * SECOND);
+    let status = browser.wait().expect("the browser script ends");
+    assert!(status.success(), "{}", errors.join().unwrap_or_default());
+    assert!(common::file_exists(&screenshot), "no screenshot");
+
+    let call = server.wait_call(10 * SECOND, |call| call["from"] == "+15550100004");
+    assert_eq!(call["agent"], "agent3", "{call:#}");
+    assert_eq!(call["wrap_up"]["disposition"], "resolved", "{call:#}");
+    assert_eq!(
+        call["wrap_up"]["notes"], "Explained the double charge; refund issued.",
+        "{call:#}"
+    );
+    drop(sipp);
+}
