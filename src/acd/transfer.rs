@@ -56,6 +56,18 @@ pub enum Stage {
         /// The agent put the caller on hold: music, no audio between them.
         held: bool,
     },
+    /// The agent consults another agent before handing the caller over (an attended transfer):
+    /// the caller waits with music, the agent talks to the consultant once they answer.
+    Consulting {
+        /// The agent who has the caller.
+        agent: AgentId,
+        /// The agent consulted.
+        consultant: AgentId,
+        /// Whether the consultant answered.
+        answered: bool,
+        /// When ringing the consultant gives up (until they answer).
+        deadline: Instant,
+    },
     /// The transfer is over.
     Done,
 }
@@ -86,6 +98,15 @@ pub enum TransferAction {
     Finished(AgentId),
     /// The conversation with the agent is over and the caller is still there: the flow goes on.
     Completed,
+    /// Call the consultant's phone (a second leg).
+    DialConsultant(AgentId),
+    /// End the consultant's leg.
+    HangUpConsultant,
+    /// Connect agent and consultant audio (the caller waits with music).
+    BridgeConsultation,
+    /// The consultant takes over: their leg becomes the call's agent leg, bridged to the caller;
+    /// the first agent's leg ends.
+    HandOverToConsultant,
 }
 
 /// One call's hand-over to an agent.
@@ -117,8 +138,17 @@ impl WarmTransfer {
             Stage::Ringing { agent, .. }
             | Stage::Briefing { agent }
             | Stage::Deciding { agent, .. }
-            | Stage::Connected { agent, .. } => Some(agent),
+            | Stage::Connected { agent, .. }
+            | Stage::Consulting { agent, .. } => Some(agent),
             Stage::Waiting | Stage::Done => None,
+        }
+    }
+
+    /// The agent being consulted, if any.
+    pub fn consultant(&self) -> Option<&AgentId> {
+        match &self.stage {
+            Stage::Consulting { consultant, .. } => Some(consultant),
+            _ => None,
         }
     }
 
@@ -131,12 +161,9 @@ impl WarmTransfer {
         }
     }
 
-    /// Whether an agent has answered and the agent leg carries audio.
-    pub fn agent_answered(&self) -> bool {
-        matches!(
-            self.stage,
-            Stage::Briefing { .. } | Stage::Deciding { .. } | Stage::Connected { .. }
-        )
+    /// Whether caller and agent are talking to each other now.
+    pub fn talking(&self) -> bool {
+        matches!(self.stage, Stage::Connected { held: false, .. })
     }
 
     /// The distributor offers the call to `agent` (queued) or the agent was reserved directly.
@@ -158,7 +185,11 @@ impl WarmTransfer {
 
     /// The distributor took its offer back (the agent signed out): drop the leg, keep waiting.
     pub fn withdrawn(&mut self, agent: &AgentId) {
-        if self.agent() == Some(agent) && !matches!(self.stage, Stage::Connected { .. }) {
+        let offered = matches!(
+            self.stage,
+            Stage::Ringing { .. } | Stage::Briefing { .. } | Stage::Deciding { .. }
+        );
+        if offered && self.agent() == Some(agent) {
             self.actions.push_back(TransferAction::HangUpAgent);
             self.stage = Stage::Waiting;
         }
@@ -240,9 +271,96 @@ impl WarmTransfer {
         }
     }
 
-    /// The agent hung up. Before accepting, that is a no; after, the conversation is over.
+    /// The connected agent calls `consultant` while the caller waits with music.
+    pub fn consult(&mut self, now: Instant, consultant: AgentId) {
+        let Stage::Connected { agent, held } = &self.stage else {
+            return;
+        };
+        let agent = agent.clone();
+        if !*held {
+            self.actions.push_back(TransferAction::Unbridge);
+        }
+        self.actions
+            .push_back(TransferAction::DialConsultant(consultant.clone()));
+        self.stage = Stage::Consulting {
+            agent,
+            consultant,
+            answered: false,
+            deadline: now + self.timing.ring_timeout,
+        };
+    }
+
+    /// The consultant answered: agent and consultant talk.
+    pub fn consultant_answered(&mut self) {
+        if let Stage::Consulting {
+            consultant,
+            answered,
+            ..
+        } = &mut self.stage
+            && !*answered
+        {
+            *answered = true;
+            self.actions.push_back(TransferAction::BridgeConsultation);
+            self.actions
+                .push_back(TransferAction::Connected(consultant.clone()));
+        }
+    }
+
+    /// The consultation ends without a hand-over (the agent cancels it, or the consultant hangs
+    /// up, is busy or does not answer): the agent has the caller again.
+    pub fn consultation_ended(&mut self, why: Declined) {
+        let Stage::Consulting {
+            agent,
+            consultant,
+            answered,
+            ..
+        } = &self.stage
+        else {
+            return;
+        };
+        let (agent, consultant) = (agent.clone(), consultant.clone());
+        self.actions.push_back(TransferAction::HangUpConsultant);
+        self.actions.push_back(if *answered {
+            TransferAction::Finished(consultant)
+        } else {
+            TransferAction::Declined {
+                agent: consultant,
+                why,
+            }
+        });
+        self.actions.push_back(TransferAction::Bridge);
+        self.stage = Stage::Connected { agent, held: false };
+    }
+
+    /// The agent completes the attended transfer: the consultant who answered takes the caller.
+    pub fn complete_consultation(&mut self) {
+        let Stage::Consulting {
+            agent,
+            consultant,
+            answered: true,
+            ..
+        } = &self.stage
+        else {
+            return;
+        };
+        let (agent, consultant) = (agent.clone(), consultant.clone());
+        self.actions.push_back(TransferAction::HandOverToConsultant);
+        self.actions.push_back(TransferAction::Finished(agent));
+        self.stage = Stage::Connected {
+            agent: consultant,
+            held: false,
+        };
+    }
+
+    /// The agent hung up. Before accepting, that is a no; after, the conversation is over; while
+    /// consulting someone who answered, it completes the transfer.
     pub fn agent_hung_up(&mut self) {
         match &self.stage {
+            Stage::Consulting { answered: true, .. } => self.complete_consultation(),
+            Stage::Consulting { .. } => {
+                self.consultation_ended(Declined::Rejected);
+                self.agent_hung_up();
+            }
             Stage::Connected { agent, .. } => {
                 let agent = agent.clone();
                 self.actions.push_back(TransferAction::Unbridge);
@@ -283,6 +401,9 @@ impl WarmTransfer {
 
     /// The caller hung up or left the queue: whatever agent leg exists ends.
     pub fn caller_left(&mut self) {
+        if let Stage::Consulting { .. } = self.stage {
+            self.consultation_ended(Declined::Rejected);
+        }
         match &self.stage {
             Stage::Connected { agent, .. } => {
                 let agent = agent.clone();
@@ -299,22 +420,35 @@ impl WarmTransfer {
                     why: Declined::Rejected,
                 });
             }
-            Stage::Waiting | Stage::Done => {}
+            // Ended just above: the agent has the caller again.
+            Stage::Consulting { .. } | Stage::Waiting | Stage::Done => {}
         }
         self.stage = Stage::Done;
     }
 
-    /// When [`WarmTransfer::handle_timeout`] has work: the ring or accept deadline.
+    /// When [`WarmTransfer::handle_timeout`] has work: the ring, accept or consultation
+    /// ringing deadline.
     pub fn poll_timeout(&self) -> Option<Instant> {
         match &self.stage {
-            Stage::Ringing { deadline, .. } | Stage::Deciding { deadline, .. } => Some(*deadline),
+            Stage::Ringing { deadline, .. }
+            | Stage::Deciding { deadline, .. }
+            | Stage::Consulting {
+                deadline,
+                answered: false,
+                ..
+            } => Some(*deadline),
             _ => None,
         }
     }
 
-    /// Gives up on an agent who did not answer or decide in time.
+    /// Gives up on an agent (or consultant) who did not answer or decide in time.
     pub fn handle_timeout(&mut self, now: Instant) {
-        if self.poll_timeout().is_some_and(|deadline| deadline <= now) {
+        if self.poll_timeout().is_none_or(|deadline| deadline > now) {
+            return;
+        }
+        if let Stage::Consulting { .. } = self.stage {
+            self.consultation_ended(Declined::NoAnswer);
+        } else {
             self.give_back(Declined::NoAnswer, true);
         }
     }

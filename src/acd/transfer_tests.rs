@@ -223,3 +223,92 @@ fn a_blind_transfer_ends_the_agents_part_and_waits_again() {
         vec![TransferAction::Dial(agent("agent2"))]
     );
 }
+
+#[test]
+fn an_attended_transfer_consults_then_hands_the_caller_over() {
+    let now = Instant::now();
+    let mut transfer = WarmTransfer::waiting(timing());
+    transfer.offered(now, agent("agent1"));
+    transfer.answered();
+    transfer.accepted();
+    actions(&mut transfer);
+    transfer.consult(now, agent("agent3"));
+    assert_eq!(
+        actions(&mut transfer),
+        vec![
+            TransferAction::Unbridge,
+            TransferAction::DialConsultant(agent("agent3"))
+        ]
+    );
+    assert!(transfer.caller_hears_music());
+    assert_eq!(transfer.consultant(), Some(&agent("agent3")));
+    assert_eq!(transfer.poll_timeout(), Some(now + 15 * SECOND));
+    transfer.consultant_answered();
+    assert_eq!(
+        actions(&mut transfer),
+        vec![
+            TransferAction::BridgeConsultation,
+            TransferAction::Connected(agent("agent3"))
+        ]
+    );
+    assert_eq!(transfer.poll_timeout(), None);
+    transfer.complete_consultation();
+    assert_eq!(
+        actions(&mut transfer),
+        vec![
+            TransferAction::HandOverToConsultant,
+            TransferAction::Finished(agent("agent1"))
+        ]
+    );
+    assert_eq!(transfer.agent(), Some(&agent("agent3")));
+    assert!(transfer.talking());
+}
+
+#[test]
+fn a_consultation_that_fails_or_is_cancelled_returns_the_caller_to_the_agent() {
+    let now = Instant::now();
+    let mut transfer = WarmTransfer::waiting(timing());
+    transfer.offered(now, agent("agent1"));
+    transfer.answered();
+    transfer.accepted();
+    transfer.consult(now, agent("agent3"));
+    actions(&mut transfer);
+    transfer.handle_timeout(now + 15 * SECOND);
+    assert_eq!(
+        actions(&mut transfer),
+        vec![
+            TransferAction::HangUpConsultant,
+            TransferAction::Declined {
+                agent: agent("agent3"),
+                why: Declined::NoAnswer
+            },
+            TransferAction::Bridge
+        ]
+    );
+    assert!(transfer.talking());
+    transfer.consult(now, agent("agent2"));
+    transfer.consultant_answered();
+    actions(&mut transfer);
+    transfer.consultation_ended(Declined::Rejected);
+    assert_eq!(
+        actions(&mut transfer),
+        vec![
+            TransferAction::HangUpConsultant,
+            TransferAction::Finished(agent("agent2")),
+            TransferAction::Bridge
+        ]
+    );
+    // Hanging up while the consultant listens completes the transfer.
+    transfer.consult(now, agent("agent4"));
+    transfer.consultant_answered();
+    actions(&mut transfer);
+    transfer.agent_hung_up();
+    assert_eq!(
+        actions(&mut transfer),
+        vec![
+            TransferAction::HandOverToConsultant,
+            TransferAction::Finished(agent("agent1"))
+        ]
+    );
+    assert_eq!(transfer.agent(), Some(&agent("agent4")));
+}

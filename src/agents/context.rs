@@ -53,6 +53,13 @@ pub enum QueueEvent {
         /// The agent.
         agent: AgentId,
     },
+    /// The agent asked for a consultation is free and reserved: call them.
+    Consultant {
+        /// The agent.
+        agent: AgentId,
+    },
+    /// The agent asked for a consultation cannot take it.
+    ConsultantRefused(String),
     /// The call now waits for another group.
     Overflowed {
         /// The group it left.

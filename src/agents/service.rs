@@ -5,7 +5,7 @@ use crate::acd::{
     AcdError, AcdOutput, AcdSettings, AgentProfile, AgentStatus, Declined, Distributor, Presence,
     QueueStatus,
 };
-use crate::call::{CallCommand, CallHandle, DeskCommand};
+use crate::call::{CallCommand, CallHandle, DeskCommand, MonitorMode};
 use crate::ids::{AgentId, CallId};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -36,6 +36,7 @@ enum Request {
         handle: CallHandle,
         context: Arc<CallContext>,
         agent: AgentId,
+        consultation: bool,
     },
     Leave(CallId),
     Declined {
@@ -73,6 +74,12 @@ enum Request {
         agent: AgentId,
         call: CallId,
         command: DeskCommand,
+        reply: oneshot::Sender<Result<(), String>>,
+    },
+    Monitor {
+        supervisor: AgentId,
+        call: CallId,
+        mode: Option<MonitorMode>,
         reply: oneshot::Sender<Result<(), String>>,
     },
 }
@@ -148,6 +155,18 @@ impl AgentService {
             handle,
             context: Arc::new(context),
             agent,
+            consultation: false,
+        });
+    }
+
+    /// The agent is reserved for a consultation about the call (an attended transfer); the
+    /// answer arrives as `CallCommand::Queue` (the consultant, or refused).
+    pub fn reserve_consultant(&self, handle: CallHandle, context: CallContext, agent: AgentId) {
+        self.send(Request::Reserve {
+            handle,
+            context: Arc::new(context),
+            agent,
+            consultation: true,
         });
     }
 
@@ -237,6 +256,25 @@ impl AgentService {
             .unwrap_or_else(|_| Err("the agent service stopped".to_string()))
     }
 
+    /// A supervisor joins a call in progress, changes mode, or leaves it (`None`).
+    pub async fn monitor(
+        &self,
+        supervisor: AgentId,
+        call: CallId,
+        mode: Option<MonitorMode>,
+    ) -> Result<(), String> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Request::Monitor {
+            supervisor,
+            call,
+            mode,
+            reply,
+        });
+        answer
+            .await
+            .unwrap_or_else(|_| Err("the agent service stopped".to_string()))
+    }
+
     /// Desk events from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<DeskEvent> {
         self.events.subscribe()
@@ -293,19 +331,30 @@ impl ServiceTask {
                 handle,
                 context,
                 agent,
+                consultation,
             } => {
                 let call = handle.id();
                 match self.distributor.reserve(now, &agent, call) {
                     Ok(()) => {
-                        handle.send(CallCommand::Queue(QueueEvent::Offer {
-                            agent: agent.clone(),
-                        }));
+                        let event = if consultation {
+                            QueueEvent::Consultant {
+                                agent: agent.clone(),
+                            }
+                        } else {
+                            QueueEvent::Offer {
+                                agent: agent.clone(),
+                            }
+                        };
+                        handle.send(CallCommand::Queue(event));
                         self.publish(DeskEvent::Offer {
                             agent,
                             context: Box::new((*context).clone()),
                         });
                         self.calls.insert(call, Known { handle, context });
                     }
+                    Err(error) if consultation => handle.send(CallCommand::Queue(
+                        QueueEvent::ConsultantRefused(error.to_string()),
+                    )),
                     Err(error) => {
                         handle.send(CallCommand::Queue(QueueEvent::Refused(error.to_string())))
                     }
@@ -340,7 +389,12 @@ impl ServiceTask {
                     .queues(now)
                     .iter()
                     .any(|queue| queue.waiting.iter().any(|waiting| waiting.call == call));
-                if !still_waiting {
+                let still_handled = self
+                    .distributor
+                    .agents(now)
+                    .iter()
+                    .any(|status| status.call == Some(call));
+                if !still_waiting && !still_handled {
                     self.calls.remove(&call);
                 }
             }
@@ -391,6 +445,21 @@ impl ServiceTask {
                     _ => Err(format!(
                         "call {call} is not offered to or handled by {agent}"
                     )),
+                };
+                let _ = reply.send(result);
+            }
+            Request::Monitor {
+                supervisor,
+                call,
+                mode,
+                reply,
+            } => {
+                let result = match self.calls.get(&call) {
+                    Some(known) => {
+                        known.handle.send(CallCommand::Monitor { supervisor, mode });
+                        Ok(())
+                    }
+                    None => Err(format!("call {call} is not with an agent or in a queue")),
                 };
                 let _ = reply.send(result);
             }

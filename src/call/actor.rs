@@ -127,7 +127,8 @@ pub(super) async fn run(mut setup: CallSetup, registry: Arc<Registry>) {
             CallCommand::SipInfoKey(_)
             | CallCommand::Queue(_)
             | CallCommand::AgentLeg { .. }
-            | CallCommand::Desk { .. } => continue,
+            | CallCommand::Desk { .. }
+            | CallCommand::Monitor { .. } => continue,
             CallCommand::DialogEnded(reason) => outcome_of(reason, setup.id),
             CallCommand::HangUp(outcome) => {
                 setup.dialog.hang_up(outcome.name());
@@ -254,8 +255,7 @@ impl CallActor {
         self.pump();
         let mut rtp_buffer = vec![0u8; DATAGRAM_BUFFER];
         let mut rtcp_buffer = vec![0u8; DATAGRAM_BUFFER];
-        let mut agent_rtp_buffer = vec![0u8; DATAGRAM_BUFFER];
-        let mut agent_rtcp_buffer = vec![0u8; DATAGRAM_BUFFER];
+        let mut leg_buffers = agent_leg::LegBuffers::default();
         while self.outcome.is_none() {
             let deadline = self.next_deadline();
             tokio::select! {
@@ -286,11 +286,9 @@ impl CallActor {
                 event = self.errands.next() => {
                     self.flow.handle_event(Instant::now(), chrono::Utc::now(), event);
                 }
-                input = agent_leg::next_input(
-                    self.transfer.as_mut().and_then(|transfer| transfer.leg.as_mut()),
-                    &mut agent_rtp_buffer,
-                    &mut agent_rtcp_buffer,
-                ) => self.on_leg_input(input, &agent_rtp_buffer, &agent_rtcp_buffer),
+                (slot, input) = legs_input(&mut self.transfer, &mut leg_buffers) => {
+                    self.on_leg_input(slot, input, &leg_buffers)
+                }
                 _ = tokio::time::sleep_until(tokio::time::Instant::from_std(deadline)) => {
                     let now = Instant::now();
                     self.media.handle_timeout(now);
@@ -348,6 +346,7 @@ impl CallActor {
             CallCommand::Queue(event) => self.on_queue(event),
             CallCommand::AgentLeg { leg, event } => self.on_agent_leg(leg, event),
             CallCommand::Desk { agent, command } => self.on_desk(agent, command),
+            CallCommand::Monitor { supervisor, mode } => self.on_monitor(supervisor, mode),
         }
     }
 
@@ -481,7 +480,7 @@ impl CallActor {
             }
         }
         while let Some(pair) = self.media.poll_frame() {
-            self.relay_to_agent(&pair.received);
+            self.relay_caller_frame(&pair.received);
             if let Some(speech) = self.speech.as_mut()
                 && self.transfer.is_none()
             {
@@ -532,7 +531,7 @@ impl CallActor {
                 }
             }
         }
-        self.pump_agent_leg();
+        self.pump_agent_legs();
         self.run_flow_actions();
     }
 
@@ -693,4 +692,21 @@ async fn next_recognised(speech: &mut Option<CallSpeech>) -> Recognised {
         Some(speech) => speech.next_recognised().await,
         None => std::future::pending().await,
     }
+}
+
+/// The next input of any leg to an agent's phone; never resolves without a transfer.
+async fn legs_input(
+    transfer: &mut Option<super::transfer::TransferPhase>,
+    buffers: &mut agent_leg::LegBuffers,
+) -> (agent_leg::Slot, agent_leg::LegInput) {
+    let Some(transfer) = transfer else {
+        return std::future::pending().await;
+    };
+    agent_leg::next_input(
+        transfer.leg.as_mut(),
+        transfer.consult.as_mut(),
+        transfer.monitor.as_mut().map(|monitor| &mut monitor.leg),
+        buffers,
+    )
+    .await
 }

@@ -1,5 +1,6 @@
 //! Commands a call actor accepts on its channel.
 
+pub use super::agent_leg::MonitorMode;
 use crate::agents::QueueEvent;
 use crate::ids::AgentId;
 use crate::sip::EndReason;
@@ -36,6 +37,13 @@ pub enum CallCommand {
         /// What they ask.
         command: DeskCommand,
     },
+    /// A supervisor listens in, whispers or barges in (`None` leaves the call).
+    Monitor {
+        /// The supervisor, called on their registered phone.
+        supervisor: AgentId,
+        /// What they do.
+        mode: Option<MonitorMode>,
+    },
 }
 
 /// What an agent's desk can ask of the call offered to or handled by them.
@@ -49,6 +57,12 @@ pub enum DeskCommand {
     Hold(bool),
     /// Hand the caller on (a blind transfer).
     Transfer(TransferTarget),
+    /// Call this agent while the caller waits (the first half of an attended transfer).
+    Consult(AgentId),
+    /// Hand the caller to the consulted agent.
+    CompleteConsultation,
+    /// End the consultation and go back to the caller.
+    CancelConsultation,
 }
 
 /// Where an agent hands a caller on to.

@@ -7,6 +7,7 @@
 
 mod actor;
 mod agent_leg;
+mod bridge;
 mod command;
 mod error;
 mod handle;
@@ -21,7 +22,7 @@ mod speaking;
 mod speech;
 mod transfer;
 
-pub use command::{CallCommand, DeskCommand, TransferTarget};
+pub use command::{CallCommand, DeskCommand, MonitorMode, TransferTarget};
 pub use error::CallError;
 pub use handle::CallHandle;
 pub use manager::{CallManager, CallServices};

@@ -1,32 +1,42 @@
 //! The call actor's side of a warm transfer: it joins the queue, plays hold music and position
 //! announcements to the caller, calls the offered agent, speaks the brief to them, bridges the
-//! two legs once the agent accepts, and carries the agent's transfers and hold.
+//! legs once the agent accepts, and carries the agent's transfers (blind and attended), hold,
+//! and a supervisor listening in.
 //!
 //! The decisions are [`WarmTransfer`]'s (sans-IO); this file only executes its actions over the
-//! call's media sessions, the dialer and the agent service.
+//! call's legs, the dialer and the agent service. Who hears whom is in [`super::bridge`].
 
 use super::actor::CallActor;
-use super::agent_leg::{AgentLeg, LegEvents, LegInput};
+use super::agent_leg::{AgentLeg, LegEvents, MonitorMode, Slot};
 use super::speaking::Speaking;
 use super::{DeskCommand, TransferTarget};
-use crate::acd::{Stage, TransferAction, TransferTiming, WarmTransfer};
+use crate::acd::{Declined, Stage, TransferAction, TransferTiming, WarmTransfer};
 use crate::agents::{CallContext, QueueEvent};
 use crate::dialogue::{FlowEvent, Handover, Priority as FlowPriority, TransferOutcome};
 use crate::ids::AgentId;
-use crate::media::{JitterConfig, MediaEvent, TransmitKind};
+use crate::media::JitterConfig;
 use crate::net::MediaSockets;
 use crate::sip::{OutboundCall, OutboundEvent};
 use std::time::{Duration, Instant};
 use tracing::{debug, info, warn};
 
+/// A supervisor on the call.
+pub(super) struct Monitor {
+    pub leg: AgentLeg,
+    pub mode: MonitorMode,
+}
+
 /// A call's transfer in progress: from joining the queue to the agent hanging up.
 pub(super) struct TransferPhase {
     pub machine: WarmTransfer,
     pub context: CallContext,
+    /// The agent's leg.
     pub leg: Option<AgentLeg>,
+    /// The consultant's leg during an attended transfer.
+    pub consult: Option<AgentLeg>,
+    /// A supervisor's leg.
+    pub monitor: Option<Monitor>,
     pub next_leg: u64,
-    /// Caller and agent hear each other.
-    pub bridged: bool,
     /// Hold music is queued on the caller's media.
     pub music: bool,
     /// A position announcement is being spoken to the caller.
@@ -58,8 +68,9 @@ pub(super) fn position_announcement(template: &str, position: usize, wait: Durat
 }
 
 impl CallActor {
-    fn now_and_wall() -> (Instant, chrono::DateTime<chrono::Utc>) {
-        (Instant::now(), chrono::Utc::now())
+    pub(super) fn flow_event(&mut self, event: FlowEvent) {
+        self.flow
+            .handle_event(Instant::now(), chrono::Utc::now(), event);
     }
 
     /// The flow hands the caller to a person: join the group's queue with the context.
@@ -88,8 +99,9 @@ impl CallActor {
             machine: WarmTransfer::waiting(timing),
             context,
             leg: None,
+            consult: None,
+            monitor: None,
             next_leg: 1,
-            bridged: false,
             music: false,
             announcing: false,
             reserving: false,
@@ -97,17 +109,30 @@ impl CallActor {
         self.sync_music();
     }
 
+    /// Leaves the transfer and tells the flow how it ended.
+    fn leave_transfer(&mut self, event: FlowEvent) {
+        self.stop_music();
+        if let Some(monitor) = self
+            .transfer
+            .as_mut()
+            .and_then(|transfer| transfer.monitor.take())
+        {
+            monitor.leg.dialog.hang_up("the transfer ended");
+        }
+        self.transfer = None;
+        self.flow_event(event);
+    }
+
     /// News from the agent service.
     pub(super) fn on_queue(&mut self, event: QueueEvent) {
         let now = Instant::now();
         let Some(transfer) = self.transfer.as_mut() else {
-            if let QueueEvent::Offer { agent } = event {
+            if let QueueEvent::Offer { agent } | QueueEvent::Consultant { agent } = event {
                 // The call left the transfer meanwhile: give the offer back.
-                self.registry.services.agents.declined(
-                    self.id,
-                    agent,
-                    crate::acd::Declined::Rejected,
-                );
+                self.registry
+                    .services
+                    .agents
+                    .declined(self.id, agent, Declined::Rejected);
             }
             return;
         };
@@ -123,17 +148,18 @@ impl CallActor {
             }
             QueueEvent::Refused(reason) => {
                 info!(call = %self.id, %reason, "transfer refused");
-                self.stop_music();
-                self.transfer = None;
-                let (now, wall) = Self::now_and_wall();
-                self.flow
-                    .handle_event(now, wall, FlowEvent::TransferFailed { reason });
+                self.leave_transfer(FlowEvent::TransferFailed { reason });
+                return;
             }
             QueueEvent::Offer { agent } => {
                 transfer.reserving = false;
                 transfer.machine.offered(now, agent);
             }
             QueueEvent::Withdraw { agent } => transfer.machine.withdrawn(&agent),
+            QueueEvent::Consultant { agent } => transfer.machine.consult(now, agent),
+            QueueEvent::ConsultantRefused(reason) => {
+                info!(call = %self.id, %reason, "consultation refused");
+            }
             QueueEvent::Position {
                 position,
                 expected_wait,
@@ -161,62 +187,111 @@ impl CallActor {
         self.run_transfer();
     }
 
-    /// Something happened on a leg to an agent's phone.
+    /// Something happened on a leg to an agent's, consultant's or supervisor's phone.
     pub(super) fn on_agent_leg(&mut self, number: u64, event: OutboundEvent) {
         let Some(transfer) = self.transfer.as_mut() else {
             return;
         };
-        let Some(leg) = transfer.leg.as_mut().filter(|leg| leg.number == number) else {
+        let slot = [
+            (Slot::Agent, transfer.leg.as_ref()),
+            (Slot::Consultant, transfer.consult.as_ref()),
+            (
+                Slot::Supervisor,
+                transfer.monitor.as_ref().map(|monitor| &monitor.leg),
+            ),
+        ]
+        .into_iter()
+        .find_map(|(slot, leg)| leg.filter(|leg| leg.number == number).map(|_| slot));
+        let Some(slot) = slot else {
             debug!(call = %self.id, number, ?event, "event of a leg already given up");
             return;
         };
         match event {
-            OutboundEvent::Ringing => {
-                info!(call = %self.id, agent = %leg.agent, "agent phone rings")
+            OutboundEvent::Key(key) if slot == Slot::Agent => return self.agent_key(key),
+            OutboundEvent::Refer(target) if slot == Slot::Agent => {
+                match self.refer_target(&target) {
+                    Some(target) => self.hand_on(target),
+                    None => warn!(call = %self.id, %target, "REFER to an unknown target ignored"),
+                }
+                return;
             }
             OutboundEvent::Answered(audio) => {
-                info!(call = %self.id, agent = %leg.agent, codec = %audio.codec, "agent answered");
                 let media = &self.registry.services.config.media;
                 let jitter = JitterConfig {
                     minimum_delay: media.jitter_minimum_delay,
                     maximum_delay: media.jitter_maximum_delay,
                 };
-                leg.answered(&audio, jitter, format!("hotline-{}-agent", self.id));
-                transfer.machine.answered();
+                let id = self.id;
+                let cname = format!("hotline-{id}-{slot:?}");
+                if let Some(leg) = self.leg_mut(slot) {
+                    info!(call = %id, agent = %leg.agent, ?slot, codec = %audio.codec, "answered");
+                    leg.answered(&audio, jitter, cname);
+                }
+                let machine = &mut self.transfer.as_mut().expect("checked above").machine;
+                match slot {
+                    Slot::Agent => machine.answered(),
+                    Slot::Consultant => machine.consultant_answered(),
+                    Slot::Supervisor => {}
+                }
             }
             OutboundEvent::Failed { status, reason } => {
-                info!(call = %self.id, agent = %leg.agent, status, %reason, "agent leg failed");
-                transfer.leg = None;
-                transfer.machine.failed(matches!(status, 486 | 600 | 603));
+                info!(call = %self.id, ?slot, status, %reason, "leg failed");
+                self.leg_ended(slot, Some(status));
             }
             OutboundEvent::Ended(reason) => {
-                info!(call = %self.id, agent = %leg.agent, ?reason, "agent hung up");
-                transfer.leg = None;
-                transfer.bridged = false;
-                transfer.machine.agent_hung_up();
+                info!(call = %self.id, ?slot, ?reason, "hung up");
+                self.leg_ended(slot, None);
             }
             OutboundEvent::UpdateAudio(audio) => {
                 let held = audio.direction != crate::sip::sdp::Direction::SendReceive;
-                if let Some(media) = leg.media.as_mut() {
+                if let Some(media) = self.leg_mut(slot).and_then(|leg| leg.media.as_mut()) {
                     media.set_direction(super::actor::media_direction(audio.direction));
                     media.update_remote(audio.remote_rtp, audio.remote_rtcp);
                 }
-                transfer.machine.set_held(held);
-            }
-            OutboundEvent::Key(key) => {
-                self.agent_key(key);
-                return;
-            }
-            OutboundEvent::Refer(target) => {
-                let target = self.refer_target(&target);
-                match target {
-                    Some(target) => self.hand_on(target),
-                    None => warn!(call = %self.id, "REFER to an unknown target ignored"),
+                if slot == Slot::Agent
+                    && let Some(transfer) = self.transfer.as_mut()
+                {
+                    transfer.machine.set_held(held);
                 }
-                return;
             }
+            OutboundEvent::Ringing | OutboundEvent::Key(_) | OutboundEvent::Refer(_) => {}
         }
         self.run_transfer();
+    }
+
+    /// The leg in `slot`, if there is one.
+    pub(super) fn leg_mut(&mut self, slot: Slot) -> Option<&mut AgentLeg> {
+        let transfer = self.transfer.as_mut()?;
+        match slot {
+            Slot::Agent => transfer.leg.as_mut(),
+            Slot::Consultant => transfer.consult.as_mut(),
+            Slot::Supervisor => transfer.monitor.as_mut().map(|monitor| &mut monitor.leg),
+        }
+    }
+
+    /// A leg is gone: hung up (`status` is `None`) or never connected (its SIP status).
+    pub(super) fn leg_ended(&mut self, slot: Slot, status: Option<u16>) {
+        let Some(transfer) = self.transfer.as_mut() else {
+            return;
+        };
+        match slot {
+            Slot::Agent => {
+                transfer.leg = None;
+                match status {
+                    None => transfer.machine.agent_hung_up(),
+                    Some(status) => transfer.machine.failed(matches!(status, 486 | 600 | 603)),
+                }
+            }
+            Slot::Consultant => {
+                transfer.consult = None;
+                let why = match status {
+                    Some(486 | 600 | 603) | None => Declined::Rejected,
+                    Some(_) => Declined::Unreachable,
+                };
+                transfer.machine.consultation_ended(why);
+            }
+            Slot::Supervisor => transfer.monitor = None,
+        }
     }
 
     /// What a REFER's user part names: an agent, a group, or a number routed to a flow.
@@ -236,7 +311,7 @@ impl CallActor {
     }
 
     /// A key from the agent's phone: 1 takes the call, 2 passes it on.
-    fn agent_key(&mut self, key: char) {
+    pub(super) fn agent_key(&mut self, key: char) {
         let Some(transfer) = self.transfer.as_mut() else {
             return;
         };
@@ -257,7 +332,7 @@ impl CallActor {
         };
         let waiting = !matches!(
             transfer.machine.stage(),
-            Stage::Connected { .. } | Stage::Done
+            Stage::Connected { .. } | Stage::Consulting { .. } | Stage::Done
         );
         let callback = self.registry.services.config.acd.callback_key;
         if key == callback && waiting && self.flow.transfer_offers_callback() {
@@ -269,19 +344,12 @@ impl CallActor {
                 transfer.context.group.clone(),
             );
             self.run_transfer();
-            self.stop_music();
-            self.transfer = None;
-            let (now, wall) = Self::now_and_wall();
-            self.flow.handle_event(
-                now,
-                wall,
-                FlowEvent::TransferEnded(TransferOutcome::Callback),
-            );
+            self.leave_transfer(FlowEvent::TransferEnded(TransferOutcome::Callback));
         }
         true
     }
 
-    /// The desk of the agent offered or handling the call acts on it.
+    /// The desk of an agent offered or handling the call acts on it.
     pub(super) fn on_desk(&mut self, agent: AgentId, command: DeskCommand) {
         let Some(transfer) = self.transfer.as_mut() else {
             return;
@@ -293,16 +361,52 @@ impl CallActor {
         match command {
             DeskCommand::Accept => transfer.machine.accepted(),
             DeskCommand::Reject => transfer.machine.rejected(),
-            DeskCommand::Hold(hold) => {
-                transfer.machine.set_held(hold);
-                if let Some(media) = transfer.leg.as_mut().and_then(|leg| leg.media.as_mut()) {
-                    // The agent hears nothing while the caller is held.
-                    media.stop_playback();
-                }
-            }
+            DeskCommand::Hold(hold) => transfer.machine.set_held(hold),
             DeskCommand::Transfer(target) => return self.hand_on(target),
+            DeskCommand::Consult(consultant) => {
+                if matches!(transfer.machine.stage(), Stage::Connected { .. }) {
+                    let context = transfer.context.clone();
+                    self.registry.services.agents.reserve_consultant(
+                        self.handle.clone(),
+                        context,
+                        consultant,
+                    );
+                }
+                return;
+            }
+            DeskCommand::CompleteConsultation => transfer.machine.complete_consultation(),
+            DeskCommand::CancelConsultation => {
+                transfer.machine.consultation_ended(Declined::Rejected)
+            }
         }
         self.run_transfer();
+    }
+
+    /// A supervisor joins the call in `mode`, changes mode, or leaves (`None`).
+    pub(super) fn on_monitor(&mut self, supervisor: AgentId, mode: Option<MonitorMode>) {
+        let Some(transfer) = self.transfer.as_mut() else {
+            return;
+        };
+        match (mode, transfer.monitor.as_mut()) {
+            (None, _) => {
+                if let Some(monitor) = transfer.monitor.take() {
+                    monitor.leg.dialog.hang_up("the supervisor left");
+                }
+            }
+            (Some(mode), Some(monitor)) if monitor.leg.agent == supervisor => {
+                info!(call = %self.id, %supervisor, ?mode, "supervisor changes mode");
+                monitor.mode = mode;
+            }
+            (Some(_), Some(_)) => warn!(call = %self.id, "another supervisor is on the call"),
+            (Some(mode), None) => {
+                info!(call = %self.id, %supervisor, ?mode, "calling the supervisor");
+                if let Some(leg) = self.dial_leg(supervisor)
+                    && let Some(transfer) = self.transfer.as_mut()
+                {
+                    transfer.monitor = Some(Monitor { leg, mode });
+                }
+            }
+        }
     }
 
     /// The agent hands the caller on: to an agent, a group, or back into the flow.
@@ -314,27 +418,22 @@ impl CallActor {
             return;
         }
         info!(call = %self.id, ?target, "agent hands the caller on");
-        let note = format!(
-            "handed on by {}",
-            transfer
-                .machine
-                .agent()
-                .map(AgentId::as_str)
-                .unwrap_or("an agent")
-        );
-        transfer.context.handover.summary.tried.push(note);
+        let by = transfer
+            .machine
+            .agent()
+            .map(AgentId::to_string)
+            .unwrap_or_default();
+        transfer
+            .context
+            .handover
+            .summary
+            .tried
+            .push(format!("handed on by {by}"));
         match target {
             TransferTarget::Flow(step) => {
                 transfer.machine.returned_to_flow();
                 self.run_transfer();
-                self.stop_music();
-                self.transfer = None;
-                let (now, wall) = Self::now_and_wall();
-                self.flow.handle_event(
-                    now,
-                    wall,
-                    FlowEvent::TransferEnded(TransferOutcome::Returned { step }),
-                );
+                self.leave_transfer(FlowEvent::TransferEnded(TransferOutcome::Returned { step }));
                 return;
             }
             TransferTarget::Agent(agent) => {
@@ -370,21 +469,45 @@ impl CallActor {
             };
             let agents = &self.registry.services.agents;
             match action {
-                TransferAction::Dial(agent) => self.dial(agent),
+                TransferAction::Dial(agent) => {
+                    let leg = self.dial_leg(agent);
+                    match (leg, self.transfer.as_mut()) {
+                        (Some(leg), Some(transfer)) => transfer.leg = Some(leg),
+                        (None, Some(transfer)) => transfer.machine.failed(true),
+                        _ => {}
+                    }
+                }
+                TransferAction::DialConsultant(agent) => {
+                    let leg = self.dial_leg(agent);
+                    match (leg, self.transfer.as_mut()) {
+                        (Some(leg), Some(transfer)) => transfer.consult = Some(leg),
+                        (None, Some(transfer)) => {
+                            transfer.machine.consultation_ended(Declined::Rejected)
+                        }
+                        _ => {}
+                    }
+                }
                 TransferAction::HangUpAgent => {
                     if let Some(leg) = transfer.leg.take() {
                         leg.dialog.hang_up("transfer ended");
                     }
-                    transfer.bridged = false;
+                }
+                TransferAction::HangUpConsultant => {
+                    if let Some(leg) = transfer.consult.take() {
+                        leg.dialog.hang_up("consultation ended");
+                    }
+                }
+                TransferAction::HandOverToConsultant => {
+                    if let Some(leg) = transfer.leg.take() {
+                        leg.dialog.hang_up("transferred to a colleague");
+                    }
+                    transfer.leg = transfer.consult.take();
+                    self.record.agent = transfer.machine.agent().map(AgentId::to_string);
+                    self.registry.services.records.save(self.record.clone());
                 }
                 TransferAction::PlayBrief => self.play_brief(),
-                TransferAction::Bridge => {
-                    transfer.bridged = true;
-                    self.stop_music();
-                }
-                TransferAction::Unbridge => {
-                    transfer.bridged = false;
-                }
+                TransferAction::Bridge => self.stop_music(),
+                TransferAction::Unbridge | TransferAction::BridgeConsultation => {}
                 TransferAction::Declined { agent, why } => {
                     transfer
                         .context
@@ -396,19 +519,14 @@ impl CallActor {
                 }
                 TransferAction::Connected(agent) => {
                     agents.connected(self.id, agent.clone());
-                    self.record.agent = Some(agent.to_string());
-                    self.registry.services.records.save(self.record.clone());
+                    if transfer.machine.consultant().is_none() {
+                        self.record.agent = Some(agent.to_string());
+                        self.registry.services.records.save(self.record.clone());
+                    }
                 }
                 TransferAction::Finished(agent) => agents.finished(self.id, agent),
                 TransferAction::Completed => {
-                    self.stop_music();
-                    self.transfer = None;
-                    let (now, wall) = Self::now_and_wall();
-                    self.flow.handle_event(
-                        now,
-                        wall,
-                        FlowEvent::TransferEnded(TransferOutcome::Completed),
-                    );
+                    self.leave_transfer(FlowEvent::TransferEnded(TransferOutcome::Completed));
                     return;
                 }
             }
@@ -416,19 +534,16 @@ impl CallActor {
         self.sync_music();
     }
 
-    /// Calls the offered agent's phone on a new leg.
-    fn dial(&mut self, agent: AgentId) {
+    /// Calls an agent's (or supervisor's) phone on a new leg; `None` without media ports.
+    fn dial_leg(&mut self, agent: AgentId) -> Option<AgentLeg> {
         let services = &self.registry.services;
-        let Some(transfer) = self.transfer.as_mut() else {
-            return;
-        };
+        let transfer = self.transfer.as_mut()?;
         let sockets = match MediaSockets::open(&self.registry.ports, services.config.media.address)
         {
             Ok(sockets) => sockets,
             Err(error) => {
                 warn!(call = %self.id, %error, "no media ports for the agent leg");
-                transfer.machine.failed(true);
-                return;
+                return None;
             }
         };
         let local_rtp = match services.config.sip.public_address {
@@ -455,7 +570,7 @@ impl CallActor {
                 leg: number,
             }),
         );
-        transfer.leg = Some(AgentLeg {
+        Some(AgentLeg {
             number,
             agent,
             dialog,
@@ -463,7 +578,7 @@ impl CallActor {
             media: None,
             speaking: None,
             answered_at: None,
-        });
+        })
     }
 
     /// Speaks the brief and how to accept to the agent who answered.
@@ -533,163 +648,24 @@ impl CallActor {
         self.sync_music();
     }
 
-    /// A datagram or a sentence of the brief arrived for the agent leg.
-    pub(super) fn on_leg_input(&mut self, input: LegInput, rtp: &[u8], rtcp: &[u8]) {
-        let Some(leg) = self
-            .transfer
-            .as_mut()
-            .and_then(|transfer| transfer.leg.as_mut())
-        else {
-            return;
-        };
-        let now = Instant::now();
-        match input {
-            LegInput::Rtp(length, source) => {
-                if let Some(media) = leg.media.as_mut()
-                    && let Err(error) = media.handle_rtp(now, source, &rtp[..length])
-                {
-                    debug!(call = %self.id, %error, %source, "agent RTP dropped");
-                }
-            }
-            LegInput::Rtcp(length, source) => {
-                if let Some(media) = leg.media.as_mut()
-                    && let Err(error) = media.handle_rtcp(now, source, &rtcp[..length])
-                {
-                    debug!(call = %self.id, %error, %source, "agent RTCP dropped");
-                }
-            }
-            LegInput::Brief(Some(Ok(chunk))) => {
-                if let Some(media) = leg.media.as_mut() {
-                    media.play(chunk.samples);
-                }
-            }
-            LegInput::Brief(Some(Err(error))) => {
-                warn!(call = %self.id, %error, "the brief could not be spoken");
-                leg.speaking = None;
-                self.brief_played();
-            }
-            LegInput::Brief(None) => {
-                leg.speaking = None;
-                if !leg.media.as_ref().is_some_and(|media| media.is_playing()) {
-                    self.brief_played();
-                }
-            }
-            LegInput::ReceiveFailed(error) => {
-                debug!(call = %self.id, %error, "agent leg receive error")
-            }
-        }
-    }
-
-    fn brief_played(&mut self) {
-        if let Some(transfer) = self.transfer.as_mut() {
-            transfer.machine.brief_finished(Instant::now());
-            self.run_transfer();
-        }
-    }
-
-    /// Moves the agent leg's output: datagrams out, the agent's voice to the caller when
-    /// bridged, the agent's keys, the end of the brief.
-    pub(super) fn pump_agent_leg(&mut self) {
-        let Some(transfer) = self.transfer.as_mut() else {
-            return;
-        };
-        let Some(leg) = transfer.leg.as_mut() else {
-            return;
-        };
-        let Some(media) = leg.media.as_mut() else {
-            return;
-        };
-        while let Some(transmit) = media.poll_transmit() {
-            let socket = match transmit.kind {
-                TransmitKind::Rtp => &leg.sockets.rtp,
-                TransmitKind::Rtcp => &leg.sockets.rtcp,
-            };
-            if let Err(error) = socket.try_send_to(&transmit.payload, transmit.destination) {
-                debug!(call = %self.id, %error, "agent send failed");
-            }
-        }
-        while let Some(pair) = media.poll_frame() {
-            if transfer.bridged {
-                self.media.relay(&pair.received);
-            }
-        }
-        let mut keys = Vec::new();
-        let mut brief_over = false;
-        while let Some(event) = media.poll_event() {
-            match event {
-                MediaEvent::Dtmf { digit } => keys.push(digit),
-                MediaEvent::PlaybackFinished if leg.speaking.is_none() => brief_over = true,
-                MediaEvent::PlaybackFinished | MediaEvent::RemoteLatched { .. } => {}
-            }
-        }
-        if brief_over {
-            self.brief_played();
-        }
-        for key in keys {
-            self.agent_key(key);
-        }
-    }
-
-    /// The earliest deadline of the agent leg's media and the transfer's timers.
-    pub(super) fn transfer_deadline(&self) -> Option<Instant> {
-        let transfer = self.transfer.as_ref()?;
-        let media = transfer
-            .leg
-            .as_ref()
-            .and_then(|leg| leg.media.as_ref())
-            .map(|media| media.poll_timeout());
-        [media, transfer.machine.poll_timeout()]
-            .into_iter()
-            .flatten()
-            .min()
-    }
-
-    /// Runs the agent leg's timers: media ticks, the ring and accept deadlines, and the media
-    /// timeout of an answered leg whose RTP stopped.
-    pub(super) fn transfer_timeout(&mut self, now: Instant) {
-        let media_timeout = self.registry.services.config.media.media_timeout;
-        let Some(transfer) = self.transfer.as_mut() else {
-            return;
-        };
-        if let Some(leg) = transfer.leg.as_mut()
-            && let Some(media) = leg.media.as_mut()
-        {
-            media.handle_timeout(now);
-            let last = media.last_received_at().or(leg.answered_at);
-            if last.is_some_and(|last| now.duration_since(last) > media_timeout) {
-                info!(call = %self.id, agent = %leg.agent, "no RTP from the agent: hanging up");
-                leg.dialog.hang_up("media timeout");
-                transfer.leg = None;
-                transfer.bridged = false;
-                transfer.machine.agent_hung_up();
-            }
-        }
-        transfer.machine.handle_timeout(now);
-        self.run_transfer();
-    }
-
-    /// The caller is gone: the agent leg ends and the agent service hears of it.
+    /// The caller is gone: every leg ends and the agent service hears of it.
     pub(super) fn end_transfer(&mut self) {
         let Some(transfer) = self.transfer.as_mut() else {
             return;
         };
-        let waiting = !matches!(transfer.machine.stage(), Stage::Connected { .. });
+        let waiting = !matches!(
+            transfer.machine.stage(),
+            Stage::Connected { .. } | Stage::Consulting { .. }
+        );
         transfer.machine.caller_left();
         if waiting {
             self.registry.services.agents.leave(self.id);
         }
+        if let Some(monitor) = transfer.monitor.take() {
+            monitor.leg.dialog.hang_up("the caller hung up");
+        }
         self.run_transfer();
         self.transfer = None;
-    }
-
-    /// Caller audio during a transfer: relayed to the agent when bridged.
-    pub(super) fn relay_to_agent(&mut self, frame: &[i16; crate::media::FRAME_SAMPLES]) {
-        if let Some(transfer) = self.transfer.as_mut()
-            && transfer.bridged
-            && let Some(media) = transfer.leg.as_mut().and_then(|leg| leg.media.as_mut())
-        {
-            media.relay(frame);
-        }
     }
 }
 

@@ -112,8 +112,12 @@ pub struct AgentConfig {
     pub display_name: Option<String>,
     /// `MD5(name:realm:password)` in lowercase hex.
     pub password_ha1: String,
-    /// Skill level (1 to 5, 5 best) by group.
+    /// Skill level (1 to 5, 5 best) by group; none for someone who only supervises.
+    #[serde(default)]
     pub skills: BTreeMap<String, u8>,
+    /// May listen to, whisper into and barge into other agents' calls.
+    #[serde(default)]
+    pub supervisor: bool,
 }
 
 impl Default for AcdConfig {

@@ -140,6 +140,50 @@ pub fn active_span(env: &[f32], fraction: f32) -> Option<(usize, usize)> {
     Some((first, last))
 }
 
+/// Amplitude (0..1 of full scale) of the `frequency` Hz tone in `samples` (Goertzel), so a
+/// test can tell which leg's tone reached whom.
+pub fn tone_level(samples: &[f32], rate: u32, frequency: f32) -> f32 {
+    if samples.is_empty() {
+        return 0.0;
+    }
+    let omega = 2.0 * std::f32::consts::PI * frequency / rate as f32;
+    let coefficient = 2.0 * omega.cos();
+    let (mut previous, mut before) = (0.0f32, 0.0f32);
+    for sample in samples {
+        let current = sample + coefficient * previous - before;
+        before = previous;
+        previous = current;
+    }
+    let power = previous * previous + before * before - coefficient * previous * before;
+    2.0 * power.max(0.0).sqrt() / samples.len() as f32
+}
+
+/// `seconds` of a `frequency` Hz tone at `amplitude` (0..1), 8 kHz, as 16-bit samples.
+pub fn tone(frequency: f32, seconds: f32, amplitude: f32) -> Vec<i16> {
+    let count = (seconds * 8000.0) as usize;
+    (0..count)
+        .map(|index| {
+            let phase = 2.0 * std::f32::consts::PI * frequency * index as f32 / 8000.0;
+            (phase.sin() * amplitude * 32767.0) as i16
+        })
+        .collect()
+}
+
+/// Writes 8 kHz mono samples as a WAV.
+pub fn write_wav(path: &Path, samples: &[i16]) {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 8000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut writer = hound::WavWriter::create(path, spec).unwrap();
+    for sample in samples {
+        writer.write_sample(*sample).unwrap();
+    }
+    writer.finalize().unwrap();
+}
+
 /// Result of matching received audio against a prompt.
 #[derive(Debug)]
 pub struct PromptMatch {
@@ -218,6 +262,16 @@ pub fn notice_seconds() -> f32 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn tones_are_told_apart() {
+        let samples: Vec<f32> = super::tone(1000.0, 1.0, 0.5)
+            .iter()
+            .map(|sample| *sample as f32 / 32768.0)
+            .collect();
+        assert!((super::tone_level(&samples, 8000, 1000.0) - 0.5).abs() < 0.02);
+        assert!(super::tone_level(&samples, 8000, 700.0) < 0.02);
+    }
+
     #[test]
     fn g711_tables() {
         use super::{alaw_to_linear, ulaw_to_linear};

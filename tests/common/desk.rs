@@ -8,12 +8,13 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 use tungstenite::stream::MaybeTlsStream;
 
-/// The demo's skill groups (DEMO.md).
-pub const DEMO_SKILLS: [(&str, &str); 4] = [
+/// The demo's skill groups (DEMO.md), and its supervisor, who takes no calls.
+pub const DEMO_SKILLS: [(&str, &str); 5] = [
     ("agent1", "{ orders = 5, support = 2 }"),
     ("agent2", "{ orders = 3, billing = 2 }"),
     ("agent3", "{ billing = 5 }"),
     ("agent4", "{ support = 5 }"),
+    ("supervisor1", "{}\nsupervisor = true"),
 ];
 
 /// The demo password of an agent.

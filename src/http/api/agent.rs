@@ -7,7 +7,7 @@
 
 use crate::acd::Presence;
 use crate::agents::DeskEvent;
-use crate::call::{DeskCommand, TransferTarget};
+use crate::call::{DeskCommand, MonitorMode, TransferTarget};
 use crate::http::desk_sessions::SignInRefusal;
 use crate::http::{AppError, AppState};
 use crate::ids::{AgentId, CallId};
@@ -35,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/agent/presence", post(presence))
         .route("/agent/calls/{id}/{action}", post(act))
         .route("/agent/calls/{id}/wrap_up", post(wrap_up))
+        .route("/agent/calls/{id}/monitor", post(monitor))
         .route("/agent/ws", get(events))
         .route("/calls/{id}/recording", get(recording))
         .route("/agents", get(snapshot))
@@ -173,10 +174,16 @@ async fn me(
         Some(call) => state.agents.context(call).await,
         None => None,
     };
+    let supervisor = state
+        .config
+        .agents
+        .iter()
+        .any(|agent| agent.name == desk.agent.as_str() && agent.supervisor);
     Ok(Json(json!({
         "agent": status,
         "call": context,
         "dispositions": state.config.acd.dispositions,
+        "supervisor": supervisor,
     })))
 }
 
@@ -225,6 +232,19 @@ async fn act(
         "reject" => DeskCommand::Reject,
         "hold" => DeskCommand::Hold(true),
         "resume" => DeskCommand::Hold(false),
+        "consult" => {
+            let target = body.target.unwrap_or_default();
+            match TransferTarget::parse(&target) {
+                Some(TransferTarget::Agent(agent)) => DeskCommand::Consult(agent),
+                _ => {
+                    return Err(AppError::BadRequest(format!(
+                        "consult target {target:?}: expected agent:NAME"
+                    )));
+                }
+            }
+        }
+        "complete_consultation" => DeskCommand::CompleteConsultation,
+        "cancel_consultation" => DeskCommand::CancelConsultation,
         "transfer" => {
             let target = body.target.unwrap_or_default();
             DeskCommand::Transfer(TransferTarget::parse(&target).ok_or_else(|| {
@@ -241,6 +261,49 @@ async fn act(
         .await
         .map_err(AppError::Conflict)?;
     Ok(Json(json!({ "call": call, "action": action })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MonitorBody {
+    mode: String,
+}
+
+/// A supervisor listens to, whispers into or barges into a call (`stop` leaves it); Hotline
+/// calls the supervisor's registered phone.
+async fn monitor(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    body: Result<Json<MonitorBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let call = call_id(&id)?;
+    let body = json_body(body)?;
+    let supervisor = state
+        .config
+        .agents
+        .iter()
+        .any(|agent| agent.name == desk.agent.as_str() && agent.supervisor);
+    if !supervisor {
+        return Err(AppError::Forbidden(format!(
+            "{} is not a supervisor",
+            desk.agent
+        )));
+    }
+    let mode = match body.mode.as_str() {
+        "stop" => None,
+        name => Some(MonitorMode::parse(name).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "mode {name:?}: expected listen, whisper, barge or stop"
+            ))
+        })?),
+    };
+    state
+        .agents
+        .monitor(desk.agent.clone(), call, mode)
+        .await
+        .map_err(AppError::Conflict)?;
+    Ok(Json(json!({ "call": call, "mode": body.mode })))
 }
 
 #[derive(Debug, Deserialize)]

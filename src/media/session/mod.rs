@@ -41,7 +41,7 @@ use crate::media::{Codec, FRAME_DURATION, FRAME_SAMPLES, MediaError};
 
 pub use types::{
     DEFAULT_RTCP_INTERVAL, Direction, FramePair, MAXIMUM_QUEUED_FRAMES, MAXIMUM_RELAYED_FRAMES,
-    MediaEvent, MediaSessionConfig, MediaStats, Transmit, TransmitKind,
+    MediaEvent, MediaSessionConfig, MediaStats, RELAY_SOURCES, Transmit, TransmitKind,
 };
 
 /// What the outbound side put on the wire in one tick (drives marker bits).
@@ -101,7 +101,7 @@ pub struct MediaSession {
     transmits: VecDeque<Transmit>,
     events: VecDeque<MediaEvent>,
     frames: VecDeque<FramePair>,
-    relayed: VecDeque<[i16; FRAME_SAMPLES]>,
+    relayed: [VecDeque<[i16; FRAME_SAMPLES]>; RELAY_SOURCES],
     counters: Counters,
     last_received_at: Option<Instant>,
 }
@@ -141,7 +141,7 @@ impl MediaSession {
             transmits: VecDeque::new(),
             events: VecDeque::new(),
             frames: VecDeque::new(),
-            relayed: VecDeque::with_capacity(MAXIMUM_RELAYED_FRAMES),
+            relayed: std::array::from_fn(|_| VecDeque::with_capacity(MAXIMUM_RELAYED_FRAMES)),
             counters: Counters::default(),
             last_received_at: None,
         }
@@ -173,13 +173,19 @@ impl MediaSession {
     }
 
     /// Queues one frame of live audio from another leg (a bridge), mixed into what the next tick
-    /// sends on top of any playback. At most [`MAXIMUM_RELAYED_FRAMES`] wait; older ones are
-    /// dropped, so a bridge never adds more delay than that.
-    pub fn relay(&mut self, frame: &[i16; FRAME_SAMPLES]) {
-        if self.relayed.len() >= MAXIMUM_RELAYED_FRAMES {
-            self.relayed.pop_front();
+    /// sends on top of any playback and the other sources' frames. Each of the
+    /// [`RELAY_SOURCES`] sources keeps its own queue (a frame of `source` beyond them is dropped),
+    /// so a conference mixes its legs instead of interleaving them. At most
+    /// [`MAXIMUM_RELAYED_FRAMES`] wait per source; older ones are dropped, so a bridge never adds
+    /// more delay than that.
+    pub fn relay(&mut self, source: usize, frame: &[i16; FRAME_SAMPLES]) {
+        let Some(queue) = self.relayed.get_mut(source) else {
+            return;
+        };
+        if queue.len() >= MAXIMUM_RELAYED_FRAMES {
+            queue.pop_front();
         }
-        self.relayed.push_back(*frame);
+        queue.push_back(*frame);
     }
 
     /// Drops all queued audio at once (barge-in); no [`MediaEvent::PlaybackFinished`] follows.

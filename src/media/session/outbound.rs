@@ -50,7 +50,9 @@ impl MediaSession {
             self.send_packet(index, &mut sent)
         } else {
             // Live audio for a tick that sends nothing is gone, not delayed.
-            self.relayed.pop_front();
+            for queue in &mut self.relayed {
+                queue.pop_front();
+            }
             TickContent::Nothing
         };
         let received = self.receive_frame();
@@ -88,11 +90,13 @@ impl MediaSession {
                 TickContent::Audio
             }
         };
-        if let Some(live) = self.relayed.pop_front() {
-            for (sample, other) in sent.iter_mut().zip(live) {
-                *sample = sample.saturating_add(other);
+        for queue in &mut self.relayed {
+            if let Some(live) = queue.pop_front() {
+                for (sample, other) in sent.iter_mut().zip(live) {
+                    *sample = sample.saturating_add(other);
+                }
+                content = TickContent::Audio;
             }
-            content = TickContent::Audio;
         }
         let marker = self.previous_content == TickContent::Nothing
             || (content == TickContent::Audio && self.previous_content == TickContent::Silence);

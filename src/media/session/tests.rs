@@ -234,13 +234,18 @@ fn relayed_frames_are_mixed_into_what_is_sent_and_never_pile_up() {
     let start = Instant::now();
     let mut session = MediaSession::new(config(), start);
     session.play(vec![1000i16; 160].into());
-    session.relay(&[2000; 160]);
+    session.relay(0, &[2000; 160]);
+    session.relay(1, &[-500; 160]);
+    session.relay(RELAY_SOURCES, &[9000; 160]);
     run(&mut session, start, 0, 1);
     let frames: Vec<FramePair> = std::iter::from_fn(|| session.poll_frame()).collect();
-    assert_eq!(frames[0].sent, [3000; 160]);
+    assert_eq!(
+        frames[0].sent, [2500; 160],
+        "playback and both sources, mixed"
+    );
     // Only the newest few frames wait; the rest would only add delay.
     for value in 1..=10 {
-        session.relay(&[value; 160]);
+        session.relay(0, &[value; 160]);
     }
     run(&mut session, start, 1, 7);
     let sent: Vec<i16> = std::iter::from_fn(|| session.poll_frame())
@@ -251,7 +256,7 @@ fn relayed_frames_are_mixed_into_what_is_sent_and_never_pile_up() {
         .collect();
     assert_eq!(sent, expected);
     // While not sending, live audio is dropped rather than delayed.
-    session.relay(&[500; 160]);
+    session.relay(0, &[500; 160]);
     session.set_direction(Direction::ReceiveOnly);
     run(&mut session, start, 7, 8);
     session.set_direction(Direction::SendReceive);

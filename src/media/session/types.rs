@@ -16,6 +16,9 @@ pub const DEFAULT_RTCP_INTERVAL: Duration = Duration::from_secs(5);
 pub const MAXIMUM_QUEUED_FRAMES: usize = 250;
 /// Live frames from a bridged leg waiting to be sent (80 ms) before the oldest are dropped.
 pub const MAXIMUM_RELAYED_FRAMES: usize = 4;
+/// Legs whose live audio one session can mix: one slot per leg of a call (caller, agent,
+/// consultant, supervisor), so no two legs share a slot.
+pub const RELAY_SOURCES: usize = 4;
 
 /// Everything negotiated for one call's audio stream.
 #[derive(Debug, Clone)]
