@@ -47,6 +47,9 @@ run: build-release
 	@echo "  sipp -sn uac -s 1001 -m 1 127.0.0.1:5060      (a scripted call)"
 	@echo "  dial 1000 instead of 1001 to speak: \"where is my order 12345\", \"when do you open on sunday\""
 	@echo "Or chat with it in a browser: http://127.0.0.1:8080/chat"
+	@echo "Take calls as an agent: register a softphone, then sign in at http://127.0.0.1:8080/desk"
+	@echo "  baresip -e '/uanew <sip:agent1@127.0.0.1:5060>;auth_pass=agent1-demo;answermode=auto;regint=60'"
+	@echo "  (agents agent1..agent4, password agentN-demo; say \"I want to talk to someone about my refund\" on 1000)"
 	"$(CARGO_TARGET_DIR)/release/hotline" flows check prompts
 	"$(CARGO_TARGET_DIR)/release/hotline" serve --config $(CONFIG) --data $(DATA)
 

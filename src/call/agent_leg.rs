@@ -5,6 +5,7 @@
 //! Invariant: a leg's events carry the call's own number for it, so events of a leg the call
 //! already gave up (a late 487 after CANCEL, say) are told apart from the current legs'.
 
+use super::media_metrics::MediaMetrics;
 use super::speaking::{self, Speaking};
 use super::{CallCommand, CallHandle};
 use crate::ids::AgentId;
@@ -12,6 +13,7 @@ use crate::media::{JitterConfig, MediaSession, MediaSessionConfig};
 use crate::net::MediaSockets;
 use crate::sip::sdp::NegotiatedAudio;
 use crate::sip::{DialogHandle, OutboundEvent, OutboundSession};
+use crate::telemetry::Metrics;
 use crate::tts::{SpeechChunk, TtsError};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant, SystemTime};
@@ -88,6 +90,24 @@ pub(super) struct AgentLeg {
     pub speaking: Option<Speaking>,
     /// When the phone answered (for the media timeout).
     pub answered_at: Option<Instant>,
+    /// The leg's RTP counters, added to the process-wide ones as it runs and when it ends.
+    pub counters: LegCounters,
+}
+
+/// What a leg adds to `/metrics`.
+pub(super) struct LegCounters {
+    pub reported: MediaMetrics,
+    pub metrics: Metrics,
+}
+
+impl Drop for AgentLeg {
+    fn drop(&mut self) {
+        if let Some(media) = &self.media {
+            self.counters
+                .reported
+                .report(&media.stats(), &self.counters.metrics);
+        }
+    }
 }
 
 impl AgentLeg {

@@ -241,6 +241,10 @@ impl CallActor {
                 continue;
             };
             media.handle_timeout(now);
+            let metrics = &leg.counters.metrics;
+            leg.counters
+                .reported
+                .report_if_due(now, &media.stats(), metrics);
             let last = media.last_received_at().or(leg.answered_at);
             if last.is_some_and(|last| now.duration_since(last) > media_timeout) {
                 info!(call = %id, agent = %leg.agent, ?slot, "no RTP from the leg: hanging up");

@@ -7,7 +7,8 @@
 //! call's legs, the dialer and the agent service. Who hears whom is in [`super::bridge`].
 
 use super::actor::CallActor;
-use super::agent_leg::{AgentLeg, LegEvents, MonitorMode, Slot};
+use super::agent_leg::{AgentLeg, LegCounters, LegEvents, MonitorMode, Slot};
+use super::media_metrics::MediaMetrics;
 use super::speaking::Speaking;
 use super::{DeskCommand, TransferTarget};
 use crate::acd::{Declined, Stage, TransferAction, TransferTiming, WarmTransfer};
@@ -44,6 +45,8 @@ pub(super) struct TransferPhase {
     /// A transfer to a named agent waits for the agent service's answer; refused, the call
     /// waits for its group instead.
     pub reserving: bool,
+    /// When the call (last) joined a queue, for the queue timing metrics.
+    pub queued_at: Instant,
 }
 
 fn priority_of(priority: FlowPriority) -> crate::acd::Priority {
@@ -105,6 +108,7 @@ impl CallActor {
             music: false,
             announcing: false,
             reserving: false,
+            queued_at: Instant::now(),
         });
         self.sync_music();
     }
@@ -227,11 +231,18 @@ impl CallActor {
                     info!(call = %id, agent = %leg.agent, ?slot, codec = %audio.codec, "answered");
                     leg.answered(&audio, jitter, cname);
                 }
-                let machine = &mut self.transfer.as_mut().expect("checked above").machine;
-                match slot {
-                    Slot::Agent => machine.answered(),
-                    Slot::Consultant => machine.consultant_answered(),
-                    Slot::Supervisor => {}
+                let metrics = &self.registry.services.metrics;
+                if let Some(transfer) = self.transfer.as_mut() {
+                    match slot {
+                        Slot::Agent => {
+                            metrics
+                                .queue_answer
+                                .observe(transfer.queued_at.elapsed().as_secs_f64());
+                            transfer.machine.answered();
+                        }
+                        Slot::Consultant => transfer.machine.consultant_answered(),
+                        Slot::Supervisor => {}
+                    }
                 }
             }
             OutboundEvent::Failed { status, reason } => {
@@ -439,6 +450,7 @@ impl CallActor {
             TransferTarget::Agent(agent) => {
                 transfer.machine.handed_on();
                 transfer.reserving = true;
+                transfer.queued_at = Instant::now();
                 let context = transfer.context.clone();
                 self.registry
                     .services
@@ -448,6 +460,7 @@ impl CallActor {
             TransferTarget::Group(group) => {
                 transfer.machine.handed_on();
                 transfer.context.group = group;
+                transfer.queued_at = Instant::now();
                 let context = transfer.context.clone();
                 self.registry
                     .services
@@ -520,6 +533,11 @@ impl CallActor {
                 TransferAction::Connected(agent) => {
                     agents.connected(self.id, agent.clone());
                     if transfer.machine.consultant().is_none() {
+                        self.registry
+                            .services
+                            .metrics
+                            .queue_connect
+                            .observe(transfer.queued_at.elapsed().as_secs_f64());
                         self.record.agent = Some(agent.to_string());
                         self.registry.services.records.save(self.record.clone());
                     }
@@ -578,6 +596,10 @@ impl CallActor {
             media: None,
             speaking: None,
             answered_at: None,
+            counters: LegCounters {
+                reported: MediaMetrics::new(Instant::now()),
+                metrics: services.metrics.clone(),
+            },
         })
     }
 

@@ -53,7 +53,7 @@ impl Driver {
         };
         let destination = SipAddr {
             r#type: Some(transport_of(&binding.transport)),
-            addr: binding.source.into(),
+            addr: binding.target().into(),
         };
         let host = std::net::SocketAddr::new(
             self.public_address.unwrap_or(self.local_address.ip()),

@@ -77,6 +77,41 @@ pub struct Binding {
     sequence: u32,
 }
 
+impl Binding {
+    /// Where requests for this contact go. Over TCP or WebSocket: the connection the
+    /// registration came over (a browser cannot be connected to). Over UDP: the contact's own
+    /// address, unless its IP is not the one the registration came from (the phone is behind
+    /// NAT and wrote its private address), then the source the registration came from.
+    pub fn target(&self) -> SocketAddr {
+        if self.transport != "UDP" {
+            return self.source;
+        }
+        match contact_address(&self.uri) {
+            Some(contact) if contact.ip() == self.source.ip() => contact,
+            _ => self.source,
+        }
+    }
+}
+
+/// The host and port of a SIP contact URI when the host is an IP address (port 5060 when
+/// none is written).
+fn contact_address(uri: &str) -> Option<SocketAddr> {
+    let rest = uri
+        .strip_prefix("sip:")
+        .or_else(|| uri.strip_prefix("sips:"))?;
+    let host_port = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    let host_port = host_port.split([';', '?', '>']).next()?;
+    if let Ok(address) = host_port.parse::<SocketAddr>() {
+        return Some(address);
+    }
+    host_port
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+        .ok()
+        .map(|ip| SocketAddr::new(ip, 5060))
+}
+
 /// The registrar's answer to a REGISTER.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RegisterReply {

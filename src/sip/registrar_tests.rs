@@ -261,3 +261,33 @@ fn stale_nonces_are_rechallenged_and_old_sequences_ignored() {
         "an older CSeq must not remove the binding"
     );
 }
+
+#[test]
+fn requests_go_to_the_contact_unless_it_hides_behind_nat_or_a_connection() {
+    let now = Instant::now();
+    let binding = |uri: &str, source: &str, transport: &str| Binding {
+        uri: uri.to_string(),
+        source: source.parse().unwrap(),
+        transport: transport.to_string(),
+        expires_at: now,
+        refreshed_at: now,
+        call_id: String::new(),
+        sequence: 1,
+    };
+    let same_host = binding("sip:agent1@127.0.0.1:5070", "127.0.0.1:40000", "UDP");
+    assert_eq!(same_host.target(), "127.0.0.1:5070".parse().unwrap());
+    let behind_nat = binding("sip:agent1@192.168.1.20:5070", "203.0.113.9:61000", "UDP");
+    assert_eq!(behind_nat.target(), "203.0.113.9:61000".parse().unwrap());
+    let default_port = binding("sip:agent1@10.0.0.5;transport=udp", "10.0.0.5:5060", "UDP");
+    assert_eq!(default_port.target(), "10.0.0.5:5060".parse().unwrap());
+    let by_name = binding("sip:agent1@desk.example;ob", "10.0.0.5:5062", "UDP");
+    assert_eq!(by_name.target(), "10.0.0.5:5062".parse().unwrap());
+    let over_tcp = binding(
+        "sip:agent1@127.0.0.1:5070;transport=tcp",
+        "127.0.0.1:40001",
+        "TCP",
+    );
+    assert_eq!(over_tcp.target(), "127.0.0.1:40001".parse().unwrap());
+    let ipv6 = binding("sip:agent1@[::1]:5070", "[::1]:40000", "UDP");
+    assert_eq!(ipv6.target(), "[::1]:5070".parse().unwrap());
+}

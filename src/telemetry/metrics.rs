@@ -25,6 +25,10 @@ pub struct Metrics {
     pub rtp_jitter: Histogram,
     /// Key presses received (RFC 4733 and SIP INFO).
     pub dtmf_events: IntCounterVec,
+    /// From joining a queue to an agent's phone answering.
+    pub queue_answer: Histogram,
+    /// From joining a queue to caller and agent talking.
+    pub queue_connect: Histogram,
 }
 
 impl Metrics {
@@ -74,6 +78,25 @@ impl Metrics {
             &["transport"],
         )
         .expect("static metric definition is valid");
+        let queue_buckets = vec![
+            0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0,
+        ];
+        let queue_answer = Histogram::with_opts(
+            HistogramOpts::new(
+                "hotline_queue_answer_seconds",
+                "From joining a queue to an agent's phone answering",
+            )
+            .buckets(queue_buckets.clone()),
+        )
+        .expect("static metric definition is valid");
+        let queue_connect = Histogram::with_opts(
+            HistogramOpts::new(
+                "hotline_queue_connect_seconds",
+                "From joining a queue to caller and agent talking (brief and acceptance included)",
+            )
+            .buckets(queue_buckets),
+        )
+        .expect("static metric definition is valid");
         let metrics = Metrics {
             registry,
             active_calls,
@@ -84,13 +107,15 @@ impl Metrics {
             rtp_invalid_packets,
             rtp_jitter,
             dtmf_events,
+            queue_answer,
+            queue_connect,
         };
         metrics.register_all();
         metrics
     }
 
     fn register_all(&self) {
-        let collectors: [Box<dyn prometheus::core::Collector>; 8] = [
+        let collectors: [Box<dyn prometheus::core::Collector>; 10] = [
             Box::new(self.active_calls.clone()),
             Box::new(self.calls.clone()),
             Box::new(self.rejected_calls.clone()),
@@ -99,6 +124,8 @@ impl Metrics {
             Box::new(self.rtp_invalid_packets.clone()),
             Box::new(self.rtp_jitter.clone()),
             Box::new(self.dtmf_events.clone()),
+            Box::new(self.queue_answer.clone()),
+            Box::new(self.queue_connect.clone()),
         ];
         for collector in collectors {
             self.registry
