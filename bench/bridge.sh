@@ -25,7 +25,8 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+# shellcheck source=bench/common.sh
+source "$HERE/common.sh"
 SIP=$(free_port); HTTP=$(free_port); UAS=$(free_port); UAS_MEDIA=$(free_port)
 RTP_FIRST=30000; RTP_LAST=$((RTP_FIRST + CALLS * 4 + 100))
 SIPP_RTP_FIRST=45000
@@ -93,15 +94,8 @@ PY
 
 RUST_LOG=${RUST_LOG:-warn} "$HOTLINE_BIN" serve --config "$WORK/hotline.toml" --data "$WORK/data" >"$WORK/hotline.log" 2>&1 &
 HOT=$!; PIDS+=("$HOT")
-for _ in $(seq 150); do
-  [[ "$(curl -s --max-time 1 "http://127.0.0.1:$HTTP/healthz" 2>/dev/null || true)" == ok ]] && break
-  kill -0 "$HOT" 2>/dev/null || { echo "hotline died:"; cat "$WORK/hotline.log"; exit 1; }
-  sleep 0.2
-done
+wait_healthy
 
-metric() { curl -s --max-time 5 "http://127.0.0.1:$HTTP/metrics" | awk -v m="$1" '$1==m {print $2}'; }
-ticks() { awk '{print $14 + $15}' "/proc/$HOT/stat"; }
-CLK=$(getconf CLK_TCK)
 
 # The agents' phones, then their registrations.
 (cd "$WORK" && sipp -sf "$HERE/uas_agent.xml" -i 127.0.0.1 -p "$UAS" -mi 127.0.0.1 -mp "$UAS_MEDIA" \

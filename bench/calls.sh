@@ -18,7 +18,8 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+# shellcheck source=bench/common.sh
+source "$HERE/common.sh"
 SIP=$(free_port); HTTP=$(free_port)
 RTP_FIRST=40000; RTP_LAST=$((RTP_FIRST + CALLS * 4 + 100))
 SIPP_RTP_FIRST=50000; SIPP_RTP_LAST=$((SIPP_RTP_FIRST + CALLS * 4 + 100))
@@ -52,15 +53,8 @@ TOML
 
 "$HOTLINE_BIN" serve --config "$WORK/hotline.toml" --data "$WORK/data" >"$WORK/hotline.log" 2>&1 &
 HOT=$!; PIDS+=("$HOT")
-for _ in $(seq 100); do
-  [[ "$(curl -s --max-time 1 "http://127.0.0.1:$HTTP/healthz" 2>/dev/null || true)" == ok ]] && break
-  kill -0 "$HOT" 2>/dev/null || { echo "hotline died:"; cat "$WORK/hotline.log"; exit 1; }
-  sleep 0.2
-done
+wait_healthy
 
-metric() { curl -s --max-time 5 "http://127.0.0.1:$HTTP/metrics" | awk -v m="$1" '$1==m {print $2}'; }
-ticks() { awk '{print $14 + $15}' "/proc/$HOT/stat"; }
-CLK=$(getconf CLK_TCK)
 
 # Caller audio: a u-law tone WAV that sipp's rtp_stream loops.
 sox -n -r 8000 -c 1 -e u-law "$WORK/bench_audio.wav" synth 5 sine 440 vol 0.3

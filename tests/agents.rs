@@ -7,10 +7,8 @@
 
 mod common;
 
-use common::audio::{self, match_prompt};
+use common::audio::{self, match_prompt, write_wav};
 use common::desk::{Desk, agents_config, password};
-use common::rtp::RtpPeer;
-use common::sipp::{Sipp, SippHandle};
 use common::softphone::{Answer, Softphone};
 use common::{Server, ServerOptions};
 use std::path::{Path, PathBuf};
@@ -29,62 +27,15 @@ fn samples(name: &str) -> Vec<i16> {
 }
 
 /// A microphone for the agent: silent while the brief plays, then the fixture a few times.
-fn agent_voice(directory: &Path, silent_seconds: u32, speech: &str) -> PathBuf {
+fn agent_voice(directory: &Path, silent_seconds: usize, speech: &str) -> PathBuf {
     let path = directory.join("agent-voice.wav");
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 8000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut writer = hound::WavWriter::create(&path, spec).unwrap();
-    for _ in 0..8000 * silent_seconds {
-        writer.write_sample(0i16).unwrap();
-    }
+    let mut voice = vec![0i16; 8000 * silent_seconds];
     for _ in 0..6 {
-        for sample in samples(speech) {
-            writer.write_sample(sample).unwrap();
-        }
-        for _ in 0..8000 {
-            writer.write_sample(0i16).unwrap();
-        }
+        voice.extend(samples(speech));
+        voice.extend([0i16; 8000]);
     }
-    writer.finalize().unwrap();
+    write_wav(&path, &voice);
     path
-}
-
-/// Calls `number` with sipp (which hangs up after `pause_ms`) and an RTP peer for its media.
-fn dial(server: &Server, number: &str, caller: &str, pause_ms: u64) -> (RtpPeer, SippHandle) {
-    let peer = RtpPeer::start();
-    let sipp = Sipp::new("call.xml", server.sip)
-        .service(number)
-        .caller(caller)
-        .rtp_port(peer.port)
-        .pause_ms(pause_ms)
-        .spawn();
-    assert!(
-        peer.wait_packets(1, 10 * SECOND),
-        "no RTP:\n{}",
-        server.log_text()
-    );
-    (peer, sipp)
-}
-
-/// Writes `samples` (8 kHz mono) as a WAV.
-fn write_wav(path: &Path, samples: &[f32]) {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 8000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut writer = hound::WavWriter::create(path, spec).unwrap();
-    for sample in samples {
-        writer
-            .write_sample((sample * 32767.0).clamp(-32768.0, 32767.0) as i16)
-            .unwrap();
-    }
-    writer.finalize().unwrap();
 }
 
 /// What whisper (through `hotline transcribe`) hears in a WAV, lower case.
@@ -138,7 +89,7 @@ fn a_caller_asking_for_someone_about_a_refund_is_handed_warm_to_the_orders_agent
     }
     let mut events = desk.events();
 
-    let (peer, sipp) = dial(&server, "1000", "+15550100002", 150_000);
+    let (peer, sipp) = common::sipp::dial(&server, "1000", "+15550100002", 150_000);
     peer.wait_prompt_end(Instant::now(), Duration::from_millis(700), 60 * SECOND)
         .expect("the greeting never ended");
     peer.send_speech(&samples("someone-about-my-refund.wav"));
@@ -233,7 +184,11 @@ fn a_caller_asking_for_someone_about_a_refund_is_handed_warm_to_the_orders_agent
     let accepted = (connected_at - briefing_at).as_secs_f32() - 0.5;
     let split = ((accepted * rate as f32) as usize).min(heard.len());
     let brief_wav = server.dir.join("agent-heard-brief.wav");
-    write_wav(&brief_wav, &heard[..split.min(8000 * 12)]);
+    let brief: Vec<i16> = heard[..split.min(8000 * 12)]
+        .iter()
+        .map(|sample| (sample * 32767.0).clamp(-32768.0, 32767.0) as i16)
+        .collect();
+    write_wav(&brief_wav, &brief);
     let brief_heard = transcribe(&brief_wav);
     assert!(
         brief_heard.contains("refund"),

@@ -6,11 +6,8 @@
 
 mod common;
 
-use common::desk::{agents_config, password};
-use common::rtp::RtpPeer;
-use common::sipp::Sipp;
+use common::desk::{QUEUES, password, queue_server};
 use common::softphone::{Answer, Softphone};
-use common::{Route, Server, ServerOptions};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -20,19 +17,7 @@ const SECOND: Duration = Duration::from_secs(1);
 
 #[test]
 fn an_agent_takes_a_call_at_the_desk_in_the_browser() {
-    let server = Server::start(ServerOptions {
-        routes: vec![Route {
-            number: "2000".into(),
-            flow: "queues".into(),
-            mode: "dtmf".into(),
-            ring_time: "0s".into(),
-        }],
-        flows_dir: common::repo_dir().join("tests/flows"),
-        extra_config: agents_config(
-            "ring_timeout = \"10s\"\naccept_timeout = \"40s\"\nwrap_up = \"5s\"",
-        ),
-        ..ServerOptions::default()
-    });
+    let server = queue_server("ring_timeout = \"10s\"\naccept_timeout = \"40s\"\nwrap_up = \"5s\"");
     let mut phone = Softphone::agent(
         server.sip,
         "agent3",
@@ -74,21 +59,8 @@ fn an_agent_takes_a_call_at_the_desk_in_the_browser() {
     };
     expect("READY", 60 * SECOND);
 
-    let peer = RtpPeer::start();
-    let sipp = Sipp::new("call.xml", server.sip)
-        .service("2000")
-        .caller("+15550100004")
-        .rtp_port(peer.port)
-        .pause_ms(120_000)
-        .spawn();
-    assert!(
-        peer.wait_packets(1, 10 * SECOND),
-        "no RTP:\n{}",
-        server.log_text()
-    );
-    peer.wait_prompt_end(Instant::now(), Duration::from_millis(500), 30 * SECOND)
-        .expect("the menu question never ended");
-    peer.send_dtmf("3");
+    let (peer, sipp) = common::sipp::dial(&server, QUEUES, "+15550100004", 120_000);
+    common::sipp::press_after_prompt(&peer, "3");
     expect("OFFERED", 30 * SECOND);
     expect("CONNECTED", 60 * SECOND);
     expect("RESUMED", 20 * SECOND);

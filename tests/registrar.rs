@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::desk::{Desk, agents_config, password};
+use common::desk::{Desk, agents_config, available, password, phone};
 use common::softphone::{Answer, Softphone};
 use common::{Server, ServerOptions};
 use md5::{Digest, Md5};
@@ -17,19 +17,6 @@ fn server(acd: &str) -> Server {
         extra_config: agents_config(acd),
         ..ServerOptions::default()
     })
-}
-
-fn agent(server: &Server, name: &str, answer: Answer) -> Softphone {
-    Softphone::agent(server.sip, name, &password(name), answer, None)
-}
-
-/// Signs the agent's desk in and waits until their phone made them available.
-fn available(server: &Server, name: &str) -> Desk {
-    let desk = Desk::login(server, name);
-    desk.wait_status(10 * SECOND, |status| {
-        status["contacts"] == 1 && status["presence"] == "available"
-    });
-    desk
 }
 
 fn md5_hex(text: &str) -> String {
@@ -73,7 +60,7 @@ fn agents_register_with_digest_auth_and_repeated_wrong_passwords_lock_the_addres
     }
     let log = server.log_text();
     assert!(log.contains("wrong credentials"), "{log}");
-    let _right = agent(&server, "agent2", Answer::Automatically);
+    let _right = phone(&server, "agent2", Answer::Automatically);
     let locked = common::wait_for(10 * SECOND, || {
         server
             .log_text()

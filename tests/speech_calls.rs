@@ -37,18 +37,7 @@ fn rms(samples: &[f32]) -> f32 {
 /// Calls `number` with sipp (which hangs up after `pause_ms`) and an RTP peer for its media;
 /// returns once Hotline's first audio packet arrived.
 fn dial(server: &Server, number: &str, pause_ms: u64) -> (RtpPeer, SippHandle) {
-    let peer = RtpPeer::start();
-    let sipp = Sipp::new("call.xml", server.sip)
-        .service(number)
-        .rtp_port(peer.port)
-        .pause_ms(pause_ms)
-        .spawn();
-    assert!(
-        peer.wait_packets(1, 10 * SECOND),
-        "no RTP:\n{}",
-        server.log_text()
-    );
-    (peer, sipp)
+    common::sipp::dial(server, number, "caller", pause_ms)
 }
 
 /// The index of the first transcript line by `speaker` whose text contains `words` (ignoring
@@ -268,8 +257,10 @@ fn a_keyed_order_number_gets_its_status_spoken() {
         compact.contains("12345") || compact.contains("onetwothreefourfive"),
         "the caller did not hear the order number: {text:?}"
     );
+    // Piper speaks each answer a little differently and whisper tiny sometimes hears "has
+    // shipped" as "let's ship": the status and its carrier are what must come through.
     assert!(
-        text.contains("shipped"),
+        text.contains("ship") && text.contains("ups"),
         "the caller did not hear the order's status: {text:?}"
     );
     drop(sipp);

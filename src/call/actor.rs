@@ -14,8 +14,8 @@ use super::media_metrics::MediaMetrics;
 use super::speaking::{self, Speaking};
 use super::speech::{CallSpeech, Recognised};
 use crate::asr::{AsrError, Transcript};
-use crate::config::InputMode;
 use crate::config::Route;
+use crate::config::{InputMode, MediaConfig};
 use crate::conversation::Errands;
 use crate::dialogue::{Flow, FlowAction, FlowEngine, FlowEvent, Handover};
 use crate::ids::CallId;
@@ -100,6 +100,38 @@ fn outcome_of(reason: EndReason, id: CallId) -> CallOutcome {
     }
 }
 
+/// A media session for a negotiated stream, its first tick due at `now`. A codec the call does
+/// not know cannot be negotiated (`validate` ran at admission, and re-offers and answers only
+/// carry negotiated codecs), so PCMU stands in for it.
+pub(super) fn open_media(
+    audio: &NegotiatedAudio,
+    config: &MediaConfig,
+    cname: String,
+    now: Instant,
+) -> MediaSession {
+    let codec = codec_of(audio).unwrap_or(Codec::Pcmu);
+    let mut media = MediaSession::new(
+        MediaSessionConfig {
+            codec,
+            payload_type: audio.payload_type,
+            telephone_event_payload_type: audio.telephone_event_payload_type,
+            remote_rtp: audio.remote_rtp,
+            remote_rtcp: audio.remote_rtcp,
+            ssrc: rand::random(),
+            cname,
+            jitter: JitterConfig {
+                minimum_delay: config.jitter_minimum_delay,
+                maximum_delay: config.jitter_maximum_delay,
+            },
+            rtcp_interval: Duration::from_secs(5),
+            wall_clock_at_start: SystemTime::now(),
+        },
+        now,
+    );
+    media.set_direction(media_direction(audio.direction));
+    media
+}
+
 /// Checks that a call can be run before it is admitted.
 pub(super) fn validate(setup: &CallSetup) -> Result<(), super::CallError> {
     codec_of(&setup.call.audio).map(|_| ())
@@ -157,27 +189,7 @@ impl CallActor {
         let audio = setup.call.audio.clone();
         let now = Instant::now();
         let media_config = &services.config.media;
-        // `validate` ran at admission and a re-offer only installs negotiated codecs.
-        let codec = codec_of(&audio).unwrap_or(Codec::Pcmu);
-        let mut media = MediaSession::new(
-            MediaSessionConfig {
-                codec,
-                payload_type: audio.payload_type,
-                telephone_event_payload_type: audio.telephone_event_payload_type,
-                remote_rtp: audio.remote_rtp,
-                remote_rtcp: audio.remote_rtcp,
-                ssrc: rand::random(),
-                cname: format!("hotline-{}", setup.id),
-                jitter: JitterConfig {
-                    minimum_delay: media_config.jitter_minimum_delay,
-                    maximum_delay: media_config.jitter_maximum_delay,
-                },
-                rtcp_interval: Duration::from_secs(5),
-                wall_clock_at_start: SystemTime::now(),
-            },
-            now,
-        );
-        media.set_direction(media_direction(audio.direction));
+        let media = open_media(&audio, media_config, format!("hotline-{}", setup.id), now);
         record.started_at = chrono::Utc::now();
         let recording_path = services.recording_directory.join(format!(
             "{}/{}.wav",

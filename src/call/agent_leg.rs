@@ -8,15 +8,16 @@
 use super::media_metrics::MediaMetrics;
 use super::speaking::{self, Speaking};
 use super::{CallCommand, CallHandle};
+use crate::config::MediaConfig;
 use crate::ids::AgentId;
-use crate::media::{JitterConfig, MediaSession, MediaSessionConfig};
+use crate::media::MediaSession;
 use crate::net::MediaSockets;
 use crate::sip::sdp::NegotiatedAudio;
 use crate::sip::{DialogHandle, OutboundEvent, OutboundSession};
 use crate::telemetry::Metrics;
 use crate::tts::{SpeechChunk, TtsError};
 use std::net::SocketAddr;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Instant;
 
 /// Receive buffer of a leg: larger than any valid RTP datagram.
 const DATAGRAM_BUFFER: usize = 2048;
@@ -112,27 +113,9 @@ impl Drop for AgentLeg {
 
 impl AgentLeg {
     /// The phone answered: its media starts.
-    pub fn answered(&mut self, audio: &NegotiatedAudio, jitter: JitterConfig, cname: String) {
+    pub fn answered(&mut self, audio: &NegotiatedAudio, config: &MediaConfig, cname: String) {
         let now = Instant::now();
-        let codec =
-            crate::media::Codec::from_name(&audio.codec).unwrap_or(crate::media::Codec::Pcmu);
-        let mut media = MediaSession::new(
-            MediaSessionConfig {
-                codec,
-                payload_type: audio.payload_type,
-                telephone_event_payload_type: audio.telephone_event_payload_type,
-                remote_rtp: audio.remote_rtp,
-                remote_rtcp: audio.remote_rtcp,
-                ssrc: rand::random(),
-                cname,
-                jitter,
-                rtcp_interval: Duration::from_secs(5),
-                wall_clock_at_start: SystemTime::now(),
-            },
-            now,
-        );
-        media.set_direction(super::actor::media_direction(audio.direction));
-        self.media = Some(media);
+        self.media = Some(super::actor::open_media(audio, config, cname, now));
         self.answered_at = Some(now);
     }
 }

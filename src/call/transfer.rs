@@ -15,7 +15,6 @@ use crate::acd::{Declined, Stage, TransferAction, TransferTiming, WarmTransfer};
 use crate::agents::{CallContext, QueueEvent};
 use crate::dialogue::{FlowEvent, Handover, Priority as FlowPriority, TransferOutcome};
 use crate::ids::AgentId;
-use crate::media::JitterConfig;
 use crate::net::MediaSockets;
 use crate::sip::{OutboundCall, OutboundEvent};
 use std::time::{Duration, Instant};
@@ -220,16 +219,12 @@ impl CallActor {
                 return;
             }
             OutboundEvent::Answered(audio) => {
-                let media = &self.registry.services.config.media;
-                let jitter = JitterConfig {
-                    minimum_delay: media.jitter_minimum_delay,
-                    maximum_delay: media.jitter_maximum_delay,
-                };
+                let registry = self.registry.clone();
                 let id = self.id;
                 let cname = format!("hotline-{id}-{slot:?}");
                 if let Some(leg) = self.leg_mut(slot) {
                     info!(call = %id, agent = %leg.agent, ?slot, codec = %audio.codec, "answered");
-                    leg.answered(&audio, jitter, cname);
+                    leg.answered(&audio, &registry.services.config.media, cname);
                 }
                 let metrics = &self.registry.services.metrics;
                 if let Some(transfer) = self.transfer.as_mut() {

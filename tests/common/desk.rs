@@ -2,7 +2,8 @@
 //! their HA1 in the config, as in sip-config/hotline.toml), and a desk client that signs in over
 //! HTTP and follows its WebSocket of desk events.
 
-use super::{Server, http_request_with, repo_dir, wait_for};
+use super::softphone::{Answer, Softphone};
+use super::{Route, Server, ServerOptions, http_request_with, repo_dir, wait_for};
 use serde_json::Value;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
@@ -36,6 +37,40 @@ pub fn agents_config(acd: &str) -> String {
         );
     }
     config
+}
+
+/// The number routed (key-only) to `tests/flows/queues.flow.toml`: 1 for orders, 3 for billing.
+pub const QUEUES: &str = "2000";
+
+/// A server with the demo agents, `[acd]` settings `acd`, and the queue test flow on
+/// [`QUEUES`].
+pub fn queue_server(acd: &str) -> Server {
+    Server::start(ServerOptions {
+        routes: vec![Route {
+            number: QUEUES.into(),
+            flow: "queues".into(),
+            mode: "dtmf".into(),
+            ring_time: "0s".into(),
+        }],
+        flows_dir: repo_dir().join("tests/flows"),
+        extra_config: agents_config(acd),
+        rtp_ports: 80,
+        ..ServerOptions::default()
+    })
+}
+
+/// The agent's softphone, registered with the demo password.
+pub fn phone(server: &Server, name: &str, answer: Answer) -> Softphone {
+    Softphone::agent(server.sip, name, &password(name), answer, None)
+}
+
+/// Signs the agent's desk in and waits until their phone made them available.
+pub fn available(server: &Server, name: &str) -> Desk {
+    let desk = Desk::login(server, name);
+    desk.wait_status(Duration::from_secs(10), |status| {
+        status["contacts"] == 1 && status["presence"] == "available"
+    });
+    desk
 }
 
 /// A signed-in agent desk.

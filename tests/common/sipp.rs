@@ -237,3 +237,39 @@ impl SippRun {
             .collect()
     }
 }
+
+/// Calls `number` from `caller` with sipp (`call.xml`, which hangs up after `pause_ms`) and a
+/// fresh RTP peer for its media; returns once Hotline's first audio packet arrived.
+pub fn dial(
+    server: &super::Server,
+    number: &str,
+    caller: &str,
+    pause_ms: u64,
+) -> (super::rtp::RtpPeer, SippHandle) {
+    let peer = super::rtp::RtpPeer::start();
+    let sipp = Sipp::new("call.xml", server.sip)
+        .service(number)
+        .caller(caller)
+        .rtp_port(peer.port)
+        .pause_ms(pause_ms)
+        .spawn();
+    assert!(
+        peer.wait_packets(1, Duration::from_secs(10)),
+        "no RTP:\n{}",
+        server.log_text()
+    );
+    (peer, sipp)
+}
+
+/// Waits for the prompt playing to the caller to end (half a second of silence), then presses
+/// `keys` (RFC 4733).
+pub fn press_after_prompt(peer: &super::rtp::RtpPeer, keys: &str) {
+    peer.wait_prompt_end(
+        Instant::now(),
+        Duration::from_millis(500),
+        Duration::from_secs(30),
+    )
+    .expect("the prompt never ended");
+    peer.send_dtmf(keys);
+    peer.wait_dtmf_sent(Duration::from_secs(5));
+}

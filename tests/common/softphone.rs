@@ -29,21 +29,6 @@ pub struct Softphone {
     pub sip_port: u16,
 }
 
-/// Writes `seconds` of silence as an 8 kHz WAV (a microphone that says nothing).
-pub fn silence_wav(path: &Path, seconds: u32) {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 8000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut writer = hound::WavWriter::create(path, spec).unwrap();
-    for _ in 0..8000 * seconds {
-        writer.write_sample(0i16).unwrap();
-    }
-    writer.finalize().unwrap();
-}
-
 impl Softphone {
     /// Starts baresip with one account line; `microphone` is a WAV it sends as its voice (two
     /// minutes of silence without one).
@@ -53,7 +38,7 @@ impl Softphone {
             Some(path) => path.to_path_buf(),
             None => {
                 let path = dir.join("silence.wav");
-                silence_wav(&path, 120);
+                super::audio::write_wav(&path, &vec![0; 8000 * 120]);
                 path
             }
         };

@@ -335,20 +335,13 @@ async fn wrap_up(
             "notes are limited to {MAXIMUM_NOTES} characters"
         )));
     }
-    let store = state.calls.clone();
-    let record = {
-        let store = store.clone();
-        tokio::task::spawn_blocking(move || store.call(call))
-            .await
-            .map_err(|error| AppError::Internal(error.to_string()))??
-    };
-    let record = record.ok_or_else(|| AppError::NotFound(format!("no call {call}")))?;
-    if record.agent.as_deref() != Some(desk.agent.as_str()) {
+    if handling(&state, &desk, call).await?.is_none() {
         return Err(AppError::Conflict(format!(
-            "call {call} was not handled by {}",
+            "call {call} is not handled by {}",
             desk.agent
         )));
     }
+    let store = state.calls.clone();
     let wrap_up = WrapUp {
         agent: desk.agent.to_string(),
         disposition: body.disposition,
@@ -362,6 +355,29 @@ async fn wrap_up(
     Ok(Json(json!({ "call": call, "wrap_up": wrap_up })))
 }
 
+/// The call's record, when the desk's agent is offered or handling the call now, or was the
+/// agent who took it; `None` for anyone else.
+async fn handling(
+    state: &AppState,
+    desk: &Desk,
+    call: CallId,
+) -> Result<Option<crate::storage::CallRecord>, AppError> {
+    let store = state.calls.clone();
+    let record = tokio::task::spawn_blocking(move || store.call(call))
+        .await
+        .map_err(|error| AppError::Internal(error.to_string()))??
+        .ok_or_else(|| AppError::NotFound(format!("no call {call}")))?;
+    let now = state
+        .agents
+        .snapshot()
+        .await
+        .agents
+        .iter()
+        .any(|status| status.id == desk.agent && status.call == Some(call));
+    let took_it = record.agent.as_deref() == Some(desk.agent.as_str());
+    Ok((now || took_it).then_some(record))
+}
+
 /// The recording of a call so far (the writer keeps its header valid every second), for the
 /// agent offered or handling the call, or who handled it.
 async fn recording(
@@ -370,24 +386,12 @@ async fn recording(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let call = call_id(&id)?;
-    let store = state.calls.clone();
-    let record = tokio::task::spawn_blocking(move || store.call(call))
-        .await
-        .map_err(|error| AppError::Internal(error.to_string()))??
-        .ok_or_else(|| AppError::NotFound(format!("no call {call}")))?;
-    let offered = state
-        .agents
-        .snapshot()
-        .await
-        .agents
-        .iter()
-        .any(|status| status.id == desk.agent && status.call == Some(call));
-    if !offered && record.agent.as_deref() != Some(desk.agent.as_str()) {
-        return Err(AppError::Forbidden(format!(
+    let record = handling(&state, &desk, call).await?.ok_or_else(|| {
+        AppError::Forbidden(format!(
             "call {call} is not offered to or handled by {}",
             desk.agent
-        )));
-    }
+        ))
+    })?;
     let path = record
         .recording
         .ok_or_else(|| AppError::NotFound(format!("call {call} has no recording")))?;

@@ -1,0 +1,21 @@
+# Shared by the call benchmarks (sourced): free ports, waiting for a started server, its metrics
+# and its CPU ticks. Callers set HTTP (the server's HTTP port), HOT (its pid) and WORK.
+
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+
+# Waits (up to 30 s) until the server answers /healthz; a server that died shows its log.
+wait_healthy() {
+  for _ in $(seq 150); do
+    [[ "$(curl -s --max-time 1 "http://127.0.0.1:$HTTP/healthz" 2>/dev/null || true)" == ok ]] && return 0
+    kill -0 "$HOT" 2>/dev/null || { echo "hotline died:"; cat "$WORK/hotline.log"; exit 1; }
+    sleep 0.2
+  done
+  echo "hotline not healthy within 30 s"; exit 1
+}
+
+# One sample of /metrics, by its exact name with labels.
+metric() { curl -s --max-time 5 "http://127.0.0.1:$HTTP/metrics" | awk -v m="$1" '$1==m {print $2}'; }
+
+# The server's utime+stime so far, in clock ticks (CLK ticks a second).
+ticks() { awk '{print $14 + $15}' "/proc/$HOT/stat"; }
+CLK=$(getconf CLK_TCK)
