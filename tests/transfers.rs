@@ -32,12 +32,22 @@ fn tone_wav(server: &Server, frequency: f32) -> PathBuf {
 }
 
 fn phone(server: &Server, name: &str, microphone: Option<&PathBuf>) -> Softphone {
-    Softphone::agent(
+    phone_with(server, name, microphone, "")
+}
+
+fn phone_with(
+    server: &Server,
+    name: &str,
+    microphone: Option<&PathBuf>,
+    parameters: &str,
+) -> Softphone {
+    Softphone::agent_with(
         server.sip,
         name,
         &password(name),
         Answer::Automatically,
         microphone.map(PathBuf::as_path),
+        parameters,
     )
 }
 
@@ -72,7 +82,13 @@ fn an_agent_consults_a_colleague_then_hands_the_caller_over() {
     let server = server();
     let consultant_tone = tone_wav(&server, CONSULTANT_TONE);
     let mut agent1 = phone(&server, "agent1", None);
-    let agent3 = phone(&server, "agent3", Some(&consultant_tone));
+    // agent3's phone speaks only A-law, the caller µ-law: Hotline transcodes between the legs.
+    let agent3 = phone_with(
+        &server,
+        "agent3",
+        Some(&consultant_tone),
+        ";audio_codecs=PCMA",
+    );
     let desk1 = available(&server, "agent1");
     let desk3 = available(&server, "agent3");
     let mut events3 = desk3.events();
@@ -112,6 +128,16 @@ fn an_agent_consults_a_colleague_then_hands_the_caller_over() {
     agent1.wait_event("CALL_CLOSED", 10 * SECOND);
     let level = caller_hears(&peer, CONSULTANT_TONE, 3);
     assert!(level > 0.05, "the caller does not hear agent3: {level}");
+    let answered: Vec<String> = server
+        .log_text()
+        .lines()
+        .filter(|line| line.contains("answered") && line.contains("Consultant"))
+        .map(str::to_string)
+        .collect();
+    assert!(
+        answered.iter().any(|line| line.contains("PCMA")),
+        "agent3's leg is not A-law: {answered:#?}"
+    );
     server.wait_call(10 * SECOND, |record| {
         record["id"] == call.as_str() && record["agent"] == "agent3"
     });

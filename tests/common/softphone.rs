@@ -98,12 +98,25 @@ impl Softphone {
         answer: Answer,
         microphone: Option<&Path>,
     ) -> Softphone {
+        Softphone::agent_with(registrar, name, password, answer, microphone, "")
+    }
+
+    /// Like [`Softphone::agent`], with more account parameters (`;audio_codecs=PCMA`).
+    pub fn agent_with(
+        registrar: SocketAddr,
+        name: &str,
+        password: &str,
+        answer: Answer,
+        microphone: Option<&Path>,
+        parameters: &str,
+    ) -> Softphone {
         let mode = match answer {
             Answer::Automatically => "auto",
             Answer::Never => "manual",
         };
-        let account =
-            format!("<sip:{name}@{registrar}>;auth_pass={password};answermode={mode};regint=60");
+        let account = format!(
+            "<sip:{name}@{registrar}>;auth_pass={password};answermode={mode};regint=60{parameters}"
+        );
         Softphone::start(&account, microphone)
     }
 
