@@ -180,7 +180,8 @@ import sys
 path, row = sys.argv[1], sys.argv[2]
 lines = open(path).read().split('\n')
 start = lines.index('## Bridged calls')
-end = next(i for i in range(start, len(lines)) if lines[i].startswith('| --- |'))
+header = next(i for i in range(start, len(lines)) if lines[i].startswith('| date |'))
+end = header + 1
 while end + 1 < len(lines) and lines[end + 1].startswith('|'):
     end += 1
 lines.insert(end + 1, row)
