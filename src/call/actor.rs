@@ -270,12 +270,15 @@ impl CallActor {
         let mut leg_buffers = agent_leg::LegBuffers::default();
         while self.outcome.is_none() {
             let deadline = self.next_deadline();
+            // A bridged call reads its sockets on its 20 ms tick instead of waking for every
+            // packet: one wake-up a tick for both legs.
+            let batching = self.bridged();
             tokio::select! {
                 command = self.commands.recv() => match command {
                     Some(command) => self.on_command(command),
                     None => self.outcome = Some(CallOutcome::Failed),
                 },
-                received = self.sockets.rtp.recv_from(&mut rtp_buffer) => match received {
+                received = self.sockets.rtp.recv_from(&mut rtp_buffer), if !batching => match received {
                     Ok((length, source)) => {
                         let datagram = &rtp_buffer[..length];
                         if let Err(error) = self.media.handle_rtp(Instant::now(), source, datagram) {
@@ -284,7 +287,7 @@ impl CallActor {
                     }
                     Err(error) => debug!(call = %self.id, %error, "RTP receive error"),
                 },
-                received = self.sockets.rtcp.recv_from(&mut rtcp_buffer) => match received {
+                received = self.sockets.rtcp.recv_from(&mut rtcp_buffer), if !batching => match received {
                     Ok((length, source)) => {
                         let datagram = &rtcp_buffer[..length];
                         if let Err(error) = self.media.handle_rtcp(Instant::now(), source, datagram) {
@@ -298,17 +301,22 @@ impl CallActor {
                 event = self.errands.next() => {
                     self.flow.handle_event(Instant::now(), chrono::Utc::now(), event);
                 }
-                (slot, input) = legs_input(&mut self.transfer, &mut leg_buffers) => {
+                (slot, input) = legs_input(&mut self.transfer, &mut leg_buffers), if !batching => {
                     self.on_leg_input(slot, input, &leg_buffers)
                 }
                 _ = tokio::time::sleep_until(tokio::time::Instant::from_std(deadline)) => {
                     let now = Instant::now();
+                    if batching {
+                        self.drain_sockets(now, &mut rtp_buffer, &mut rtcp_buffer, &mut leg_buffers);
+                    }
                     self.media.handle_timeout(now);
                     self.flow.handle_timeout(now, chrono::Utc::now());
                     self.transfer_timeout(now);
                     self.check_media_timeout(now);
-                    let metrics = &self.registry.services.metrics;
-                    self.media_metrics.report_if_due(now, &self.media.stats(), metrics);
+                    if self.media_metrics.due(now) {
+                        let metrics = &self.registry.services.metrics;
+                        self.media_metrics.report(&self.media.stats(), metrics);
+                    }
                 }
             }
             self.pump();

@@ -112,11 +112,17 @@ impl Drop for AgentLeg {
 }
 
 impl AgentLeg {
-    /// The phone answered: its media starts.
-    pub fn answered(&mut self, audio: &NegotiatedAudio, config: &MediaConfig, cname: String) {
-        let now = Instant::now();
-        self.media = Some(super::actor::open_media(audio, config, cname, now));
-        self.answered_at = Some(now);
+    /// The phone answered: its media starts, ticking from `start` (the caller's next tick, so
+    /// one wake-up serves both legs).
+    pub fn answered(
+        &mut self,
+        audio: &NegotiatedAudio,
+        config: &MediaConfig,
+        cname: String,
+        start: Instant,
+    ) {
+        self.media = Some(super::actor::open_media(audio, config, cname, start));
+        self.answered_at = Some(Instant::now());
     }
 }
 
@@ -169,6 +175,11 @@ impl LegBuffers {
     /// The buffers of `slot`.
     pub fn of(&self, slot: Slot) -> &LegBuffer {
         &self.0[slot.index()]
+    }
+
+    /// The buffers of `slot`, to receive into.
+    pub fn of_mut(&mut self, slot: Slot) -> &mut LegBuffer {
+        &mut self.0[slot.index()]
     }
 }
 

@@ -213,6 +213,55 @@ impl CallActor {
         }
     }
 
+    /// Whether caller and agent talk to each other now (so the call's sockets are read on its
+    /// tick).
+    pub(super) fn bridged(&self) -> bool {
+        self.transfer
+            .as_ref()
+            .is_some_and(|transfer| transfer.machine.talking())
+    }
+
+    /// Reads every datagram waiting on the call's sockets and its legs' (a bridged call reads
+    /// on its tick instead of waking for each packet).
+    pub(super) fn drain_sockets(
+        &mut self,
+        now: Instant,
+        rtp: &mut [u8],
+        rtcp: &mut [u8],
+        legs: &mut LegBuffers,
+    ) {
+        let id = self.id;
+        drain(&self.sockets.rtp, rtp, |source, datagram| {
+            if let Err(error) = self.media.handle_rtp(now, source, datagram) {
+                debug!(call = %id, %error, %source, "RTP dropped");
+            }
+        });
+        drain(&self.sockets.rtcp, rtcp, |source, datagram| {
+            if let Err(error) = self.media.handle_rtcp(now, source, datagram) {
+                debug!(call = %id, %error, %source, "RTCP dropped");
+            }
+        });
+        for slot in [Slot::Agent, Slot::Consultant, Slot::Supervisor] {
+            let Some(leg) = self.leg_mut(slot) else {
+                continue;
+            };
+            let Some(media) = leg.media.as_mut() else {
+                continue;
+            };
+            let buffer = legs.of_mut(slot);
+            drain(&leg.sockets.rtp, &mut buffer.rtp, |source, datagram| {
+                if let Err(error) = media.handle_rtp(now, source, datagram) {
+                    debug!(call = %id, ?slot, %error, %source, "leg RTP dropped");
+                }
+            });
+            drain(&leg.sockets.rtcp, &mut buffer.rtcp, |source, datagram| {
+                if let Err(error) = media.handle_rtcp(now, source, datagram) {
+                    debug!(call = %id, ?slot, %error, %source, "leg RTCP dropped");
+                }
+            });
+        }
+    }
+
     /// The earliest deadline of the legs' media and the transfer's timers.
     pub(super) fn transfer_deadline(&self) -> Option<Instant> {
         let transfer = self.transfer.as_ref()?;
@@ -241,10 +290,10 @@ impl CallActor {
                 continue;
             };
             media.handle_timeout(now);
-            let metrics = &leg.counters.metrics;
-            leg.counters
-                .reported
-                .report_if_due(now, &media.stats(), metrics);
+            if leg.counters.reported.due(now) {
+                let metrics = &leg.counters.metrics;
+                leg.counters.reported.report(&media.stats(), metrics);
+            }
             let last = media.last_received_at().or(leg.answered_at);
             if last.is_some_and(|last| now.duration_since(last) > media_timeout) {
                 info!(call = %id, agent = %leg.agent, ?slot, "no RTP from the leg: hanging up");
@@ -256,5 +305,23 @@ impl CallActor {
             transfer.machine.handle_timeout(now);
         }
         self.run_transfer();
+    }
+}
+
+/// Hands every datagram waiting on `socket` to `handle`, without waiting for more.
+fn drain(
+    socket: &tokio::net::UdpSocket,
+    buffer: &mut [u8],
+    mut handle: impl FnMut(std::net::SocketAddr, &[u8]),
+) {
+    loop {
+        match socket.try_recv_from(buffer) {
+            Ok((length, source)) => handle(source, &buffer[..length]),
+            Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => return,
+            Err(error) => {
+                debug!(%error, "receive error");
+                return;
+            }
+        }
     }
 }

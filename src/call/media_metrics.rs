@@ -28,12 +28,13 @@ impl MediaMetrics {
         }
     }
 
-    /// Reports when a second has passed since the last report.
-    pub(super) fn report_if_due(&mut self, now: Instant, stats: &MediaStats, metrics: &Metrics) {
-        if now.duration_since(self.last_report) >= REPORT_INTERVAL {
+    /// Whether a second has passed since the last report (then the next one counts from now).
+    pub(super) fn due(&mut self, now: Instant) -> bool {
+        let due = now.duration_since(self.last_report) >= REPORT_INTERVAL;
+        if due {
             self.last_report = now;
-            self.report(stats, metrics);
         }
+        due
     }
 
     /// Adds the growth of every counter since the last report.

@@ -222,9 +222,10 @@ impl CallActor {
                 let registry = self.registry.clone();
                 let id = self.id;
                 let cname = format!("hotline-{id}-{slot:?}");
+                let start = self.media.next_tick_at();
                 if let Some(leg) = self.leg_mut(slot) {
                     info!(call = %id, agent = %leg.agent, ?slot, codec = %audio.codec, "answered");
-                    leg.answered(&audio, &registry.services.config.media, cname);
+                    leg.answered(&audio, &registry.services.config.media, cname, start);
                 }
                 let metrics = &self.registry.services.metrics;
                 if let Some(transfer) = self.transfer.as_mut() {

@@ -147,6 +147,12 @@ impl MediaSession {
         }
     }
 
+    /// When the next 20 ms tick is due. A session created with this instant as its start ticks
+    /// together with this one, so a driver serving both wakes once a tick.
+    pub fn next_tick_at(&self) -> Instant {
+        self.pacer.poll_timeout()
+    }
+
     /// Earliest instant at which [`MediaSession::handle_timeout`] has work to do.
     pub fn poll_timeout(&self) -> Instant {
         self.pacer.poll_timeout().min(self.next_rtcp)
