@@ -450,6 +450,12 @@ impl Distributor {
             .collect()
     }
 
+    /// Whether the call waits in a queue or is offered to or handled by an agent.
+    pub fn involves(&self, call: CallId) -> bool {
+        self.queue.find(call).is_some()
+            || self.agents.values().any(|agent| agent.call == Some(call))
+    }
+
     /// Where a waiting call stands: position and expected wait.
     pub fn position(&self, call: CallId) -> Option<(usize, Duration)> {
         self.expected(call)

@@ -384,17 +384,7 @@ impl ServiceTask {
             Request::Finished { call, agent } => {
                 self.distributor.finished(now, &agent);
                 self.publish(DeskEvent::Ended { agent, call });
-                let still_waiting = self
-                    .distributor
-                    .queues(now)
-                    .iter()
-                    .any(|queue| queue.waiting.iter().any(|waiting| waiting.call == call));
-                let still_handled = self
-                    .distributor
-                    .agents(now)
-                    .iter()
-                    .any(|status| status.call == Some(call));
-                if !still_waiting && !still_handled {
+                if !self.distributor.involves(call) {
                     self.calls.remove(&call);
                 }
             }

@@ -19,9 +19,7 @@ use crate::config::{InputMode, MediaConfig};
 use crate::conversation::Errands;
 use crate::dialogue::{Flow, FlowAction, FlowEngine, FlowEvent, Handover};
 use crate::ids::CallId;
-use crate::media::{
-    Codec, Direction, JitterConfig, MediaEvent, MediaSession, MediaSessionConfig, TransmitKind,
-};
+use crate::media::{Codec, Direction, JitterConfig, MediaEvent, MediaSession, MediaSessionConfig};
 use crate::net::MediaSockets;
 use crate::recording::CallRecorder;
 use crate::sip::sdp::{self, NegotiatedAudio};
@@ -491,11 +489,7 @@ impl CallActor {
     /// Moves everything the cores produced to where it goes.
     fn pump(&mut self) {
         while let Some(transmit) = self.media.poll_transmit() {
-            let socket = match transmit.kind {
-                TransmitKind::Rtp => &self.sockets.rtp,
-                TransmitKind::Rtcp => &self.sockets.rtcp,
-            };
-            if let Err(error) = socket.try_send_to(&transmit.payload, transmit.destination) {
+            if let Err(error) = self.sockets.send(&transmit) {
                 debug!(call = %self.id, %error, destination = %transmit.destination, "send failed");
             }
         }

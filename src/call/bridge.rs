@@ -9,7 +9,9 @@ use super::actor::CallActor;
 use super::agent_leg::{CALLER_SOURCE, LegBuffers, LegInput, MonitorMode, Slot};
 use super::transfer::TransferPhase;
 use crate::acd::Stage;
-use crate::media::{FRAME_SAMPLES, MediaEvent, MediaSession, TransmitKind};
+use crate::media::{FRAME_SAMPLES, MediaError, MediaEvent, MediaSession};
+use crate::net::MediaSockets;
+use std::net::SocketAddr;
 use std::time::Instant;
 use tracing::{debug, info, warn};
 
@@ -29,8 +31,16 @@ impl Origin {
     }
 }
 
-/// Who hears a frame from `origin` now.
-fn listeners(transfer: &TransferPhase, origin: Origin) -> Vec<Origin> {
+/// Every leg of a call that can speak or listen.
+const ORIGINS: [Origin; 4] = [
+    Origin::Caller,
+    Origin::Leg(Slot::Agent),
+    Origin::Leg(Slot::Consultant),
+    Origin::Leg(Slot::Supervisor),
+];
+
+/// Whether `listener` hears what `speaker` says now.
+fn hears(transfer: &TransferPhase, speaker: Origin, listener: Origin) -> bool {
     let talking = transfer.machine.talking();
     let consulting = matches!(
         transfer.machine.stage(),
@@ -41,45 +51,22 @@ fn listeners(transfer: &TransferPhase, origin: Origin) -> Vec<Origin> {
         .as_ref()
         .filter(|monitor| monitor.leg.media.is_some())
         .map(|monitor| monitor.mode);
-    let mut hear = Vec::new();
-    match origin {
-        Origin::Caller => {
-            if talking {
-                hear.push(Origin::Leg(Slot::Agent));
-            }
-            if supervisor.is_some() {
-                hear.push(Origin::Leg(Slot::Supervisor));
-            }
-        }
-        Origin::Leg(Slot::Agent) => {
-            if talking {
-                hear.push(Origin::Caller);
-            }
-            if consulting {
-                hear.push(Origin::Leg(Slot::Consultant));
-            }
-            if supervisor.is_some() {
-                hear.push(Origin::Leg(Slot::Supervisor));
-            }
-        }
-        Origin::Leg(Slot::Consultant) => {
-            if consulting {
-                hear.push(Origin::Leg(Slot::Agent));
-            }
-            if supervisor.is_some() {
-                hear.push(Origin::Leg(Slot::Supervisor));
-            }
-        }
-        Origin::Leg(Slot::Supervisor) => {
-            if matches!(supervisor, Some(MonitorMode::Whisper | MonitorMode::Barge)) {
-                hear.push(Origin::Leg(Slot::Agent));
-            }
-            if talking && supervisor == Some(MonitorMode::Barge) {
-                hear.push(Origin::Caller);
-            }
-        }
+    let (caller, agent) = (Origin::Caller, Origin::Leg(Slot::Agent));
+    let (consultant, boss) = (Origin::Leg(Slot::Consultant), Origin::Leg(Slot::Supervisor));
+    let pair = (speaker, listener);
+    if pair == (caller, agent) || pair == (agent, caller) {
+        return talking;
     }
-    hear
+    if pair == (agent, consultant) || pair == (consultant, agent) {
+        return consulting;
+    }
+    if listener == boss {
+        return speaker != boss && supervisor.is_some();
+    }
+    if pair == (boss, agent) {
+        return matches!(supervisor, Some(MonitorMode::Whisper | MonitorMode::Barge));
+    }
+    pair == (boss, caller) && talking && supervisor == Some(MonitorMode::Barge)
 }
 
 impl CallActor {
@@ -95,8 +82,9 @@ impl CallActor {
         let Some(transfer) = self.transfer.as_ref() else {
             return;
         };
-        for listener in listeners(transfer, origin) {
-            if let Some(media) = self.media_of(listener) {
+        let hearing = ORIGINS.map(|listener| hears(transfer, origin, listener));
+        for (listener, hears) in ORIGINS.into_iter().zip(hearing) {
+            if let Some(media) = self.media_of(listener).filter(|_| hears) {
                 for frame in frames {
                     media.relay(origin.source(), frame);
                 }
@@ -179,11 +167,7 @@ impl CallActor {
             return;
         };
         while let Some(transmit) = media.poll_transmit() {
-            let socket = match transmit.kind {
-                TransmitKind::Rtp => &leg.sockets.rtp,
-                TransmitKind::Rtcp => &leg.sockets.rtcp,
-            };
-            if let Err(error) = socket.try_send_to(&transmit.payload, transmit.destination) {
+            if let Err(error) = leg.sockets.send(&transmit) {
                 debug!(call = %id, ?slot, %error, "leg send failed");
             }
         }
@@ -231,16 +215,16 @@ impl CallActor {
         legs: &mut LegBuffers,
     ) {
         let id = self.id;
-        drain(&self.sockets.rtp, rtp, |source, datagram| {
-            if let Err(error) = self.media.handle_rtp(now, source, datagram) {
-                debug!(call = %id, %error, %source, "RTP dropped");
-            }
-        });
-        drain(&self.sockets.rtcp, rtcp, |source, datagram| {
-            if let Err(error) = self.media.handle_rtcp(now, source, datagram) {
-                debug!(call = %id, %error, %source, "RTCP dropped");
-            }
-        });
+        drain(
+            &self.sockets,
+            &mut self.media,
+            now,
+            rtp,
+            rtcp,
+            |error, source| {
+                debug!(call = %id, %error, %source, "caller datagram dropped");
+            },
+        );
         for slot in [Slot::Agent, Slot::Consultant, Slot::Supervisor] {
             let Some(leg) = self.leg_mut(slot) else {
                 continue;
@@ -249,16 +233,14 @@ impl CallActor {
                 continue;
             };
             let buffer = legs.of_mut(slot);
-            drain(&leg.sockets.rtp, &mut buffer.rtp, |source, datagram| {
-                if let Err(error) = media.handle_rtp(now, source, datagram) {
-                    debug!(call = %id, ?slot, %error, %source, "leg RTP dropped");
-                }
-            });
-            drain(&leg.sockets.rtcp, &mut buffer.rtcp, |source, datagram| {
-                if let Err(error) = media.handle_rtcp(now, source, datagram) {
-                    debug!(call = %id, ?slot, %error, %source, "leg RTCP dropped");
-                }
-            });
+            drain(
+                &leg.sockets,
+                media,
+                now,
+                &mut buffer.rtp,
+                &mut buffer.rtcp,
+                |error, source| debug!(call = %id, ?slot, %error, %source, "leg datagram dropped"),
+            );
         }
     }
 
@@ -308,20 +290,36 @@ impl CallActor {
     }
 }
 
-/// Hands every datagram waiting on `socket` to `handle`, without waiting for more.
+/// Hands every datagram waiting on a session's RTP and RTCP sockets to the session, without
+/// waiting for more; `dropped` hears of each one the session refused.
 fn drain(
-    socket: &tokio::net::UdpSocket,
-    buffer: &mut [u8],
-    mut handle: impl FnMut(std::net::SocketAddr, &[u8]),
+    sockets: &MediaSockets,
+    media: &mut MediaSession,
+    now: Instant,
+    rtp: &mut [u8],
+    rtcp: &mut [u8],
+    dropped: impl Fn(MediaError, SocketAddr),
 ) {
-    loop {
-        match socket.try_recv_from(buffer) {
-            Ok((length, source)) => handle(source, &buffer[..length]),
-            Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => return,
-            Err(error) => {
-                debug!(%error, "receive error");
-                return;
-            }
+    while let Some((length, source)) = receive(&sockets.rtp, rtp) {
+        if let Err(error) = media.handle_rtp(now, source, &rtp[..length]) {
+            dropped(error, source);
+        }
+    }
+    while let Some((length, source)) = receive(&sockets.rtcp, rtcp) {
+        if let Err(error) = media.handle_rtcp(now, source, &rtcp[..length]) {
+            dropped(error, source);
+        }
+    }
+}
+
+/// One datagram already waiting on `socket`, if any.
+fn receive(socket: &tokio::net::UdpSocket, buffer: &mut [u8]) -> Option<(usize, SocketAddr)> {
+    match socket.try_recv_from(buffer) {
+        Ok(received) => Some(received),
+        Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => None,
+        Err(error) => {
+            debug!(%error, "receive error");
+            None
         }
     }
 }

@@ -1,6 +1,7 @@
 //! A call's RTP and RTCP sockets, bound on a leased port pair.
 
 use super::{NetError, PortLease, PortPool};
+use crate::media::{Transmit, TransmitKind};
 use std::net::{IpAddr, SocketAddr};
 use tokio::net::UdpSocket;
 
@@ -52,5 +53,14 @@ impl MediaSockets {
     /// The local RTP address.
     pub fn rtp_address(&self) -> SocketAddr {
         SocketAddr::new(self.address, self.lease.rtp_port())
+    }
+
+    /// Sends a datagram a media session queued, from the socket of its kind, without waiting.
+    pub fn send(&self, transmit: &Transmit) -> std::io::Result<usize> {
+        let socket = match transmit.kind {
+            TransmitKind::Rtp => &self.rtp,
+            TransmitKind::Rtcp => &self.rtcp,
+        };
+        socket.try_send_to(&transmit.payload, transmit.destination)
     }
 }
