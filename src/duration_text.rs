@@ -17,3 +17,20 @@ pub fn deserialize_optional<'de, D: Deserializer<'de>>(
 ) -> Result<Option<Duration>, D::Error> {
     deserialize(deserializer).map(Some)
 }
+
+/// Reads a table of humantime durations (`{ main = "7y" }`).
+pub fn deserialize_map<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<std::collections::BTreeMap<String, Duration>, D::Error> {
+    let texts = std::collections::BTreeMap::<String, String>::deserialize(deserializer)?;
+    texts
+        .into_iter()
+        .map(|(name, text)| {
+            humantime::parse_duration(&text)
+                .map(|duration| (name, duration))
+                .map_err(|error| {
+                    serde::de::Error::custom(format!("invalid duration {text:?}: {error}"))
+                })
+        })
+        .collect()
+}

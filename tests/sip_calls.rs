@@ -235,7 +235,8 @@ fn cancel_before_answer_is_487_and_recorded_as_cancelled() {
     );
 }
 
-fn find_wavs(dir: &Path) -> Vec<PathBuf> {
+/// Every file under `dir` whose name ends with `suffix`.
+fn find_files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -243,7 +244,7 @@ fn find_wavs(dir: &Path) -> Vec<PathBuf> {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p)
-            } else if p.extension().is_some_and(|x| x == "wav") {
+            } else if p.to_string_lossy().ends_with(suffix) {
                 out.push(p)
             }
         }
@@ -279,6 +280,12 @@ fn caller_bye_ends_call_and_recording_holds_the_greeting() {
         path.is_absolute() && path.starts_with(&server.data),
         "recording outside data dir: {call}"
     );
+    let head = std::fs::read(&path).unwrap();
+    assert!(
+        head.starts_with(b"HLREC01\n") && !head.windows(4).any(|w| w == b"RIFF"),
+        "the recording on disk is sealed, not a WAV"
+    );
+    let path = server.recording_wav(call["id"].as_str().unwrap());
     let spec = hound::WavReader::open(&path).unwrap().spec();
     assert_eq!(
         (spec.channels, spec.sample_rate, spec.bits_per_sample),
@@ -449,6 +456,7 @@ fn sigterm_drains_calls_and_rejects_new_ones() {
         server.log_text()
     );
     let data = server.data.clone();
+    let config = server.config.clone();
     let t0 = Instant::now();
     server.sigterm();
     std::thread::sleep(Duration::from_millis(300));
@@ -473,16 +481,27 @@ fn sigterm_drains_calls_and_rejects_new_ones() {
         "exit status {status}; log:\n{}",
         server.log_text()
     );
-    let wavs = find_wavs(&data.join("recordings"));
-    assert_eq!(wavs.len(), 1, "{wavs:?}");
-    let r = hound::WavReader::open(&wavs[0])
-        .unwrap_or_else(|e| panic!("recording not a valid WAV after shutdown: {e}"));
-    let secs = r.duration() as f32 / 8000.0;
-    assert!(secs >= 2.0, "recording too short after drain: {secs} s");
-    let bytes = std::fs::metadata(&wavs[0]).unwrap().len();
+    let manifests = find_files(&data.join("recordings"), ".manifest.json");
     assert_eq!(
-        bytes,
-        44 + r.duration() as u64 * 4,
-        "header length disagrees with file size"
+        manifests.len(),
+        1,
+        "the drained call's recording is sealed: {manifests:?}"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifests[0]).unwrap()).unwrap();
+    let secs = manifest["duration_seconds"].as_f64().unwrap();
+    assert!(secs >= 2.0, "recording too short after drain: {secs} s");
+    assert_eq!(manifest["recovered"], false, "{manifest}");
+    let verify = std::process::Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .args(["recordings", "verify", "--config"])
+        .arg(&config)
+        .arg("--data")
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        verify.status.success(),
+        "verify after a drained shutdown: {}",
+        String::from_utf8_lossy(&verify.stdout)
     );
 }

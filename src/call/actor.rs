@@ -181,6 +181,9 @@ pub(super) async fn run(mut setup: CallSetup, registry: Arc<Registry>) {
     registry.remove(setup.id);
 }
 
+/// What the transcript holds for what a caller said while the recording was paused.
+const NOT_RECORDED: &str = "(said while the recording was paused)";
+
 impl CallActor {
     fn answer(setup: CallSetup, mut record: CallRecord, registry: Arc<Registry>) -> CallActor {
         let services = &registry.services;
@@ -189,19 +192,19 @@ impl CallActor {
         let media_config = &services.config.media;
         let media = open_media(&audio, media_config, format!("hotline-{}", setup.id), now);
         record.started_at = chrono::Utc::now();
-        let recording_path = services.recording_directory.join(format!(
-            "{}/{}.wav",
-            record.started_at.format("%Y-%m-%d"),
-            setup.id
-        ));
-        let recorder = match CallRecorder::create(&recording_path, crate::media::SAMPLE_RATE) {
+        let recorder = match services
+            .recordings
+            .start(&setup.id.to_string(), record.started_at)
+        {
             Ok(recorder) => Some(recorder),
             Err(error) => {
                 warn!(call = %setup.id, %error, "recording unavailable for this call");
                 None
             }
         };
-        record.recording = recorder.as_ref().map(|_| recording_path);
+        record.recording = recorder
+            .as_ref()
+            .map(|recorder| recorder.path().to_path_buf());
         services.records.save(record.clone());
         info!(
             call = %setup.id,
@@ -592,11 +595,22 @@ impl CallActor {
                     self.registry.services.records.save(self.record.clone());
                 }
                 FlowAction::StepEntered { step } => debug!(call = %self.id, %step, "step"),
+                FlowAction::Recording { pause } => self.mark_recording(if pause {
+                    crate::recording::MarkEvent::Paused
+                } else {
+                    crate::recording::MarkEvent::Resumed
+                }),
                 FlowAction::Heard {
                     text,
                     step,
                     matched,
                 } => {
+                    let paused = self.recorder.as_ref().is_some_and(CallRecorder::is_paused);
+                    let text = if paused {
+                        NOT_RECORDED.to_string()
+                    } else {
+                        self.registry.services.recordings.redactor().redact(&text)
+                    };
                     info!(call = %self.id, %step, %text, ?matched, "heard");
                     self.record.transcript.push(TranscriptLine {
                         at: chrono::Utc::now(),
@@ -645,10 +659,17 @@ impl CallActor {
             self.dialog.hang_up(outcome.name());
         }
         if let Some(recorder) = self.recorder.take() {
-            let finished = tokio::task::spawn_blocking(move || recorder.finish()).await;
+            let recordings = self.registry.services.recordings.clone();
+            let flow = self.record.flow.clone();
+            let started = self.record.started_at;
+            let transcript = self.record.transcript.clone();
+            let finished = tokio::task::spawn_blocking(move || {
+                recordings.finish(recorder, &flow, started, &transcript)
+            })
+            .await;
             match finished {
-                Ok(Ok(summary)) => {
-                    debug!(call = %self.id, duration = ?summary.duration, "recording closed")
+                Ok(Ok(manifest)) => {
+                    debug!(call = %self.id, seconds = manifest.duration_seconds, sequence = manifest.sequence, "recording sealed")
                 }
                 Ok(Err(error)) => warn!(call = %self.id, %error, "recording did not close cleanly"),
                 Err(error) => warn!(call = %self.id, %error, "recording task failed"),
@@ -686,11 +707,17 @@ impl CallActor {
                 .collect();
             if !heard.is_empty() {
                 for transcript in heard {
-                    info!(call = %self.id, text = %transcript.text, "heard as the call ended");
+                    let text = self
+                        .registry
+                        .services
+                        .recordings
+                        .redactor()
+                        .redact(&transcript.text);
+                    info!(call = %self.id, %text, "heard as the call ended");
                     self.record.transcript.push(TranscriptLine {
                         at: chrono::Utc::now(),
                         speaker: Speaker::Caller,
-                        text: transcript.text,
+                        text,
                     });
                 }
                 self.registry.services.records.save(self.record);

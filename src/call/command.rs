@@ -63,6 +63,9 @@ pub enum DeskCommand {
     CompleteConsultation,
     /// End the consultation and go back to the caller.
     CancelConsultation,
+    /// Pause the recording (silence is recorded while, say, a card number is read out), or
+    /// resume it.
+    PauseRecording(bool),
 }
 
 /// Where an agent hands a caller on to.

@@ -18,7 +18,6 @@ use crate::telemetry::Metrics;
 use crate::tts::SpeechService;
 use crate::understanding::UnderstandingService;
 use dashmap::DashMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -38,7 +37,7 @@ pub struct CallServices {
     /// Ordered writer of call records (shared with chat sessions).
     pub records: Arc<RecordWriter>,
     /// Where recordings are written.
-    pub recording_directory: PathBuf,
+    pub recordings: Arc<crate::recording::RecordingService>,
     /// Speech recognition for speech-mode calls; without it they take keys only.
     pub transcriber: Option<Arc<TranscriberPool>>,
     /// Speech synthesis for `say` steps; without it they are skipped.

@@ -3,7 +3,10 @@
 //! Calls update their record at answer, at each key press or collected value, and at the end.
 //! One writer thread applies the updates in the order they were made, so a late snapshot can
 //! never overwrite a call's final state, and no call actor ever waits on the database.
+//! Transcripts are redacted here, on their way to the store, so no stored or shown transcript
+//! holds card numbers, phone numbers or e-mail addresses.
 
+use crate::recording::Redactor;
 use crate::storage::{CallRecord, CallStore};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -16,13 +19,19 @@ pub struct RecordWriter {
 }
 
 impl RecordWriter {
-    /// Starts the writer thread over `store`.
-    pub fn start(store: Arc<dyn CallStore>) -> std::io::Result<RecordWriter> {
+    /// Starts the writer thread over `store`, redacting transcripts with `redactor`.
+    pub fn start(store: Arc<dyn CallStore>, redactor: Redactor) -> std::io::Result<RecordWriter> {
         let (sender, receiver) = mpsc::channel::<CallRecord>();
         let thread = std::thread::Builder::new()
             .name("call-records".to_string())
             .spawn(move || {
-                for record in receiver {
+                for mut record in receiver {
+                    for line in &mut record.transcript {
+                        line.text = redactor.redact(&line.text);
+                    }
+                    if let Some(handover) = record.handover.as_mut() {
+                        redact_strings(handover, &redactor);
+                    }
                     if let Err(error) = store.save_call(&record) {
                         tracing::warn!(call = %record.id, %error, "cannot save call record");
                     }
@@ -62,5 +71,23 @@ impl RecordWriter {
         {
             tracing::warn!("call record writer panicked");
         }
+    }
+}
+
+/// Redacts every string in a JSON value (the hand-over's brief, transcript and details).
+fn redact_strings(value: &mut serde_json::Value, redactor: &Redactor) {
+    match value {
+        serde_json::Value::String(text) => *text = redactor.redact(text),
+        serde_json::Value::Array(items) => {
+            for item in items {
+                redact_strings(item, redactor);
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (_, field) in fields.iter_mut() {
+                redact_strings(field, redactor);
+            }
+        }
+        _ => {}
     }
 }

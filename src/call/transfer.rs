@@ -14,8 +14,9 @@ use super::{DeskCommand, TransferTarget};
 use crate::acd::{Declined, Stage, TransferAction, TransferTiming, WarmTransfer};
 use crate::agents::{CallContext, QueueEvent};
 use crate::dialogue::{FlowEvent, Handover, Priority as FlowPriority, TransferOutcome};
-use crate::ids::AgentId;
+use crate::ids::{AgentId, CallId};
 use crate::net::MediaSockets;
+use crate::recording::{CallRecorder, MarkEvent};
 use crate::sip::{OutboundCall, OutboundEvent};
 use std::time::{Duration, Instant};
 use tracing::{debug, info, warn};
@@ -30,6 +31,9 @@ pub(super) struct Monitor {
 pub(super) struct TransferPhase {
     pub machine: WarmTransfer,
     pub context: CallContext,
+    /// The brief as the flow wrote it, spoken to the agent (the context's is redacted for
+    /// display).
+    pub spoken_brief: String,
     /// The agent's leg.
     pub leg: Option<AgentLeg>,
     /// The consultant's leg during an attended transfer.
@@ -69,7 +73,36 @@ pub(super) fn position_announcement(template: &str, position: usize, wait: Durat
         .replace("{wait}", &wait)
 }
 
+/// Marks an event in the call's recording, if it is being recorded; a failure stops it.
+pub(super) fn mark(recorder: &mut Option<CallRecorder>, event: MarkEvent, call: CallId) {
+    if let Some(active) = recorder.as_mut()
+        && let Err(error) = active.mark(event)
+    {
+        warn!(%call, %error, "recording stopped");
+        *recorder = None;
+    }
+}
+
+/// The hand-over as desks show it: brief, transcript and details redacted.
+fn redacted(handover: &Handover, redactor: &crate::recording::Redactor) -> Handover {
+    let mut shown = handover.clone();
+    let summary = &mut shown.summary;
+    summary.brief = redactor.redact(&summary.brief);
+    for line in &mut summary.transcript {
+        line.text = redactor.redact(&line.text);
+    }
+    for value in summary.details.values_mut() {
+        *value = redactor.redact(value);
+    }
+    shown
+}
+
 impl CallActor {
+    /// Marks an event in the call's recording.
+    pub(super) fn mark_recording(&mut self, event: MarkEvent) {
+        mark(&mut self.recorder, event, self.id);
+    }
+
     pub(super) fn flow_event(&mut self, event: FlowEvent) {
         self.flow
             .handle_event(Instant::now(), chrono::Utc::now(), event);
@@ -90,7 +123,7 @@ impl CallActor {
             group: handover.group.clone(),
             priority: priority_of(handover.priority),
             waiting_since: chrono::Utc::now(),
-            handover: handover.clone(),
+            handover: redacted(handover, self.registry.services.recordings.redactor()),
             recording: format!("/api/calls/{}/recording", self.id),
         };
         self.registry
@@ -100,6 +133,7 @@ impl CallActor {
         self.transfer = Some(TransferPhase {
             machine: WarmTransfer::waiting(timing),
             context,
+            spoken_brief: handover.summary.brief.clone(),
             leg: None,
             consult: None,
             monitor: None,
@@ -109,6 +143,7 @@ impl CallActor {
             reserving: false,
             queued_at: Instant::now(),
         });
+        self.mark_recording(MarkEvent::Queue);
         self.sync_music();
     }
 
@@ -123,6 +158,7 @@ impl CallActor {
             monitor.leg.dialog.hang_up("the transfer ended");
         }
         self.transfer = None;
+        self.mark_recording(MarkEvent::Ivr);
         self.flow_event(event);
     }
 
@@ -369,6 +405,14 @@ impl CallActor {
             DeskCommand::Accept => transfer.machine.accepted(),
             DeskCommand::Reject => transfer.machine.rejected(),
             DeskCommand::Hold(hold) => transfer.machine.set_held(hold),
+            DeskCommand::PauseRecording(pause) => {
+                let event = if pause {
+                    MarkEvent::Paused
+                } else {
+                    MarkEvent::Resumed
+                };
+                return self.mark_recording(event);
+            }
             DeskCommand::Transfer(target) => return self.hand_on(target),
             DeskCommand::Consult(consultant) => {
                 if matches!(transfer.machine.stage(), Stage::Connected { .. }) {
@@ -536,6 +580,7 @@ impl CallActor {
                             .observe(transfer.queued_at.elapsed().as_secs_f64());
                         self.record.agent = Some(agent.to_string());
                         self.registry.services.records.save(self.record.clone());
+                        mark(&mut self.recorder, MarkEvent::Agent, self.id);
                     }
                 }
                 TransferAction::Finished(agent) => agents.finished(self.id, agent),
@@ -611,7 +656,7 @@ impl CallActor {
         services.agents.briefing(self.id, leg.agent.clone());
         let brief = format!(
             "{} {}",
-            transfer.context.handover.summary.brief, services.config.acd.accept_prompt
+            transfer.spoken_brief, services.config.acd.accept_prompt
         );
         match &services.synthesizer {
             Some(service) => leg.speaking = Some(Speaking::start(service, brief)),

@@ -164,7 +164,9 @@ impl Session {
                     self.said(caption.unwrap_or_default());
                 }
                 FlowAction::Say { text, .. } => self.said(text),
-                FlowAction::StopPlayback | FlowAction::StepEntered { .. } => {}
+                FlowAction::StopPlayback
+                | FlowAction::StepEntered { .. }
+                | FlowAction::Recording { .. } => {}
                 FlowAction::Heard { .. } => {}
                 FlowAction::Collected { variable, value } => {
                     self.record.variables.insert(variable, value);

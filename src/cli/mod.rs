@@ -4,11 +4,13 @@
 mod agents;
 mod flows;
 mod models;
+mod recordings;
 mod say;
 mod serve;
 mod speech;
 mod transcribe;
 mod understand;
+mod users;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -50,6 +52,28 @@ enum Command {
         #[command(subcommand)]
         command: AgentsCommand,
     },
+    /// Manage the people who use the pages and APIs.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// Check recordings.
+    Recordings {
+        #[command(subcommand)]
+        command: RecordingsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UsersCommand {
+    /// Add a user with a role and print a new API token for them.
+    Add(users::AddArguments),
+}
+
+#[derive(Debug, Subcommand)]
+enum RecordingsCommand {
+    /// Check the chain of manifests, every recording and the audit log; exit 1 on any break.
+    Verify(recordings::VerifyArguments),
 }
 
 #[derive(Debug, Subcommand)]
@@ -83,6 +107,12 @@ impl Cli {
             Command::Agents {
                 command: AgentsCommand::Password(arguments),
             } => agents::password(arguments),
+            Command::Users {
+                command: UsersCommand::Add(arguments),
+            } => users::add(arguments),
+            Command::Recordings {
+                command: RecordingsCommand::Verify(arguments),
+            } => recordings::verify_command(arguments),
         }
     }
 }

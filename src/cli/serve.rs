@@ -14,9 +14,10 @@ use crate::ids::AgentId;
 use crate::lookup::LookupClient;
 use crate::models::{Kind, Registry};
 use crate::orders::{OrderBook, Seed};
+use crate::recording::DiskCounters;
 use crate::sip::registrar::RegistrarSettings;
 use crate::sip::{Signaling, SipServer, SipSettings};
-use crate::storage::{CallStore, SqliteStore};
+use crate::storage::{AuditLog, CallStore, SqliteStore, UserStore};
 use crate::telemetry::{self, Metrics};
 use crate::tts::{PiperSynthesizer, ServiceOptions, SpeechService, VoiceFiles};
 use crate::understanding::{
@@ -146,10 +147,26 @@ async fn serve(
     let http_origin = http_origin(http_address);
     let lookups = LookupClient::new()?;
     let metrics = Metrics::new();
+    let users = Arc::new(UserStore::open(&database)?);
+    let audit = Arc::new(AuditLog::open(&database)?);
+    let counters = DiskCounters {
+        bytes: metrics.recording_bytes.clone(),
+        syncs: metrics.recording_syncs.clone(),
+    };
+    let recordings = Arc::new(super::recordings::open_service(
+        &config, &data, &database, counters,
+    )?);
+    let recovering = (recordings.clone(), store.clone());
+    let recovered =
+        tokio::task::spawn_blocking(move || recovering.0.recover(&recovering.1)).await??;
+    if recovered > 0 {
+        info!(recovered, "recordings left unsealed by a crash were sealed");
+    }
     let config = Arc::new(config);
     let flows = Arc::new(flows);
     let records = Arc::new(
-        RecordWriter::start(store.clone()).context("cannot start the call record writer")?,
+        RecordWriter::start(store.clone(), recordings.redactor().clone())
+            .context("cannot start the call record writer")?,
     );
     let chat = ChatService::new(ChatServices {
         flows: flows.clone(),
@@ -170,7 +187,7 @@ async fn serve(
         prompts,
         metrics: metrics.clone(),
         records: records.clone(),
-        recording_directory: config.recording_directory(&data),
+        recordings: recordings.clone(),
         transcriber,
         synthesizer,
         understanding: understanding.clone(),
@@ -211,6 +228,14 @@ async fn serve(
     }
     let stop_sip = CancellationToken::new();
     let sip_task = tokio::spawn(sip.run(stop_sip.clone()));
+    let stop_sweeper = CancellationToken::new();
+    let sweeper = tokio::spawn(super::recordings::sweep_recordings(
+        recordings.clone(),
+        audit.clone(),
+        store.clone(),
+        config.recording.sweep_every,
+        stop_sweeper.clone(),
+    ));
     let stop_http = CancellationToken::new();
     let http_stopped = stop_http.clone();
     let app = http::router(AppState {
@@ -221,6 +246,10 @@ async fn serve(
         agents,
         config: config.clone(),
         desk_sessions: http::DeskSessions::default(),
+        users,
+        audit,
+        recordings,
+        secure_cookies: false,
     });
     let http_task = tokio::spawn(async move {
         axum::serve(
@@ -237,6 +266,8 @@ async fn serve(
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     stop_sip.cancel();
     stop_http.cancel();
+    stop_sweeper.cancel();
+    let _ = sweeper.await;
     let _ = sip_task.await;
     if let Ok(Err(error)) = http_task.await {
         warn!(%error, "HTTP server stopped with an error");

@@ -20,6 +20,7 @@ pub use speech::{DEFAULT_RECOGNITION_MODEL, SpeechConfig};
 pub use voice::{DEFAULT_VOICE, VoiceConfig};
 
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -145,6 +146,32 @@ pub struct RecordingConfig {
     /// Directory of the recordings, relative to the data directory unless absolute.
     #[serde(default = "default_recording_directory")]
     pub directory: PathBuf,
+    /// File of the recording keys (`ID HEX` lines, the last current), relative to the data
+    /// directory unless absolute. `HOTLINE_RECORDING_KEYS` overrides it; without either, a key
+    /// file is generated under the data directory.
+    #[serde(default)]
+    pub keys_file: Option<PathBuf>,
+    /// How long recordings are kept, unless a flow has its own period.
+    #[serde(
+        deserialize_with = "crate::duration_text::deserialize",
+        default = "default_retention"
+    )]
+    pub retention: Duration,
+    /// Retention periods by flow name.
+    #[serde(deserialize_with = "crate::duration_text::deserialize_map", default)]
+    pub retention_by_flow: BTreeMap<String, Duration>,
+    /// How often the sweeper looks for recordings past their retention.
+    #[serde(
+        deserialize_with = "crate::duration_text::deserialize",
+        default = "default_sweep_every"
+    )]
+    pub sweep_every: Duration,
+    /// Whether every one-second record is forced to disk (fdatasync) as it is written.
+    #[serde(default = "default_true")]
+    pub sync_every_record: bool,
+    /// Patterns redacted in transcripts besides cards, phone numbers and e-mail addresses.
+    #[serde(default)]
+    pub redact: Vec<crate::recording::RedactionPattern>,
 }
 
 /// Graceful shutdown settings.
@@ -199,6 +226,12 @@ impl Default for RecordingConfig {
     fn default() -> Self {
         RecordingConfig {
             directory: default_recording_directory(),
+            keys_file: None,
+            retention: default_retention(),
+            retention_by_flow: BTreeMap::new(),
+            sweep_every: default_sweep_every(),
+            sync_every_record: true,
+            redact: Vec::new(),
         }
     }
 }
@@ -225,6 +258,16 @@ fn default_jitter_maximum() -> Duration {
 }
 fn default_recording_directory() -> PathBuf {
     PathBuf::from("recordings")
+}
+/// Three years.
+fn default_retention() -> Duration {
+    Duration::from_secs(3 * 365 * 24 * 3600)
+}
+fn default_true() -> bool {
+    true
+}
+fn default_sweep_every() -> Duration {
+    Duration::from_secs(3600)
 }
 fn default_drain_timeout() -> Duration {
     Duration::from_secs(30)

@@ -125,6 +125,11 @@ pub enum FlowAction {
     },
     /// Stop the prompt or speech that is playing (barge-in).
     StopPlayback,
+    /// Pause the call's recording, or resume it.
+    Recording {
+        /// True to pause, false to resume.
+        pause: bool,
+    },
     /// End the call.
     Hangup {
         /// Why the call ends.
@@ -333,7 +338,12 @@ impl FlowEngine {
                 }
             }
             Some(StepKind::Transfer(_)) => self.request_transfer(),
-            Some(StepKind::Goto { .. } | StepKind::Hours { .. } | StepKind::Branch { .. })
+            Some(
+                StepKind::Goto { .. }
+                | StepKind::Record { .. }
+                | StepKind::Hours { .. }
+                | StepKind::Branch { .. },
+            )
             | None => {}
         }
     }
@@ -436,6 +446,14 @@ impl FlowEngine {
                     None => self.request_transfer(),
                 },
                 StepKind::Goto { target } => next = Some(target.clone()),
+                StepKind::Record {
+                    pause,
+                    next: target,
+                } => {
+                    self.actions
+                        .push_back(FlowAction::Recording { pause: *pause });
+                    next = Some(target.clone());
+                }
                 StepKind::Hours {
                     hours,
                     open,

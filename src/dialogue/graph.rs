@@ -56,7 +56,9 @@ pub fn check_graph(context: &mut Context<'_>, flow: &Flow) {
 /// The steps reached at once (without waiting for the caller) when `step` is entered.
 fn instant_successors(flow: &Flow, step: &str) -> Vec<String> {
     match flow.steps.get(step).map(|step| &step.kind) {
-        Some(StepKind::Goto { target }) => vec![target.clone()],
+        Some(StepKind::Goto { target } | StepKind::Record { next: target, .. }) => {
+            vec![target.clone()]
+        }
         Some(StepKind::Hours { open, closed, .. }) => vec![open.clone(), closed.clone()],
         Some(StepKind::Branch { cases, default, .. }) => {
             let mut targets: Vec<String> = cases.values().cloned().collect();

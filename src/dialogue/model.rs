@@ -126,6 +126,14 @@ pub enum StepKind {
     },
     /// Hand the caller to a person in a skill group, with the conversation so far.
     Transfer(Transfer),
+    /// Pause the call's recording (silence is recorded, say while a card number is given) or
+    /// resume it, then continue at `next` at once.
+    Record {
+        /// True to pause, false to resume.
+        pause: bool,
+        /// The step after.
+        next: String,
+    },
     /// Optionally play a prompt, then end the call.
     Hangup {
         /// Absolute path of the prompt played before hanging up.
@@ -163,6 +171,7 @@ impl StepKind {
             StepKind::Hangup { prompt, .. } => prompt.iter().collect(),
             StepKind::Say { .. }
             | StepKind::Goto { .. }
+            | StepKind::Record { .. }
             | StepKind::Hours { .. }
             | StepKind::Answer { .. }
             | StepKind::Branch { .. } => Vec::new(),
@@ -183,6 +192,7 @@ impl StepKind {
             StepKind::Ask(ask) => Some(ask.barge_in),
             StepKind::Intent(step) => Some(step.barge_in),
             StepKind::Goto { .. }
+            | StepKind::Record { .. }
             | StepKind::Hours { .. }
             | StepKind::Hangup { .. }
             | StepKind::Lookup(_)

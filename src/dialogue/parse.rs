@@ -23,8 +23,8 @@ use super::model::{Flow, Step, StepKind};
 use super::slots::SlotKind;
 use super::speech_keys::{DEFAULT_MINIMUM_CONFIDENCE, confidence};
 use super::steps::{
-    FlowDefaults, RawCollect, RawGoto, RawHangup, RawHours, RawMenu, RawPlay, RawSay, STEP_TYPES,
-    timezone,
+    FlowDefaults, RawCollect, RawGoto, RawHangup, RawHours, RawMenu, RawPlay, RawRecord, RawSay,
+    STEP_TYPES, timezone,
 };
 use super::template::check_variables;
 use super::transfer_step::{RawEscalation, RawTransfer};
@@ -239,6 +239,7 @@ fn parse_step(
         "branch" => Some(deserialize::<RawBranch>(context, table, span)?.convert(context, name)),
         "transfer" => deserialize::<RawTransfer>(context, table, span)?.convert(context, name),
         "goto" => Some(deserialize::<RawGoto>(context, table, span)?.convert(context, name)),
+        "record" => Some(deserialize::<RawRecord>(context, table, span)?.convert(context, name)),
         "hangup" => Some(deserialize::<RawHangup>(context, table, span)?.convert(context)),
         "hours" => deserialize::<RawHours>(context, table, span.clone())?.convert(
             context,

@@ -24,8 +24,7 @@ use super::template::parse_text;
 use super::values::{DTMF_KEYS, parse_dtmf_key};
 
 /// The step types a flow file may use.
-pub const STEP_TYPES: &str =
-    "play, say, menu, collect, ask, intent, answer, lookup, branch, transfer, goto, hours, hangup";
+pub const STEP_TYPES: &str = "play, say, menu, collect, ask, intent, answer, lookup, branch, transfer, goto, hours, record, hangup";
 
 /// How long menu, collect and ask steps wait for input when the step does not say.
 pub(super) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -100,6 +99,13 @@ pub(super) struct RawCollect {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawGoto {
     target: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRecord {
+    action: Spanned<String>,
+    next: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -280,6 +286,30 @@ impl RawGoto {
     pub(super) fn convert(self, context: &mut Context<'_>, step: &str) -> StepKind {
         StepKind::Goto {
             target: context.reference(step, "target", &self.target),
+        }
+    }
+}
+
+impl RawRecord {
+    pub(super) fn convert(self, context: &mut Context<'_>, step: &str) -> StepKind {
+        let pause = match self.action.get_ref().as_str() {
+            "pause" => true,
+            "resume" => false,
+            other => {
+                context.error(
+                    self.action.span(),
+                    FlowError::InvalidValue {
+                        what: "record action",
+                        value: other.to_string(),
+                        expected: "expected \"pause\" or \"resume\"".into(),
+                    },
+                );
+                false
+            }
+        };
+        StepKind::Record {
+            pause,
+            next: context.reference(step, "next", &self.next),
         }
     }
 }

@@ -108,6 +108,21 @@ impl DeskSessions {
         Some(agent.clone())
     }
 
+    /// Whether `source` is locked out after wrong passwords (desk or user sign-ins).
+    pub fn is_locked(&self, source: IpAddr) -> bool {
+        self.state().throttle.is_locked(Instant::now(), &source)
+    }
+
+    /// Counts a wrong password from `source`; true when it is now locked out.
+    pub fn failed(&self, source: IpAddr) -> bool {
+        self.state().throttle.failed(Instant::now(), source)
+    }
+
+    /// Clears `source`'s wrong passwords after a right one.
+    pub fn succeeded(&self, source: IpAddr) {
+        self.state().throttle.succeeded(&source);
+    }
+
     /// Ends a desk session.
     pub fn sign_out(&self, token: &str) {
         self.state().tokens.remove(token);

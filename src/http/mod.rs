@@ -5,11 +5,13 @@
 //! [`AppError`]: a status code with a JSON `{"error": ...}` body.
 
 mod api;
+mod auth;
 mod demo;
 mod desk_sessions;
 mod error;
 mod pages;
 
+pub use auth::Principal;
 pub use desk_sessions::DeskSessions;
 pub use error::AppError;
 
@@ -17,7 +19,8 @@ use crate::agents::AgentService;
 use crate::chat::ChatService;
 use crate::config::Config;
 use crate::orders::OrderBook;
-use crate::storage::CallStore;
+use crate::recording::RecordingService;
+use crate::storage::{AuditLog, CallStore, Role, UserStore};
 use crate::telemetry::Metrics;
 use axum::Router;
 use axum::routing::get;
@@ -40,6 +43,14 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Signed-in agent desks.
     pub desk_sessions: DeskSessions,
+    /// Users of the pages and APIs, and their tokens.
+    pub users: Arc<UserStore>,
+    /// The audit log of views, plays and exports.
+    pub audit: Arc<AuditLog>,
+    /// Sealed recordings.
+    pub recordings: Arc<RecordingService>,
+    /// Whether cookies are marked `Secure` (HTTP is served over TLS).
+    pub secure_cookies: bool,
 }
 
 /// The complete router.
@@ -49,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics))
         .route("/chat", get(pages::chat))
         .route("/desk", get(pages::desk))
+        .route("/review", get(pages::review))
         .nest("/api", api::router());
     if let Some(orders) = &state.orders {
         router = router.nest("/demo", demo::router(orders.clone()));
@@ -58,14 +70,17 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// `GET /metrics`, for admins, supervisors and the scraper's token.
 async fn metrics(
     axum::extract::State(state): axum::extract::State<AppState>,
-) -> impl axum::response::IntoResponse {
-    (
+    principal: Principal,
+) -> Result<impl axum::response::IntoResponse, AppError> {
+    principal.require(&[Role::Admin, Role::Supervisor])?;
+    Ok((
         [(
             axum::http::header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
         state.metrics.render(),
-    )
+    ))
 }

@@ -1,10 +1,11 @@
 //! The single error type of the `recording` module.
 //!
-//! File errors always carry the recording's path so that an operator can find it.
+//! File errors always carry the recording's path so that an operator can find it. No error
+//! carries key material.
 
 use std::path::PathBuf;
 
-/// Everything that can go wrong while recording a call.
+/// Everything that can go wrong while recording, sealing or reading a call's recording.
 #[derive(Debug, thiserror::Error)]
 pub enum RecordingError {
     /// A recording must have a positive sample rate.
@@ -23,10 +24,10 @@ pub enum RecordingError {
         path: PathBuf,
     },
 
-    /// The file or one of its parent directories could not be created.
-    #[error("cannot create recording {path}: {source}")]
+    /// A file or one of its parent directories could not be created or written.
+    #[error("cannot create {path}: {source}")]
     Create {
-        /// The recording that was to be created.
+        /// The file that was to be created.
         path: PathBuf,
         /// The operating-system error.
         #[source]
@@ -44,23 +45,11 @@ pub enum RecordingError {
         right: usize,
     },
 
-    /// The WAV format cannot describe more data (its size fields are 32 bits).
-    #[error("recording {path} reached the WAV size limit of {max_frames} frames")]
-    SizeLimit {
+    /// The disk thread could not write the recording (or has stopped).
+    #[error("cannot write recording {path}")]
+    Disk {
         /// The recording being written.
         path: PathBuf,
-        /// The largest number of frames a recording can hold.
-        max_frames: u64,
-    },
-
-    /// Writing samples or the header failed.
-    #[error("cannot write recording {path}: {source}")]
-    Write {
-        /// The recording being written.
-        path: PathBuf,
-        /// The error reported by hound.
-        #[source]
-        source: hound::Error,
     },
 
     /// Forcing the finished file to stable storage failed.
@@ -71,5 +60,67 @@ pub enum RecordingError {
         /// The operating-system error.
         #[source]
         source: std::io::Error,
+    },
+
+    /// A recording or manifest could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The operating-system error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A recording or manifest is not what it should be.
+    #[error("{path}: {message}")]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// A recording could not be deleted.
+    #[error("cannot delete {path}: {source}")]
+    Delete {
+        /// The file.
+        path: PathBuf,
+        /// The operating-system error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The recording keys could not be read or are not valid.
+    #[error("recording keys from {origin}: {message}")]
+    Keys {
+        /// Where the keys came from (a file, the environment variable).
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// A recording was sealed with a key that is not configured.
+    #[error("recording key {id} is not configured")]
+    UnknownKey {
+        /// The key's ID.
+        id: String,
+    },
+
+    /// Sealing or opening failed.
+    #[error("{0}")]
+    Crypto(String),
+
+    /// The recording index in the database failed.
+    #[error("recording index: {0}")]
+    Index(String),
+
+    /// A configured redaction pattern is not valid.
+    #[error("redaction pattern {name}: {message}")]
+    InvalidRedactionPattern {
+        /// The pattern's configured name.
+        name: String,
+        /// What is wrong with it.
+        message: String,
     },
 }

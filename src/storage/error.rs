@@ -22,4 +22,7 @@ pub enum StorageError {
         /// What does not decode.
         message: String,
     },
+    /// A value offered to the store is not acceptable (a taken user name).
+    #[error("{0}")]
+    Invalid(String),
 }

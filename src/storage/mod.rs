@@ -4,13 +4,17 @@
 //! independent of the database, so a shared server database can replace SQLite when several
 //! Hotline nodes run behind one load balancer.
 
+mod audit;
 mod error;
 mod record;
 mod sqlite;
+mod users;
 
+pub use audit::{AuditEntry, AuditLog};
 pub use error::StorageError;
 pub use record::{CallOutcome, CallRecord, Speaker, TranscriptLine, WrapUp};
 pub use sqlite::{SqliteStore, open_database};
+pub use users::{Role, User, UserStore, hash_password, new_token, password_matches, token_hash};
 
 use crate::ids::CallId;
 
@@ -25,4 +29,29 @@ pub trait CallStore: Send + Sync + 'static {
     /// Stores an agent's wrap-up with a call; false when there is no such call. Later saves of
     /// the record keep it.
     fn save_wrap_up(&self, id: CallId, wrap_up: &WrapUp) -> Result<bool, StorageError>;
+    /// Calls matching `filter`, newest first.
+    fn search_calls(
+        &self,
+        filter: &CallFilter,
+        limit: usize,
+    ) -> Result<Vec<CallRecord>, StorageError>;
+    /// Empties a call's transcript (its recording was deleted at the end of its retention).
+    fn forget_transcript(&self, id: CallId) -> Result<(), StorageError>;
+}
+
+/// What a search for calls asks; every part given must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallFilter {
+    /// Started on or after this day (UTC).
+    pub from: Option<chrono::NaiveDate>,
+    /// Started on or before this day (UTC).
+    pub to: Option<chrono::NaiveDate>,
+    /// Part of the caller's number or name.
+    pub caller: Option<String>,
+    /// The agent who took the call.
+    pub agent: Option<String>,
+    /// The intent the flow recognised.
+    pub intent: Option<String>,
+    /// Words in the transcript or the collected values.
+    pub text: Option<String>,
 }

@@ -1,7 +1,7 @@
 //! SQLite implementation of the stores: one file under the data directory, WAL mode so CLI
 //! commands can read while the server writes.
 
-use super::{CallOutcome, CallRecord, CallStore, StorageError, WrapUp};
+use super::{CallFilter, CallOutcome, CallRecord, CallStore, StorageError, WrapUp};
 use crate::ids::CallId;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::path::{Path, PathBuf};
@@ -200,6 +200,60 @@ impl CallStore for SqliteStore {
             records.push(row??);
         }
         Ok(records)
+    }
+
+    fn search_calls(
+        &self,
+        filter: &CallFilter,
+        limit: usize,
+    ) -> Result<Vec<CallRecord>, StorageError> {
+        let like = |text: &Option<String>| {
+            text.as_ref().map(|text| {
+                let escaped = text
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                format!("%{escaped}%")
+            })
+        };
+        let day_after = filter
+            .to
+            .and_then(|day| day.succ_opt())
+            .map(|day| day.format("%Y-%m-%d").to_string());
+        let connection = self.connection();
+        let mut statement = connection.prepare(&format!(
+            "SELECT {COLUMNS} FROM calls WHERE \
+             (?1 IS NULL OR started_at >= ?1) AND (?2 IS NULL OR started_at < ?2) \
+             AND (?3 IS NULL OR caller LIKE ?3 ESCAPE '\\') AND (?4 IS NULL OR agent = ?4) \
+             AND (?5 IS NULL OR json_extract(variables, '$.intent') = ?5) \
+             AND (?6 IS NULL OR transcript LIKE ?6 ESCAPE '\\' OR variables LIKE ?6 ESCAPE '\\') \
+             ORDER BY started_at DESC, id DESC LIMIT ?7"
+        ))?;
+        let rows = statement.query_map(
+            params![
+                filter.from.map(|day| day.format("%Y-%m-%d").to_string()),
+                day_after,
+                like(&filter.caller),
+                filter.agent,
+                filter.intent,
+                like(&filter.text),
+                limit as i64
+            ],
+            decode,
+        )?;
+        let mut records = Vec::new();
+        for row in rows {
+            records.push(row??);
+        }
+        Ok(records)
+    }
+
+    fn forget_transcript(&self, id: CallId) -> Result<(), StorageError> {
+        self.connection().execute(
+            "UPDATE calls SET transcript = '[]' WHERE id = ?1",
+            params![id.to_string()],
+        )?;
+        Ok(())
     }
 
     fn call(&self, id: CallId) -> Result<Option<CallRecord>, StorageError> {

@@ -29,6 +29,10 @@ pub struct Metrics {
     pub queue_answer: Histogram,
     /// From joining a queue to caller and agent talking.
     pub queue_connect: Histogram,
+    /// Bytes of sealed recordings written.
+    pub recording_bytes: IntCounter,
+    /// fdatasync calls on recordings.
+    pub recording_syncs: IntCounter,
 }
 
 impl Metrics {
@@ -97,6 +101,16 @@ impl Metrics {
             .buckets(queue_buckets),
         )
         .expect("static metric definition is valid");
+        let recording_bytes = IntCounter::new(
+            "hotline_recording_bytes_total",
+            "Bytes of sealed recordings written",
+        )
+        .expect("static metric definition is valid");
+        let recording_syncs = IntCounter::new(
+            "hotline_recording_syncs_total",
+            "fdatasync calls made on recordings",
+        )
+        .expect("static metric definition is valid");
         let metrics = Metrics {
             registry,
             active_calls,
@@ -109,13 +123,15 @@ impl Metrics {
             dtmf_events,
             queue_answer,
             queue_connect,
+            recording_bytes,
+            recording_syncs,
         };
         metrics.register_all();
         metrics
     }
 
     fn register_all(&self) {
-        let collectors: [Box<dyn prometheus::core::Collector>; 10] = [
+        let collectors: [Box<dyn prometheus::core::Collector>; 12] = [
             Box::new(self.active_calls.clone()),
             Box::new(self.calls.clone()),
             Box::new(self.rejected_calls.clone()),
@@ -126,6 +142,8 @@ impl Metrics {
             Box::new(self.dtmf_events.clone()),
             Box::new(self.queue_answer.clone()),
             Box::new(self.queue_connect.clone()),
+            Box::new(self.recording_bytes.clone()),
+            Box::new(self.recording_syncs.clone()),
         ];
         for collector in collectors {
             self.registry

@@ -137,6 +137,78 @@ pub struct Server {
     pub dir: PathBuf,
     pub data: PathBuf,
     pub log: PathBuf,
+    pub config: PathBuf,
+    /// An admin's API token (`hotline users add admin --role admin`): what `get` sends.
+    pub admin_token: String,
+    /// A compliance reviewer's API token, `reviewer` (password [`REVIEWER_PASSWORD`]).
+    pub reviewer_token: String,
+}
+
+/// Spawns `hotline serve`, its output appended to `log`.
+fn spawn_server(
+    config: &Path,
+    sip: SocketAddr,
+    http: SocketAddr,
+    data: &Path,
+    log: &Path,
+) -> Child {
+    let err = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .unwrap();
+    let out = err.try_clone().unwrap();
+    Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .arg("serve")
+        .arg("--config")
+        .arg(config)
+        .arg("--sip")
+        .arg(sip.to_string())
+        .arg("--http")
+        .arg(http.to_string())
+        .arg("--data")
+        .arg(data)
+        .env(
+            "RUST_LOG",
+            std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
+        )
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .expect("spawn hotline")
+}
+
+/// The password of the `reviewer` user every test server has.
+pub const REVIEWER_PASSWORD: &str = "reviewer-secret";
+
+/// Runs `hotline users add NAME --role ROLE --data DATA` (with a password when given) and
+/// returns the token it prints.
+pub fn add_user(data: &Path, name: &str, role: &str, password: Option<&str>) -> String {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hotline"));
+    command
+        .args(["users", "add", name, "--role", role, "--data"])
+        .arg(data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if password.is_some() {
+        command.arg("--password-stdin");
+    }
+    let mut child = command.spawn().expect("hotline users add");
+    {
+        let mut stdin = child.stdin.take().unwrap();
+        if let Some(password) = password {
+            writeln!(stdin, "{password}").unwrap();
+        }
+    }
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "users add {name}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap().trim().to_string()
 }
 
 impl Server {
@@ -191,28 +263,10 @@ impl Server {
         cfg += &opts.extra_config;
         let config = dir.join("hotline.toml");
         std::fs::write(&config, cfg).unwrap();
+        let admin_token = add_user(&data, "admin", "admin", None);
+        let reviewer_token = add_user(&data, "reviewer", "compliance", Some(REVIEWER_PASSWORD));
         let log = dir.join("hotline.log");
-        let err = std::fs::File::create(&log).unwrap();
-        let out = err.try_clone().unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_hotline"))
-            .arg("serve")
-            .arg("--config")
-            .arg(&config)
-            .arg("--sip")
-            .arg(sip.to_string())
-            .arg("--http")
-            .arg(http.to_string())
-            .arg("--data")
-            .arg(&data)
-            .env(
-                "RUST_LOG",
-                std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
-            )
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .spawn()
-            .expect("spawn hotline");
+        let child = spawn_server(&config, sip, http, &data, &log);
         let mut server = Server {
             child: Some(child),
             sip,
@@ -221,6 +275,9 @@ impl Server {
             dir,
             data,
             log,
+            config,
+            admin_token,
+            reviewer_token,
         };
         // Generous: a cold start embeds every intent example and article once (then cached).
         server.wait_ready(Duration::from_secs(90))?;
@@ -247,6 +304,28 @@ impl Server {
         );
     }
 
+    /// `kill -9`: no shutdown, nothing flushed or closed.
+    pub fn kill_hard(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the server again with the same config, ports and data directory.
+    pub fn restart(&mut self) {
+        assert!(self.child.is_none(), "stop or kill the server first");
+        self.child = Some(spawn_server(
+            &self.config,
+            self.sip,
+            self.http,
+            &self.data,
+            &self.log,
+        ));
+        self.wait_ready(Duration::from_secs(90))
+            .unwrap_or_else(|log| panic!("hotline did not restart; log:\n{log}"));
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.as_ref().expect("running").id()
     }
@@ -255,9 +334,37 @@ impl Server {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
+    /// `GET path` as the admin.
     pub fn get(&self, path: &str) -> (u16, String) {
-        http_get(self.http, path)
+        self.get_as(path, &self.admin_token)
+    }
+
+    /// `GET path` with a bearer token.
+    pub fn get_as(&self, path: &str, token: &str) -> (u16, String) {
+        let bearer = format!("Bearer {token}");
+        http_request_with(self.http, "GET", path, None, &[("Authorization", &bearer)])
             .unwrap_or_else(|e| panic!("GET {path}: {e}; log:\n{}", self.log_text()))
+    }
+
+    /// The decrypted recording of a call, as the reviewer plays it (`/api/recordings/ID/audio`),
+    /// written to a WAV file in the server's directory.
+    pub fn recording_wav(&self, call: &str) -> PathBuf {
+        let bearer = format!("Bearer {}", self.reviewer_token);
+        let (status, _, body) = http_bytes(
+            self.http,
+            &format!("/api/recordings/{call}/audio"),
+            &[("Authorization", &bearer)],
+        )
+        .unwrap_or_else(|e| panic!("recording of {call}: {e}"));
+        assert_eq!(
+            status,
+            200,
+            "recording of {call}: {}",
+            String::from_utf8_lossy(&body)
+        );
+        let path = self.dir.join(format!("{call}.wav"));
+        std::fs::write(&path, body).unwrap();
+        path
     }
 
     /// `GET /api/calls` parsed.
@@ -439,6 +546,39 @@ pub fn http_request_with(
         body.to_string()
     };
     Ok((status, body))
+}
+
+/// `GET path` with headers; the status, the response head and the body as bytes (no chunked
+/// bodies: the recording API sends lengths).
+pub fn http_bytes(
+    addr: SocketAddr,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> std::io::Result<(u16, String, Vec<u8>)> {
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
+    s.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let extra: String = headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{extra}\r\n"
+    )?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw)?;
+    let split = raw
+        .windows(4)
+        .position(|window| window == b"\r\n\r\n")
+        .unwrap_or(raw.len());
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let body = raw.get(split + 4..).unwrap_or_default().to_vec();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    Ok((status, head, body))
 }
 
 fn dechunk(mut body: &str) -> String {

@@ -63,6 +63,7 @@ impl FlowEngine {
                 }
             }
             StepKind::Goto { .. }
+            | StepKind::Record { .. }
             | StepKind::Hours { .. }
             | StepKind::Hangup { .. }
             | StepKind::Lookup(_)

@@ -236,6 +236,7 @@ impl FlowEngine {
                 Some(Understood::Intent(intent.clone(), target.clone()))
             })),
             StepKind::Goto { .. }
+            | StepKind::Record { .. }
             | StepKind::Hours { .. }
             | StepKind::Hangup { .. }
             | StepKind::Lookup(_)

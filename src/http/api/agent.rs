@@ -14,7 +14,7 @@ use crate::ids::{AgentId, CallId};
 use crate::storage::WrapUp;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
-use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
+use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -47,34 +47,6 @@ struct Desk {
     token: String,
 }
 
-fn token_of(parts: &Parts) -> Option<String> {
-    let bearer = parts
-        .headers
-        .get(AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .map(str::to_string);
-    let cookie = || {
-        parts
-            .headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| value.split(';'))
-            .find_map(|pair| pair.trim().strip_prefix("hotline_desk="))
-            .map(str::to_string)
-    };
-    let query = || {
-        parts.uri.query().and_then(|query| {
-            query
-                .split('&')
-                .find_map(|pair| pair.strip_prefix("token="))
-                .map(str::to_string)
-        })
-    };
-    bearer.or_else(cookie).or_else(query)
-}
-
 impl FromRequestParts<AppState> for Desk {
     type Rejection = Response;
 
@@ -86,7 +58,8 @@ impl FromRequestParts<AppState> for Desk {
             )
                 .into_response()
         };
-        let token = token_of(parts).ok_or_else(|| unauthorized("sign in first"))?;
+        let token =
+            crate::http::auth::token_of(parts).ok_or_else(|| unauthorized("sign in first"))?;
         let agent = state
             .desk_sessions
             .agent(&token)
@@ -232,6 +205,8 @@ async fn act(
         "reject" => DeskCommand::Reject,
         "hold" => DeskCommand::Hold(true),
         "resume" => DeskCommand::Hold(false),
+        "pause_recording" => DeskCommand::PauseRecording(true),
+        "resume_recording" => DeskCommand::PauseRecording(false),
         "consult" => {
             let target = body.target.unwrap_or_default();
             match TransferTarget::parse(&target) {
@@ -378,8 +353,8 @@ async fn handling(
     Ok((now || took_it).then_some(record))
 }
 
-/// The recording of a call so far (the writer keeps its header valid every second), for the
-/// agent offered or handling the call, or who handled it.
+/// The recording of a call so far (decrypted up to its last sealed second), for the agent
+/// offered or handling the call, or who handled it; the play goes into the audit log.
 async fn recording(
     State(state): State<AppState>,
     desk: Desk,
@@ -395,9 +370,21 @@ async fn recording(
     let path = record
         .recording
         .ok_or_else(|| AppError::NotFound(format!("call {call} has no recording")))?;
-    let audio = tokio::fs::read(&path)
-        .await
-        .map_err(|error| AppError::NotFound(format!("recording of call {call}: {error}")))?;
+    let recordings = state.recordings.clone();
+    let audio = tokio::task::spawn_blocking(move || {
+        let recording = recordings.open(&path)?;
+        recording.wav_bytes(0, recording.wav_length())
+    })
+    .await
+    .map_err(|error| AppError::Internal(error.to_string()))??;
+    let log = state.audit.clone();
+    let agent = desk.agent.as_str().to_string();
+    let detail = format!("{} bytes, at the desk", audio.len());
+    tokio::task::spawn_blocking(move || {
+        log.append(&agent, "agent", "play", &call.to_string(), &detail)
+    })
+    .await
+    .map_err(|error| AppError::Internal(error.to_string()))??;
     Ok(([(axum::http::header::CONTENT_TYPE, "audio/wav")], audio).into_response())
 }
 

@@ -1,8 +1,9 @@
-//! `GET /api/calls` (recent calls, newest first) and `GET /api/calls/{id}`.
+//! `GET /api/calls` (recent calls, newest first) and `GET /api/calls/{id}`: every role; an
+//! agent sees only the calls they took. Transcripts are stored redacted.
 
-use crate::http::{AppError, AppState};
+use crate::http::{AppError, AppState, Principal};
 use crate::ids::CallId;
-use crate::storage::CallRecord;
+use crate::storage::{CallFilter, CallRecord, Role};
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -25,6 +26,7 @@ struct ListQuery {
 
 async fn list(
     State(state): State<AppState>,
+    principal: Principal,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<CallRecord>>, AppError> {
     let Query(query) = query.map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
@@ -35,14 +37,25 @@ async fn list(
         )));
     }
     let store = state.calls.clone();
-    let calls = tokio::task::spawn_blocking(move || store.recent_calls(limit))
-        .await
-        .map_err(|error| AppError::Internal(error.to_string()))??;
+    let calls = tokio::task::spawn_blocking(move || {
+        if principal.role == Role::Agent {
+            let own = CallFilter {
+                agent: Some(principal.name),
+                ..CallFilter::default()
+            };
+            store.search_calls(&own, limit)
+        } else {
+            store.recent_calls(limit)
+        }
+    })
+    .await
+    .map_err(|error| AppError::Internal(error.to_string()))??;
     Ok(Json(calls))
 }
 
 async fn one(
     State(state): State<AppState>,
+    principal: Principal,
     Path(id): Path<String>,
 ) -> Result<Json<CallRecord>, AppError> {
     let id = CallId::parse(&id)
@@ -50,7 +63,13 @@ async fn one(
     let store = state.calls.clone();
     let call = tokio::task::spawn_blocking(move || store.call(id))
         .await
-        .map_err(|error| AppError::Internal(error.to_string()))??;
-    call.map(Json)
-        .ok_or_else(|| AppError::NotFound(format!("no call {id}")))
+        .map_err(|error| AppError::Internal(error.to_string()))??
+        .ok_or_else(|| AppError::NotFound(format!("no call {id}")))?;
+    if principal.role == Role::Agent && call.agent.as_deref() != Some(principal.name.as_str()) {
+        return Err(AppError::Forbidden(format!(
+            "call {id} was not taken by {}",
+            principal.name
+        )));
+    }
+    Ok(Json(call))
 }

@@ -3,10 +3,15 @@
 mod agent;
 mod calls;
 mod chat;
+mod recordings;
 
 use super::AppState;
 use axum::Router;
 
 pub fn router() -> Router<AppState> {
-    calls::router().merge(chat::router()).merge(agent::router())
+    calls::router()
+        .merge(chat::router())
+        .merge(agent::router())
+        .merge(recordings::router())
+        .merge(super::auth::router())
 }

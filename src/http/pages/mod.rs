@@ -11,3 +11,8 @@ pub async fn chat() -> Html<&'static str> {
 pub async fn desk() -> Html<&'static str> {
     Html(include_str!("desk.html"))
 }
+
+/// `GET /review`: the compliance reviewer's page, talking to `/api/recordings/...`.
+pub async fn review() -> Html<&'static str> {
+    Html(include_str!("review.html"))
+}
