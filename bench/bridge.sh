@@ -95,6 +95,7 @@ PY
 RUST_LOG=${RUST_LOG:-warn} "$HOTLINE_BIN" serve --config "$WORK/hotline.toml" --data "$WORK/data" >"$WORK/hotline.log" 2>&1 &
 HOT=$!; PIDS+=("$HOT")
 wait_healthy
+add_metrics_user
 
 
 # The agents' phones, then their registrations.
@@ -135,7 +136,7 @@ timeout -s INT "$WINDOW" tcpdump -i lo -B 131072 -s 96 -w "$WORK/rtp.pcap" \
 HWM_KB=$(awk '/VmHWM/ {print $2}' "/proc/$HOT/status")
 DROPS=$(awk '/packets dropped by kernel/ {print $1}' "$WORK/capture.log")
 DROPS=${DROPS:-?}
-curl -s "http://127.0.0.1:$HTTP/metrics" > "$WORK/metrics.txt"
+metrics_text > "$WORK/metrics.txt"
 wait "$CALLERS" 2>/dev/null && SIPP_RC=0 || SIPP_RC=$?
 
 SUCCESS=$(grep -aE '^\s*Successful call' "$WORK/sipp.log" | tail -1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')

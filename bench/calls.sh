@@ -54,6 +54,7 @@ TOML
 "$HOTLINE_BIN" serve --config "$WORK/hotline.toml" --data "$WORK/data" >"$WORK/hotline.log" 2>&1 &
 HOT=$!; PIDS+=("$HOT")
 wait_healthy
+add_metrics_user
 
 
 # Caller audio: a u-law tone WAV that sipp's rtp_stream loops.

@@ -1,5 +1,5 @@
 # Shared by the call benchmarks (sourced): free ports, waiting for a started server, its metrics
-# and its CPU ticks. Callers set HTTP (the server's HTTP port), HOT (its pid) and WORK.
+# and its CPU ticks. Callers set HTTP (the server's HTTP port), HOT (its pid), HOTLINE_BIN and WORK.
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
@@ -13,8 +13,16 @@ wait_healthy() {
   echo "hotline not healthy within 30 s"; exit 1
 }
 
+# An admin user's token for /metrics (every API wants a token); HOTLINE_BIN and WORK must be set.
+add_metrics_user() {
+  METRICS_TOKEN=$("$HOTLINE_BIN" users add bench --role admin --data "$WORK/data" 2>/dev/null)
+}
+
+# The whole /metrics text.
+metrics_text() { curl -s --max-time 5 -H "Authorization: Bearer $METRICS_TOKEN" "http://127.0.0.1:$HTTP/metrics"; }
+
 # One sample of /metrics, by its exact name with labels.
-metric() { curl -s --max-time 5 "http://127.0.0.1:$HTTP/metrics" | awk -v m="$1" '$1==m {print $2}'; }
+metric() { metrics_text | awk -v m="$1" '$1==m {print $2}'; }
 
 # The server's utime+stime so far, in clock ticks (CLK ticks a second).
 ticks() { awk '{print $14 + $15}' "/proc/$HOT/stat"; }

@@ -526,3 +526,97 @@ fn a_reviewer_finds_plays_seeks_and_exports_a_call_in_the_browser() {
         "{transcript}"
     );
 }
+
+#[test]
+fn http_is_served_over_tls_when_a_certificate_is_configured() {
+    let dir = common::temp_dir("tls");
+    let (certificate, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&certificate)
+        .output()
+        .expect("openssl makes a test certificate");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let (sip, http) = (common::free_port(), common::free_port());
+    let (first, last) = common::rtp_range(4);
+    let config = dir.join("hotline.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[sip]\nlisten = \"127.0.0.1:{sip}\"\n[media]\naddress = \"127.0.0.1\"\nrtp_port_first = {first}\n\
+             rtp_port_last = {last}\n[http]\nlisten = \"127.0.0.1:{http}\"\ntls_certificate = \"cert.pem\"\n\
+             tls_key = \"key.pem\"\n[flows]\ndirectory = \"{}\"\n[speech]\nmodels_directory = \"no-models\"\n",
+            common::repo_dir().join("prompts").display()
+        ),
+    )
+    .unwrap();
+    let data = dir.join("data");
+    add_user(&data, "reviewer", "compliance", Some(REVIEWER_PASSWORD));
+    let log = std::fs::File::create(dir.join("hotline.log")).unwrap();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .args(["serve", "--config"])
+        .arg(&config)
+        .arg("--data")
+        .arg(&data)
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let curl = |arguments: &[&str]| {
+        let output = Command::new("curl")
+            .args(["-sk", "--max-time", "3", "-D", "-"])
+            .args(arguments)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let base = format!("https://127.0.0.1:{http}");
+    let deadline = Instant::now() + 60 * SECOND;
+    while !curl(&[&format!("{base}/healthz")]).ends_with("ok") {
+        assert!(
+            Instant::now() < deadline,
+            "no HTTPS answer; log:\n{}",
+            std::fs::read_to_string(dir.join("hotline.log")).unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let login = curl(&[
+        "-H",
+        "content-type: application/json",
+        "-d",
+        &format!(r#"{{"name":"reviewer","password":"{REVIEWER_PASSWORD}"}}"#),
+        &format!("{base}/api/login"),
+    ]);
+    let cookie = login
+        .lines()
+        .find(|line| line.to_ascii_lowercase().starts_with("set-cookie:"))
+        .unwrap_or_else(|| panic!("no cookie: {login}"));
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("Secure"),
+        "{cookie}"
+    );
+    let plain = curl(&[&format!("http://127.0.0.1:{http}/healthz")]);
+    assert!(
+        !plain.ends_with("ok"),
+        "plain HTTP must not be served: {plain}"
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+}

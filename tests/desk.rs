@@ -1,8 +1,9 @@
 //! The agent desk in a real browser: Debian's headless Chromium, driven by Playwright
 //! (`tests/desk/desk.mjs`), signs agent3 in at /desk while agent3's softphone (baresip) is
 //! registered. A caller (sipp) asks for billing; the desk shows the context, the browser accepts,
-//! holds and resumes; the phone hangs up and the browser saves the wrap-up, which the call record
-//! then holds.
+//! holds and resumes, pauses and resumes the recording; the phone hangs up and the browser saves
+//! the wrap-up, which the call record then holds; the recording's segments show the IVR, the
+//! queue, the agent and the pause.
 
 mod common;
 
@@ -64,6 +65,7 @@ fn an_agent_takes_a_call_at_the_desk_in_the_browser() {
     expect("OFFERED", 30 * SECOND);
     expect("CONNECTED", 60 * SECOND);
     expect("RESUMED", 20 * SECOND);
+    expect("RECORDING_RESUMED", 20 * SECOND);
     phone.command("hangup", "");
     expect("DONE", 30 * SECOND);
     let status = browser.wait().expect("the browser script ends");
@@ -76,6 +78,26 @@ fn an_agent_takes_a_call_at_the_desk_in_the_browser() {
     assert_eq!(
         call["wrap_up"]["notes"], "Explained the double charge; refund issued.",
         "{call:#}"
+    );
+    let id = call["id"].as_str().unwrap();
+    let deadline = Instant::now() + 20 * SECOND;
+    let detail = loop {
+        let (_, body) = server.get_as(&format!("/api/recordings/{id}"), &server.reviewer_token);
+        let detail: serde_json::Value = serde_json::from_str(&body).unwrap();
+        if detail["recording"]["sealed"] == true || Instant::now() > deadline {
+            break detail;
+        }
+        std::thread::sleep(SECOND / 5);
+    };
+    let phases: Vec<&str> = detail["recording"]["segments"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no segments: {detail}"))
+        .iter()
+        .filter_map(|segment| segment["phase"].as_str())
+        .collect();
+    assert!(
+        phases.starts_with(&["ivr", "queue", "agent"]) && phases.contains(&"paused"),
+        "{phases:?}: {detail:#}"
     );
     drop(sipp);
 }

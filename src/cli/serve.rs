@@ -146,6 +146,7 @@ async fn serve(
     let http_address = listener.local_addr()?;
     let http_origin = http_origin(http_address);
     let lookups = LookupClient::new()?;
+    let tls = tls_settings(&config.http).await?;
     let metrics = Metrics::new();
     let users = Arc::new(UserStore::open(&database)?);
     let audit = Arc::new(AuditLog::open(&database)?);
@@ -217,7 +218,8 @@ async fn serve(
     if let Some(websocket) = config.sip.websocket {
         info!("SIP over WebSocket listening on ws://{websocket}");
     }
-    info!("HTTP listening on http://{http_address}");
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    info!("HTTP listening on {scheme}://{http_address}");
     for route in &config.routes {
         info!(
             "call sip:{}@{sip_address} for flow {} ({})",
@@ -249,16 +251,9 @@ async fn serve(
         users,
         audit,
         recordings,
-        secure_cookies: false,
+        secure_cookies: tls.is_some(),
     });
-    let http_task = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move { http_stopped.cancelled().await })
-        .await
-    });
+    let http_task = tokio::spawn(serve_http(listener, app, tls, http_stopped));
     wait_for_signal().await?;
     info!("shutting down");
     manager.shutdown(config.shutdown.drain_timeout).await;
@@ -274,6 +269,51 @@ async fn serve(
     }
     info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The TLS settings of `[http]`, when a certificate is configured. Read after the rustls crypto
+/// provider is installed (by the lookup client).
+async fn tls_settings(
+    http: &crate::config::HttpConfig,
+) -> anyhow::Result<Option<axum_server::tls_rustls::RustlsConfig>> {
+    let (Some(certificate), Some(key)) = (&http.tls_certificate, &http.tls_key) else {
+        return Ok(None);
+    };
+    let settings = axum_server::tls_rustls::RustlsConfig::from_pem_file(certificate, key)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot use the TLS certificate {} with the key {}",
+                certificate.display(),
+                key.display()
+            )
+        })?;
+    Ok(Some(settings))
+}
+
+/// Serves the router on `listener` (over TLS when configured) until `stop`.
+async fn serve_http(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    tls: Option<axum_server::tls_rustls::RustlsConfig>,
+    stop: CancellationToken,
+) -> std::io::Result<()> {
+    let service = app.into_make_service_with_connect_info::<SocketAddr>();
+    let Some(tls) = tls else {
+        return axum::serve(listener, service)
+            .with_graceful_shutdown(async move { stop.cancelled().await })
+            .await;
+    };
+    let handle = axum_server::Handle::new();
+    let stopping = handle.clone();
+    tokio::spawn(async move {
+        stop.cancelled().await;
+        stopping.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
+    });
+    axum_server::from_tcp_rustls(listener.into_std()?, tls)?
+        .handle(handle)
+        .serve(service)
+        .await
 }
 
 /// The distributor's timing from `[acd]`.

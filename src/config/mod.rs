@@ -114,6 +114,12 @@ pub struct MediaConfig {
 pub struct HttpConfig {
     /// Listen address of the HTTP server.
     pub listen: SocketAddr,
+    /// PEM certificate chain: with `tls_key`, HTTP is served over TLS (rustls) only.
+    #[serde(default)]
+    pub tls_certificate: Option<PathBuf>,
+    /// PEM private key of `tls_certificate`.
+    #[serde(default)]
+    pub tls_key: Option<PathBuf>,
 }
 
 /// Flow file settings.
@@ -291,6 +297,8 @@ impl Config {
                 Some(&mut config.speech.models_directory),
                 orders_seed,
                 config.acd.hold_music.as_mut(),
+                config.http.tls_certificate.as_mut(),
+                config.http.tls_key.as_mut(),
             ]
             .into_iter()
             .flatten()

@@ -39,6 +39,13 @@ pub fn check(config: &Config, path: &Path, text: &str) -> Result<(), ConfigError
         line: line_containing(text, needle),
         message,
     };
+    if config.http.tls_certificate.is_some() != config.http.tls_key.is_some() {
+        return Err(invalid(
+            "tls_",
+            "tls_certificate and tls_key go together: set both to serve HTTPS, or neither"
+                .to_string(),
+        ));
+    }
     let media = &config.media;
     if media.rtp_port_first == 0 || media.rtp_port_first >= media.rtp_port_last {
         return Err(invalid(

@@ -1,5 +1,6 @@
 // Drives the agent desk (/desk) in Debian's headless Chromium, as an agent would: sign in, see the
-// offered call's context pop up, accept it, hold and resume, and after the call save a wrap-up.
+// offered call's context pop up, accept it, hold and resume, pause and resume the recording, and
+// after the call save a wrap-up.
 // The Rust test (tests/desk.rs) runs this script, places the call and ends it; it reads the
 // lines this script prints: READY once signed in, DONE at the end. Any failed expectation exits 1.
 //
@@ -61,6 +62,14 @@ try {
   await page.click('#resume');
   await page.waitForFunction(() => document.getElementById('call-title').textContent === 'On call');
   console.log('RESUMED');
+
+  // The caller is about to read out a card number: pause the recording, then resume it.
+  await page.click('#recording');
+  await page.waitForFunction(() => document.getElementById('recording').textContent === 'Resume recording');
+  await new Promise((done) => setTimeout(done, 1500));
+  await page.click('#recording');
+  await page.waitForFunction(() => document.getElementById('recording').textContent === 'Pause recording');
+  console.log('RECORDING_RESUMED');
 
   // The Rust test hangs up the agent's phone; the desk asks for the wrap-up.
   await page.waitForSelector('[data-testid=wrap-up]:not(.hidden)');
