@@ -590,7 +590,8 @@ impl CallActor {
                     }
                 },
                 FlowAction::Collected { variable, value } => {
-                    info!(call = %self.id, %variable, %value, "collected");
+                    let shown = self.registry.services.recordings.redactor().redact(&value);
+                    info!(call = %self.id, %variable, value = %shown, "collected");
                     self.record.variables.insert(variable, value);
                     self.registry.services.records.save(self.record.clone());
                 }

@@ -3,8 +3,8 @@
 //! Calls update their record at answer, at each key press or collected value, and at the end.
 //! One writer thread applies the updates in the order they were made, so a late snapshot can
 //! never overwrite a call's final state, and no call actor ever waits on the database.
-//! Transcripts are redacted here, on their way to the store, so no stored or shown transcript
-//! holds card numbers, phone numbers or e-mail addresses.
+//! Transcripts, collected values and hand-overs are redacted here, on their way to the store, so
+//! nothing stored or shown holds card numbers, phone numbers or e-mail addresses.
 
 use crate::recording::Redactor;
 use crate::storage::{CallRecord, CallStore};
@@ -28,6 +28,9 @@ impl RecordWriter {
                 for mut record in receiver {
                     for line in &mut record.transcript {
                         line.text = redactor.redact(&line.text);
+                    }
+                    for value in record.variables.values_mut() {
+                        *value = redactor.redact(value);
                     }
                     if let Some(handover) = record.handover.as_mut() {
                         redact_strings(handover, &redactor);

@@ -309,3 +309,34 @@ fn stray_events_are_ignored() {
     call.engine.start(call.now, call.wall);
     assert_eq!(call.actions(), vec![], "starting twice does nothing");
 }
+
+#[test]
+fn record_steps_pause_and_resume_the_recording_around_a_step() {
+    let source = "schema = 1\nname = \"card\"\nstart = \"pause\"\n\n\
+        [steps.pause]\ntype = \"record\"\naction = \"pause\"\nnext = \"card\"\n\n\
+        [steps.card]\ntype = \"play\"\nprompt = \"card.wav\"\nnext = \"resume\"\n\n\
+        [steps.resume]\ntype = \"record\"\naction = \"resume\"\nnext = \"bye\"\n\n\
+        [steps.bye]\ntype = \"hangup\"\nreason = \"done\"\n";
+    let mut call = Call::start_at(
+        parse(source),
+        Utc.with_ymd_and_hms(2026, 12, 7, 10, 0, 0).unwrap(),
+    );
+    assert_eq!(
+        call.actions(),
+        vec![
+            entered("pause"),
+            FlowAction::Recording { pause: true },
+            entered("card"),
+            play("card.wav"),
+        ]
+    );
+    assert_eq!(
+        call.finished_playing(),
+        vec![
+            entered("resume"),
+            FlowAction::Recording { pause: false },
+            entered("bye"),
+            hangup("done"),
+        ]
+    );
+}

@@ -130,6 +130,11 @@ fn field_problems_point_at_their_line() {
         53,
         |error| matches!(error, FlowError::KeysWithoutChoices { input } if input == "dtmf"),
     );
+    has(
+        &problems,
+        60,
+        |error| matches!(error, FlowError::InvalidValue { what: "record action", value, .. } if value == "mute"),
+    );
 }
 
 #[test]
