@@ -183,6 +183,8 @@ pub(super) async fn run(mut setup: CallSetup, registry: Arc<Registry>) {
 
 /// What the transcript holds for what a caller said while the recording was paused.
 const NOT_RECORDED: &str = "(said while the recording was paused)";
+/// What the call record's keys hold for a key pressed while the recording was paused.
+const PAUSED_KEY: char = '•';
 
 impl CallActor {
     fn answer(setup: CallSetup, mut record: CallRecord, registry: Arc<Registry>) -> CallActor {
@@ -393,14 +395,14 @@ impl CallActor {
     }
 
     fn key(&mut self, key: char) {
-        if self.transfer_key(key) {
-            self.record.digits.push(key);
-            self.registry.services.records.save(self.record.clone());
-            return;
+        let paused = self.recorder.as_ref().is_some_and(CallRecorder::is_paused);
+        self.record
+            .digits
+            .push(if paused { PAUSED_KEY } else { key });
+        if !self.transfer_key(key) {
+            self.flow
+                .handle_event(Instant::now(), chrono::Utc::now(), FlowEvent::Digit(key));
         }
-        self.flow
-            .handle_event(Instant::now(), chrono::Utc::now(), FlowEvent::Digit(key));
-        self.record.digits = self.flow.digits().to_string();
         self.registry.services.records.save(self.record.clone());
     }
 
@@ -683,7 +685,6 @@ impl CallActor {
         metrics.calls.with_label_values(&[outcome.name()]).inc();
         self.record.outcome = outcome;
         self.record.ended_at = Some(chrono::Utc::now());
-        self.record.digits = self.flow.digits().to_string();
         self.record.variables.extend(
             self.flow
                 .variables()

@@ -32,6 +32,7 @@ impl RecordWriter {
                     for value in record.variables.values_mut() {
                         *value = redactor.redact(value);
                     }
+                    record.digits = redactor.redact(&record.digits);
                     if let Some(handover) = record.handover.as_mut() {
                         redact_strings(handover, &redactor);
                     }

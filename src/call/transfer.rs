@@ -158,6 +158,7 @@ impl CallActor {
             monitor.leg.dialog.hang_up("the transfer ended");
         }
         self.transfer = None;
+        self.mark_recording(MarkEvent::Resumed);
         self.mark_recording(MarkEvent::Ivr);
         self.flow_event(event);
     }
@@ -580,6 +581,7 @@ impl CallActor {
                             .observe(transfer.queued_at.elapsed().as_secs_f64());
                         self.record.agent = Some(agent.to_string());
                         self.registry.services.records.save(self.record.clone());
+                        mark(&mut self.recorder, MarkEvent::Resumed, self.id);
                         mark(&mut self.recorder, MarkEvent::Agent, self.id);
                     }
                 }

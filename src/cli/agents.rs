@@ -2,8 +2,6 @@
 //! plaintext password is ever written into the config.
 
 use crate::config::Config;
-use anyhow::Context;
-use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -27,16 +25,8 @@ pub fn password(arguments: PasswordArguments) -> anyhow::Result<ExitCode> {
         None if arguments.config.exists() => Config::load(&arguments.config)?.acd.realm,
         None => "hotline".to_string(),
     };
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .context("cannot read the password from standard input")?;
-    let password = line.trim_end_matches(['\r', '\n']);
-    if password.is_empty() {
-        anyhow::bail!("no password on standard input");
-    }
-    let hash = crate::sip::digest::ha1(&arguments.name, &realm, password);
+    let password = super::password_from_stdin()?;
+    let hash = crate::sip::digest::ha1(&arguments.name, &realm, &password);
     println!("password_ha1 = \"{hash}\"");
     Ok(ExitCode::SUCCESS)
 }

@@ -92,6 +92,17 @@ enum FlowsCommand {
     },
 }
 
+/// The first line of standard input, without its line ending; an empty one is an error.
+fn password_from_stdin() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut line).map_err(|error| {
+        anyhow::anyhow!("cannot read the password from standard input: {error}")
+    })?;
+    let password = line.trim_end_matches(['\r', '\n']);
+    anyhow::ensure!(!password.is_empty(), "no password on standard input");
+    Ok(password.to_string())
+}
+
 impl Cli {
     /// Runs the chosen subcommand; returns the process exit code.
     pub fn run(self) -> anyhow::Result<std::process::ExitCode> {

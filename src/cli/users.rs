@@ -4,7 +4,6 @@
 
 use crate::storage::{Role, UserStore, hash_password, new_token};
 use anyhow::Context;
-use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -30,17 +29,12 @@ const MINIMUM_PASSWORD: usize = 8;
 /// Adds the user and prints their token.
 pub fn add(arguments: AddArguments) -> anyhow::Result<ExitCode> {
     let password_hash = if arguments.password_stdin {
-        let mut line = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .context("cannot read the password from standard input")?;
-        let password = line.trim_end_matches(['\r', '\n']);
+        let password = super::password_from_stdin()?;
         anyhow::ensure!(
             password.chars().count() >= MINIMUM_PASSWORD,
             "a password needs at least {MINIMUM_PASSWORD} characters"
         );
-        Some(hash_password(password)?)
+        Some(hash_password(&password)?)
     } else {
         None
     };

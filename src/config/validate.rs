@@ -39,6 +39,12 @@ pub fn check(config: &Config, path: &Path, text: &str) -> Result<(), ConfigError
         line: line_containing(text, needle),
         message,
     };
+    if config.recording.sweep_every.is_zero() {
+        return Err(invalid(
+            "sweep_every",
+            "sweep_every must be longer than zero".to_string(),
+        ));
+    }
     if config.http.tls_certificate.is_some() != config.http.tls_key.is_some() {
         return Err(invalid(
             "tls_",

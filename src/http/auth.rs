@@ -25,6 +25,16 @@ use std::net::SocketAddr;
 
 /// How long a page session lasts.
 const SESSION_HOURS: i64 = 12;
+/// Password checks run at once: argon2 takes ~19 MiB and tens of milliseconds each, and a
+/// source's wrong passwords are counted one check at a time, so parallel guesses gain nothing.
+static PASSWORD_CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// An argon2 hash no password matches, checked for unknown names so that they take as long as
+/// known ones.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| crate::storage::hash_password(&new_token()).unwrap_or_default())
+}
 
 /// The signed-in person a request comes from.
 #[derive(Debug, Clone)]
@@ -51,8 +61,9 @@ impl Principal {
     }
 }
 
-/// The token a request carries, if any.
-pub fn token_of(parts: &Parts) -> Option<String> {
+/// The tokens a request carries, in the order they are tried: the bearer token, the session
+/// cookie, the desk cookie, `?token=`. A browser may hold a lapsed session beside a live desk.
+pub fn tokens_of(parts: &Parts) -> Vec<String> {
     let bearer = parts
         .headers
         .get(AUTHORIZATION)
@@ -77,10 +88,15 @@ pub fn token_of(parts: &Parts) -> Option<String> {
                 .map(str::to_string)
         })
     };
-    bearer
-        .or_else(|| cookie("hotline_session="))
-        .or_else(|| cookie("hotline_desk="))
-        .or_else(query)
+    [
+        bearer,
+        cookie("hotline_session="),
+        cookie("hotline_desk="),
+        query(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// The role of a configured agent: supervisor when the config says so.
@@ -104,27 +120,33 @@ impl FromRequestParts<AppState> for Principal {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Principal, AppError> {
-        let token = token_of(parts)
-            .ok_or_else(|| AppError::Unauthorized("sign in, or send a bearer token".to_string()))?;
-        if let Some(agent) = state.desk_sessions.agent(&token) {
-            let name = agent.as_str().to_string();
-            return Ok(Principal {
-                role: agent_role(state, &name),
-                name,
-                token,
-            });
+        let tokens = tokens_of(parts);
+        if tokens.is_empty() {
+            return Err(AppError::Unauthorized(
+                "sign in, or send a bearer token".to_string(),
+            ));
         }
-        let users = state.users.clone();
-        let lookup = token.clone();
-        let user = tokio::task::spawn_blocking(move || users.token_user(&lookup))
-            .await
-            .map_err(|error| AppError::Internal(error.to_string()))??;
-        let User { name, role } = user.ok_or_else(|| {
-            AppError::Unauthorized(
-                "the token is not valid or has lapsed; sign in again".to_string(),
-            )
-        })?;
-        Ok(Principal { name, role, token })
+        for token in tokens {
+            if let Some(agent) = state.desk_sessions.agent(&token) {
+                let name = agent.as_str().to_string();
+                return Ok(Principal {
+                    role: agent_role(state, &name),
+                    name,
+                    token,
+                });
+            }
+            let users = state.users.clone();
+            let lookup = token.clone();
+            let user = tokio::task::spawn_blocking(move || users.token_user(&lookup))
+                .await
+                .map_err(|error| AppError::Internal(error.to_string()))??;
+            if let Some(User { name, role }) = user {
+                return Ok(Principal { name, role, token });
+            }
+        }
+        Err(AppError::Unauthorized(
+            "the token is not valid or has lapsed; sign in again".to_string(),
+        ))
     }
 }
 
@@ -151,6 +173,10 @@ async fn login(
         body.map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
     let locked_out =
         || AppError::TooManyRequests("too many wrong passwords; try again in a minute".to_string());
+    let _turn = PASSWORD_CHECKS
+        .acquire()
+        .await
+        .map_err(|error| AppError::Internal(error.to_string()))?;
     if state.desk_sessions.is_locked(peer.ip()) {
         return Err(locked_out());
     }
@@ -158,11 +184,15 @@ async fn login(
     let name = credentials.name.clone();
     let password = credentials.password.clone();
     let checked = tokio::task::spawn_blocking(move || {
-        users.user(&name).map(|found| {
-            found.map(|(user, hash)| {
-                let matches = hash.is_some_and(|hash| password_matches(&password, &hash));
-                (user, matches)
-            })
+        users.user(&name).map(|found| match found {
+            Some((user, hash)) => {
+                let hash = hash.unwrap_or_else(|| decoy_hash().to_string());
+                Some((user, password_matches(&password, &hash)))
+            }
+            None => {
+                password_matches(&password, decoy_hash());
+                None
+            }
         })
     })
     .await

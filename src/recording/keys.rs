@@ -72,7 +72,8 @@ impl KeyRing {
             if !id_valid {
                 return Err(invalid(
                     index + 1,
-                    format!("key ID {id:?} must be 1-32 letters, digits, '_' or '-'"),
+                    "the key ID must be 1-32 letters, digits, '_' or '-' (ID first, then the key)"
+                        .to_string(),
                 ));
             }
             let key = decode_key(hex).ok_or_else(|| {

@@ -75,10 +75,18 @@ pub fn manifest_name(file: &str) -> String {
     )
 }
 
-fn parse_time(text: &str) -> DateTime<Utc> {
+/// The end of year 9999: the latest retention, and what an unreadable one counts as, so that
+/// no recording is ever deleted early by a date that does not parse.
+pub const LAST_DAY: DateTime<Utc> = match DateTime::from_timestamp(253_402_300_799, 0) {
+    Some(time) => time,
+    None => DateTime::<Utc>::MAX_UTC,
+};
+
+/// A stored time; `otherwise` when it does not parse.
+pub fn parse_time(text: &str, otherwise: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text)
         .map(|time| time.with_timezone(&Utc))
-        .unwrap_or_default()
+        .unwrap_or(otherwise)
 }
 
 fn decode(row: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
@@ -90,9 +98,12 @@ fn decode(row: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
         previous_sha256: row.get(4)?,
         flow: row.get(5)?,
         duration_seconds: row.get(6)?,
-        retain_until: parse_time(&row.get::<_, String>(7)?),
+        retain_until: parse_time(&row.get::<_, String>(7)?, LAST_DAY),
         legal_hold: row.get::<_, i64>(8)? != 0,
-        deleted_at: row.get::<_, Option<String>>(9)?.as_deref().map(parse_time),
+        deleted_at: row
+            .get::<_, Option<String>>(9)?
+            .as_deref()
+            .map(|text| parse_time(text, DateTime::<Utc>::MIN_UTC)),
     })
 }
 
@@ -237,14 +248,16 @@ impl Ledger {
             .collect())
     }
 
-    /// Notes that a recording's audio was deleted.
-    pub fn mark_deleted(&self, call: &str, at: DateTime<Utc>) -> Result<(), RecordingError> {
+    /// Notes that a recording's audio is being deleted, unless it has been put on legal hold
+    /// (or deleted) since it was found expired; false then.
+    pub fn mark_deleted(&self, call: &str, at: DateTime<Utc>) -> Result<bool, RecordingError> {
         self.connection()
             .execute(
-                "UPDATE recordings SET deleted_at = ?1 WHERE call_id = ?2",
+                "UPDATE recordings SET deleted_at = ?1 \
+                 WHERE call_id = ?2 AND legal_hold = 0 AND deleted_at IS NULL",
                 params![at.to_rfc3339(), call],
             )
-            .map(|_| ())
+            .map(|changed| changed > 0)
             .map_err(|error| RecordingError::Index(error.to_string()))
     }
 }

@@ -33,13 +33,16 @@ pub struct RetentionPolicy {
 }
 
 impl RetentionPolicy {
-    /// Until when a recording of `flow` that started at `started` is kept.
+    /// Until when a recording of `flow` that started at `started` is kept; at the latest the
+    /// end of year 9999 (the last an RFC 3339 date can name).
     pub fn retain_until(&self, flow: &str, started: DateTime<Utc>) -> DateTime<Utc> {
         let period = self.by_flow.get(flow).unwrap_or(&self.default);
         chrono::Duration::from_std(*period)
             .ok()
             .and_then(|period| started.checked_add_signed(period))
-            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+            .map_or(super::ledger::LAST_DAY, |until| {
+                until.min(super::ledger::LAST_DAY)
+            })
     }
 }
 
@@ -138,6 +141,18 @@ impl RecordingService {
         SealedReader::open(path)?.unlock(&self.keys)
     }
 
+    /// Opens the recording at `path`, checking that it is the recording of `call`.
+    pub fn open_call(&self, path: &Path, call: &str) -> Result<UnlockedRecording, RecordingError> {
+        let recording = self.open(path)?;
+        if recording.reader().header().call != call {
+            return Err(RecordingError::Corrupt {
+                path: path.to_path_buf(),
+                message: format!("this is not the recording of call {call}"),
+            });
+        }
+        Ok(recording)
+    }
+
     /// The index entry of a call's recording, once sealed.
     pub fn entry(&self, call: &str) -> Result<Option<LedgerEntry>, RecordingError> {
         self.ledger.entry(call)
@@ -213,11 +228,8 @@ impl RecordingService {
     ) -> Result<Vec<String>, RecordingError> {
         let mut deleted = Vec::new();
         for entry in self.ledger.expired(now)? {
-            let path = self.ledger.directory().join(&entry.file);
-            match std::fs::remove_file(&path) {
-                Ok(()) => {}
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-                Err(source) => return Err(RecordingError::Delete { path, source }),
+            if !self.ledger.mark_deleted(&entry.call, now)? {
+                continue;
             }
             audit
                 .append(
@@ -232,7 +244,12 @@ impl RecordingService {
                     ),
                 )
                 .map_err(|error| RecordingError::Index(error.to_string()))?;
-            self.ledger.mark_deleted(&entry.call, now)?;
+            let path = self.ledger.directory().join(&entry.file);
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => return Err(RecordingError::Delete { path, source }),
+            }
             if let Some(id) = crate::ids::CallId::parse(&entry.call)
                 && let Err(error) = calls.forget_transcript(id)
             {

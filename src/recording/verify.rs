@@ -8,7 +8,7 @@
 
 use super::RecordingError;
 use super::keys::encode_hex;
-use super::ledger::{Ledger, LedgerEntry};
+use super::ledger::{LAST_DAY, Ledger, LedgerEntry, parse_time};
 use super::manifest::{GENESIS, Manifest};
 use super::reader::SealedReader;
 use sha2::{Digest, Sha256};
@@ -115,6 +115,13 @@ fn check_entry(
             return Err(format!(
                 "{} was deleted without an entry in the audit log",
                 entry.file
+            ));
+        }
+        let kept_until = parse_time(&manifest.retain_until, LAST_DAY);
+        if entry.deleted_at.is_some_and(|deleted| deleted < kept_until) {
+            return Err(format!(
+                "{} was deleted before its retention ended ({})",
+                entry.file, manifest.retain_until
             ));
         }
         return Ok(true);

@@ -202,11 +202,6 @@ impl CallRecorder {
         self.paused
     }
 
-    /// Playing time recorded so far.
-    pub fn duration(&self) -> Duration {
-        frames_to_duration(self.frames, self.header.sample_rate)
-    }
-
     /// Where the recording is.
     pub fn path(&self) -> &Path {
         &self.path

@@ -414,3 +414,45 @@ fn a_recording_a_crash_left_unsealed_is_recovered_into_the_chain() {
     assert_eq!(breaks(&setup), []);
     assert_eq!(setup.service.recover(&setup.calls).unwrap(), 0);
 }
+
+#[test]
+fn retention_past_year_9999_keeps_and_an_index_edited_to_delete_early_is_found() {
+    let setup = setup(
+        "sealed-early",
+        std::time::Duration::from_secs(10_000 * 366 * 86_400),
+    );
+    let (call, path) = record_call(&setup, "kept");
+    let entry = setup.service.entry(&call).unwrap().unwrap();
+    assert_eq!(entry.retain_until, super::ledger::LAST_DAY);
+    let now = chrono::Utc::now();
+    assert!(
+        setup
+            .service
+            .sweep(&setup.audit, &setup.calls, now)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(path.exists());
+
+    rusqlite::Connection::open(setup.scratch.join("hotline.db"))
+        .unwrap()
+        .execute(
+            "UPDATE recordings SET retain_until = '2000-01-01T00:00:00+00:00'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(
+        setup
+            .service
+            .sweep(&setup.audit, &setup.calls, now)
+            .unwrap(),
+        [call.clone()]
+    );
+    let found = breaks(&setup);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, call);
+    assert!(
+        found[0].1.contains("deleted before its retention ended"),
+        "{found:?}"
+    );
+}

@@ -83,6 +83,25 @@ fn entry_hash(previous: &str, entry: &AuditEntry) -> String {
         .collect()
 }
 
+/// An entry and the previous entry's hash, from `sequence, at, actor, role, action, target,
+/// detail, hash, previous`.
+fn decode(row: &rusqlite::Row<'_>) -> rusqlite::Result<(AuditEntry, String)> {
+    let at: String = row.get(1)?;
+    let entry = AuditEntry {
+        sequence: row.get::<_, i64>(0)? as u64,
+        at: DateTime::parse_from_rfc3339(&at)
+            .map(|time| time.with_timezone(&Utc))
+            .unwrap_or_default(),
+        actor: row.get(2)?,
+        role: row.get(3)?,
+        action: row.get(4)?,
+        target: row.get(5)?,
+        detail: row.get(6)?,
+        hash: row.get(7)?,
+    };
+    Ok((entry, row.get(8)?))
+}
+
 impl AuditLog {
     /// Opens (creating if needed) the log in the database at `path`.
     pub fn open(path: &Path) -> Result<AuditLog, StorageError> {
@@ -163,24 +182,10 @@ impl AuditLog {
     ) -> Result<Vec<AuditEntry>, StorageError> {
         let connection = self.connection();
         let mut statement = connection.prepare(
-            "SELECT sequence, at, actor, role, action, target, detail, hash FROM audit \
+            "SELECT sequence, at, actor, role, action, target, detail, hash, previous FROM audit \
              WHERE ?1 IS NULL OR target = ?1 ORDER BY sequence DESC LIMIT ?2",
         )?;
-        let rows = statement.query_map(params![target, limit as i64], |row| {
-            let at: String = row.get(1)?;
-            Ok(AuditEntry {
-                sequence: row.get::<_, i64>(0)? as u64,
-                at: DateTime::parse_from_rfc3339(&at)
-                    .map(|time| time.with_timezone(&Utc))
-                    .unwrap_or_default(),
-                actor: row.get(2)?,
-                role: row.get(3)?,
-                action: row.get(4)?,
-                target: row.get(5)?,
-                detail: row.get(6)?,
-                hash: row.get(7)?,
-            })
-        })?;
+        let rows = statement.query_map(params![target, limit as i64], |row| Ok(decode(row)?.0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -196,7 +201,7 @@ impl AuditLog {
     pub fn verify(&self) -> Result<Vec<String>, StorageError> {
         let connection = self.connection();
         let mut statement = connection.prepare(
-            "SELECT sequence, at, actor, role, action, target, detail, previous, hash \
+            "SELECT sequence, at, actor, role, action, target, detail, hash, previous \
              FROM audit ORDER BY sequence",
         )?;
         let mut rows = statement.query([])?;
@@ -204,20 +209,7 @@ impl AuditLog {
         let mut expected_previous = ZERO.to_string();
         let mut expected_sequence = 1u64;
         while let Some(row) = rows.next()? {
-            let at: String = row.get(1)?;
-            let previous: String = row.get(7)?;
-            let entry = AuditEntry {
-                sequence: row.get::<_, i64>(0)? as u64,
-                at: DateTime::parse_from_rfc3339(&at)
-                    .map(|time| time.with_timezone(&Utc))
-                    .unwrap_or_default(),
-                actor: row.get(2)?,
-                role: row.get(3)?,
-                action: row.get(4)?,
-                target: row.get(5)?,
-                detail: row.get(6)?,
-                hash: row.get(8)?,
-            };
+            let (entry, previous) = decode(row)?;
             if entry.sequence != expected_sequence {
                 breaks.push(format!(
                     "audit entry {expected_sequence} is missing (next is {})",

@@ -35,7 +35,8 @@ pub trait CallStore: Send + Sync + 'static {
         filter: &CallFilter,
         limit: usize,
     ) -> Result<Vec<CallRecord>, StorageError>;
-    /// Empties a call's transcript (its recording was deleted at the end of its retention).
+    /// Empties a call's transcript and drops its hand-over, which quotes it (its recording was
+    /// deleted at the end of its retention).
     fn forget_transcript(&self, id: CallId) -> Result<(), StorageError>;
 }
 
@@ -54,4 +55,6 @@ pub struct CallFilter {
     pub intent: Option<String>,
     /// Words in the transcript or the collected values.
     pub text: Option<String>,
+    /// Only calls with a recording.
+    pub recorded: bool,
 }

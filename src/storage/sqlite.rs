@@ -227,6 +227,7 @@ impl CallStore for SqliteStore {
              AND (?3 IS NULL OR caller LIKE ?3 ESCAPE '\\') AND (?4 IS NULL OR agent = ?4) \
              AND (?5 IS NULL OR json_extract(variables, '$.intent') = ?5) \
              AND (?6 IS NULL OR transcript LIKE ?6 ESCAPE '\\' OR variables LIKE ?6 ESCAPE '\\') \
+             AND (?8 = 0 OR recording IS NOT NULL) \
              ORDER BY started_at DESC, id DESC LIMIT ?7"
         ))?;
         let rows = statement.query_map(
@@ -237,7 +238,8 @@ impl CallStore for SqliteStore {
                 filter.agent,
                 filter.intent,
                 like(&filter.text),
-                limit as i64
+                limit as i64,
+                filter.recorded
             ],
             decode,
         )?;
@@ -250,7 +252,7 @@ impl CallStore for SqliteStore {
 
     fn forget_transcript(&self, id: CallId) -> Result<(), StorageError> {
         self.connection().execute(
-            "UPDATE calls SET transcript = '[]' WHERE id = ?1",
+            "UPDATE calls SET transcript = '[]', handover = NULL WHERE id = ?1",
             params![id.to_string()],
         )?;
         Ok(())

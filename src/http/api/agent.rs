@@ -3,7 +3,8 @@
 //! screen-pop of an offered call's context).
 //!
 //! Every route but sign-in needs the desk token: `Authorization: Bearer TOKEN`, the
-//! `hotline_desk` cookie the sign-in sets, or `?token=` (for WebSockets).
+//! `hotline_desk` cookie the sign-in sets (or the `hotline_session` cookie of `/api/login`, for
+//! an agent), or `?token=` (for WebSockets).
 
 use crate::acd::Presence;
 use crate::agents::DeskEvent;
@@ -58,13 +59,17 @@ impl FromRequestParts<AppState> for Desk {
             )
                 .into_response()
         };
-        let token =
-            crate::http::auth::token_of(parts).ok_or_else(|| unauthorized("sign in first"))?;
-        let agent = state
-            .desk_sessions
-            .agent(&token)
-            .ok_or_else(|| unauthorized("the desk session has ended; sign in again"))?;
-        Ok(Desk { agent, token })
+        let tokens = crate::http::auth::tokens_of(parts);
+        if tokens.is_empty() {
+            return Err(unauthorized("sign in first"));
+        }
+        tokens
+            .into_iter()
+            .find_map(|token| {
+                let agent = state.desk_sessions.agent(&token)?;
+                Some(Desk { agent, token })
+            })
+            .ok_or_else(|| unauthorized("the desk session has ended; sign in again"))
     }
 }
 
@@ -112,7 +117,10 @@ async fn login(
         .sign_in(agent.clone())
         .await
         .map_err(|error| AppError::BadRequest(error.to_string()))?;
-    let cookie = format!("hotline_desk={token}; Path=/; HttpOnly; SameSite=Strict");
+    let cookie = format!(
+        "hotline_desk={token}; Path=/; HttpOnly; SameSite=Strict{}",
+        if state.secure_cookies { "; Secure" } else { "" }
+    );
     Ok((
         [(SET_COOKIE, cookie)],
         Json(json!({ "agent": agent, "token": token })),
@@ -371,8 +379,9 @@ async fn recording(
         .recording
         .ok_or_else(|| AppError::NotFound(format!("call {call} has no recording")))?;
     let recordings = state.recordings.clone();
+    let call_id = call.to_string();
     let audio = tokio::task::spawn_blocking(move || {
-        let recording = recordings.open(&path)?;
+        let recording = recordings.open_call(&path, &call_id)?;
         recording.wav_bytes(0, recording.wav_length())
     })
     .await

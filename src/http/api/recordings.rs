@@ -181,6 +181,7 @@ async fn search(
         agent: given(query.agent),
         intent: given(query.intent),
         text: given(query.text),
+        recorded: true,
     };
     if principal.role == Role::Agent {
         filter.agent = Some(principal.name.clone());
@@ -189,7 +190,7 @@ async fn search(
     let found = blocking(move || {
         let calls = store.search_calls(&filter, limit)?;
         let mut found = Vec::new();
-        for call in calls.into_iter().filter(|call| call.recording.is_some()) {
+        for call in calls {
             let entry = recordings.entry(&call.id.to_string())?;
             found.push(Found {
                 id: call.id.to_string(),
@@ -247,7 +248,7 @@ async fn recording_info(
                 manifest.key_id.clone(),
             ),
             _ => {
-                let recording = recordings.open(&path)?;
+                let recording = recordings.open_call(&path, &id)?;
                 let header = recording.reader().header().clone();
                 let frames = recording.reader().frames();
                 let marks = recording.marks()?;
@@ -295,6 +296,7 @@ async fn view(
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, AppError> {
     let (call, path) = reviewable(&state, &principal, &id).await?;
+    let id = call.id.to_string();
     let recording = recording_info(&state, &call, path).await?;
     audit(&state, &principal, "view", &id, String::new()).await?;
     Ok(Json(json!({
@@ -331,14 +333,16 @@ async fn audio(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let (_, path) = reviewable(&state, &principal, &id).await?;
+    let (call, path) = reviewable(&state, &principal, &id).await?;
+    let id = call.id.to_string();
     let range = headers
         .get(RANGE)
         .and_then(|value| value.to_str().ok())
         .map(str::to_string);
     let recordings = state.recordings.clone();
+    let call_id = id.clone();
     let (length, answer) = blocking(move || {
-        let recording = recordings.open(&path)?;
+        let recording = recordings.open_call(&path, &call_id)?;
         let length = recording.wav_length();
         let wanted = match range {
             Some(range) => match byte_range(&range, length) {
@@ -410,10 +414,12 @@ async fn waveform(
             "points must be between 1 and 10000".to_string(),
         ));
     }
-    let (_, path) = reviewable(&state, &principal, &id).await?;
+    let (call, path) = reviewable(&state, &principal, &id).await?;
+    let id = call.id.to_string();
     let recordings = state.recordings.clone();
+    let call_id = id.clone();
     let (seconds, peaks) = blocking(move || {
-        let recording = recordings.open(&path)?;
+        let recording = recordings.open_call(&path, &call_id)?;
         let rate = f64::from(recording.reader().header().sample_rate);
         Ok((
             recording.reader().frames() as f64 / rate,
@@ -431,10 +437,11 @@ async fn export(
 ) -> Result<Response, AppError> {
     principal.require(&[Role::Compliance])?;
     let (call, path) = reviewable(&state, &principal, &id).await?;
+    let id = call.id.to_string();
     let recordings = state.recordings.clone();
     let name = id.clone();
     let zip = blocking(move || {
-        let recording = recordings.open(&path)?;
+        let recording = recordings.open_call(&path, &name)?;
         let wav = recording.wav_bytes(0, recording.wav_length())?;
         let sealed_transcript = recording.transcript()?;
         let manifest = recordings
@@ -506,6 +513,7 @@ async fn legal_hold(
     principal.require(&[Role::Compliance])?;
     let Json(choice) = body.map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
     let (call, path) = reviewable(&state, &principal, &id).await?;
+    let id = call.id.to_string();
     let recordings = state.recordings.clone();
     let target = id.clone();
     let held =
