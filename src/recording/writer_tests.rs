@@ -446,7 +446,7 @@ fn retention_past_year_9999_keeps_and_an_index_edited_to_delete_early_is_found()
             .service
             .sweep(&setup.audit, &setup.calls, now)
             .unwrap(),
-        [call.clone()]
+        std::slice::from_ref(&call)
     );
     let found = breaks(&setup);
     assert_eq!(found.len(), 1, "{found:?}");
