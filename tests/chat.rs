@@ -100,10 +100,11 @@ fn a_chat_tracks_an_order_answers_questions_and_offers_an_agent() {
         "{brief}"
     );
 
-    // The chat is kept like a call, with both sides and the hand-over.
-    let (status, body) = server.get(&format!("/api/calls/{session}"));
-    assert_eq!(status, 200, "{body}");
-    let record: Value = serde_json::from_str(&body).expect("record JSON");
+    // The chat is kept like a call, with both sides and the hand-over (written in the
+    // background, so wait for it).
+    let record = server.wait_call(Duration::from_secs(10), |record| {
+        record["id"] == session.as_str() && !record["handover"].is_null()
+    });
     assert_eq!(record["mode"], "chat", "{record}");
     assert_eq!(record["handover"]["group"], "support", "{record}");
     let lines = record["transcript"].as_array().expect("transcript");
