@@ -190,8 +190,15 @@ fn a_caller_asking_for_someone_about_a_refund_is_handed_warm_to_the_orders_agent
         .collect();
     write_wav(&brief_wav, &brief);
     let brief_heard = transcribe(&brief_wav);
+    // Whisper tiny hears Piper's brief a little differently each time ("refund" has come out as
+    // "reef"): two of its marks are enough.
+    let marks = ["refund", "marcus", "take the call"];
     assert!(
-        brief_heard.contains("refund"),
+        marks
+            .iter()
+            .filter(|mark| brief_heard.contains(*mark))
+            .count()
+            >= 2,
         "the agent's brief was heard as {brief_heard:?}"
     );
     let caller_speech: Vec<f32> = samples("where-is-my-order.wav")
