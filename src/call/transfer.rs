@@ -341,7 +341,7 @@ impl CallActor {
     /// What a REFER's user part names: an agent, a group, or a number routed to a flow.
     fn refer_target(&self, user: &str) -> Option<TransferTarget> {
         let config = &self.registry.services.config;
-        if config.agents.iter().any(|agent| agent.name == user) {
+        if config.agent(user).is_some() {
             return Some(TransferTarget::Agent(AgentId::new(user)));
         }
         if config

@@ -330,6 +330,16 @@ impl Config {
         data_directory.join(&self.recording.directory)
     }
 
+    /// The configured agent called `name`, if any.
+    pub fn agent(&self, name: &str) -> Option<&AgentConfig> {
+        self.agents.iter().find(|agent| agent.name == name)
+    }
+
+    /// Whether `name` is a configured agent with supervisor rights.
+    pub fn is_supervisor(&self, name: &str) -> bool {
+        self.agent(name).is_some_and(|agent| agent.supervisor)
+    }
+
     /// The route for a dialled number, if any.
     pub fn route(&self, number: &str) -> Option<&Route> {
         self.routes.iter().find(|route| route.number == number)

@@ -101,16 +101,27 @@ pub fn tokens_of(parts: &Parts) -> Vec<String> {
 
 /// The role of a configured agent: supervisor when the config says so.
 fn agent_role(state: &AppState, agent: &str) -> Role {
-    let supervisor = state
-        .config
-        .agents
-        .iter()
-        .any(|configured| configured.name == agent && configured.supervisor);
-    if supervisor {
+    if state.config.is_supervisor(agent) {
         Role::Supervisor
     } else {
         Role::Agent
     }
+}
+
+/// Checks an agent's password against their HA1 (the same password as their phone's) and
+/// opens a desk session; wrong passwords count toward the source's lockout.
+pub fn sign_in_agent(
+    state: &AppState,
+    source: std::net::IpAddr,
+    agent: &str,
+    password: &str,
+) -> Result<String, crate::http::desk_sessions::SignInRefusal> {
+    let realm = state.config.acd.realm.as_str();
+    let stored = state
+        .config
+        .agent(agent)
+        .map(|configured| (realm, configured.password_ha1.as_str()));
+    state.desk_sessions.sign_in(source, agent, password, stored)
 }
 
 impl FromRequestParts<AppState> for Principal {
@@ -220,16 +231,7 @@ async fn login(
             });
         }
         None => {
-            let realm = state.config.acd.realm.clone();
-            let stored = state
-                .config
-                .agents
-                .iter()
-                .find(|agent| agent.name == credentials.name)
-                .map(|agent| (realm.as_str(), agent.password_ha1.as_str()));
-            let token = state
-                .desk_sessions
-                .sign_in(peer.ip(), &credentials.name, &credentials.password, stored)
+            let token = sign_in_agent(&state, peer.ip(), &credentials.name, &credentials.password)
                 .map_err(|refusal| match refusal {
                     crate::http::desk_sessions::SignInRefusal::LockedOut => locked_out(),
                     crate::http::desk_sessions::SignInRefusal::WrongCredentials => {

@@ -93,24 +93,20 @@ async fn login(
     body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, AppError> {
     let credentials = json_body(body)?;
-    let realm = &state.config.acd.realm;
-    let stored = state
-        .config
-        .agents
-        .iter()
-        .find(|agent| agent.name == credentials.agent)
-        .map(|agent| (realm.as_str(), agent.password_ha1.as_str()));
-    let token = state
-        .desk_sessions
-        .sign_in(peer.ip(), &credentials.agent, &credentials.password, stored)
-        .map_err(|refusal| match refusal {
-            SignInRefusal::WrongCredentials => {
-                AppError::Unauthorized("wrong agent name or password".to_string())
-            }
-            SignInRefusal::LockedOut => AppError::TooManyRequests(
-                "too many wrong passwords; try again in a minute".to_string(),
-            ),
-        })?;
+    let token = crate::http::auth::sign_in_agent(
+        &state,
+        peer.ip(),
+        &credentials.agent,
+        &credentials.password,
+    )
+    .map_err(|refusal| match refusal {
+        SignInRefusal::WrongCredentials => {
+            AppError::Unauthorized("wrong agent name or password".to_string())
+        }
+        SignInRefusal::LockedOut => {
+            AppError::TooManyRequests("too many wrong passwords; try again in a minute".to_string())
+        }
+    })?;
     let agent = AgentId::new(&credentials.agent);
     state
         .agents
@@ -155,11 +151,7 @@ async fn me(
         Some(call) => state.agents.context(call).await,
         None => None,
     };
-    let supervisor = state
-        .config
-        .agents
-        .iter()
-        .any(|agent| agent.name == desk.agent.as_str() && agent.supervisor);
+    let supervisor = state.config.is_supervisor(desk.agent.as_str());
     Ok(Json(json!({
         "agent": status,
         "call": context,
@@ -262,12 +254,7 @@ async fn monitor(
 ) -> Result<Json<serde_json::Value>, AppError> {
     let call = call_id(&id)?;
     let body = json_body(body)?;
-    let supervisor = state
-        .config
-        .agents
-        .iter()
-        .any(|agent| agent.name == desk.agent.as_str() && agent.supervisor);
-    if !supervisor {
+    if !state.config.is_supervisor(desk.agent.as_str()) {
         return Err(AppError::Forbidden(format!(
             "{} is not a supervisor",
             desk.agent
@@ -386,14 +373,16 @@ async fn recording(
     })
     .await
     .map_err(|error| AppError::Internal(error.to_string()))??;
-    let log = state.audit.clone();
-    let agent = desk.agent.as_str().to_string();
     let detail = format!("{} bytes, at the desk", audio.len());
-    tokio::task::spawn_blocking(move || {
-        log.append(&agent, "agent", "play", &call.to_string(), &detail)
-    })
-    .await
-    .map_err(|error| AppError::Internal(error.to_string()))??;
+    super::recordings::append_audit(
+        &state,
+        desk.agent.as_str(),
+        "agent",
+        "play",
+        &call.to_string(),
+        detail,
+    )
+    .await?;
     Ok(([(axum::http::header::CONTENT_TYPE, "audio/wav")], audio).into_response())
 }
 

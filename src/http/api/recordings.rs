@@ -71,14 +71,34 @@ async fn audit(
     target: &str,
     detail: String,
 ) -> Result<(), AppError> {
+    append_audit(
+        state,
+        &principal.name,
+        principal.role.name(),
+        action,
+        target,
+        detail,
+    )
+    .await
+}
+
+/// Writes an audit entry, off the runtime.
+pub(super) async fn append_audit(
+    state: &AppState,
+    actor: &str,
+    role: &str,
+    action: &str,
+    target: &str,
+    detail: String,
+) -> Result<(), AppError> {
     let log = state.audit.clone();
     let (actor, role, action, target) = (
-        principal.name.clone(),
-        principal.role.name(),
+        actor.to_string(),
+        role.to_string(),
         action.to_string(),
         target.to_string(),
     );
-    blocking(move || Ok(log.append(&actor, role, &action, &target, &detail)?)).await?;
+    blocking(move || Ok(log.append(&actor, &role, &action, &target, &detail)?)).await?;
     Ok(())
 }
 
