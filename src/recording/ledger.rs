@@ -12,7 +12,7 @@ use super::RecordingError;
 use super::keys::encode_hex;
 use super::manifest::{GENESIS, Manifest};
 use super::writer::SealedContents;
-use crate::storage::open_database;
+use crate::storage::open_with_schema;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
@@ -120,9 +120,8 @@ impl Ledger {
     /// Opens (creating if needed) the index in the database at `database`, for recordings
     /// under `directory`.
     pub fn open(database: &Path, directory: &Path) -> Result<Ledger, RecordingError> {
-        let failed = |error: rusqlite::Error| RecordingError::Index(error.to_string());
-        let connection = open_database(database).map_err(failed)?;
-        connection.execute_batch(SCHEMA).map_err(failed)?;
+        let connection = open_with_schema(database, SCHEMA)
+            .map_err(|error| RecordingError::Index(error.to_string()))?;
         Ok(Ledger {
             connection: Mutex::new(connection),
             directory: directory.to_path_buf(),

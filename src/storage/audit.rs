@@ -6,7 +6,7 @@
 //! Invariants: entries are only ever appended; sequence numbers run from 1 without gaps.
 
 use super::StorageError;
-use super::sqlite::open_database;
+use super::sqlite::open_with_schema;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 use serde::Serialize;
@@ -105,12 +105,7 @@ fn decode(row: &rusqlite::Row<'_>) -> rusqlite::Result<(AuditEntry, String)> {
 impl AuditLog {
     /// Opens (creating if needed) the log in the database at `path`.
     pub fn open(path: &Path) -> Result<AuditLog, StorageError> {
-        let open_error = |source| StorageError::Open {
-            path: path.display().to_string(),
-            source,
-        };
-        let connection = open_database(path).map_err(open_error)?;
-        connection.execute_batch(SCHEMA).map_err(open_error)?;
+        let connection = open_with_schema(path, SCHEMA)?;
         Ok(AuditLog {
             connection: Mutex::new(connection),
         })

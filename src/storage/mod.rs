@@ -13,7 +13,7 @@ mod users;
 pub use audit::{AuditEntry, AuditLog};
 pub use error::StorageError;
 pub use record::{CallOutcome, CallRecord, Speaker, TranscriptLine, WrapUp};
-pub use sqlite::{SqliteStore, open_database};
+pub use sqlite::{SqliteStore, open_database, open_with_schema};
 pub use users::{Role, User, UserStore, hash_password, new_token, password_matches, token_hash};
 
 use crate::ids::CallId;

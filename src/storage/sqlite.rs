@@ -39,8 +39,7 @@ impl SqliteStore {
             path: path.display().to_string(),
             source,
         };
-        let connection = open_database(path).map_err(open_error)?;
-        connection.execute_batch(SCHEMA).map_err(open_error)?;
+        let connection = open_with_schema(path, SCHEMA)?;
         add_column(&connection, "transcript", "TEXT NOT NULL DEFAULT '[]'").map_err(open_error)?;
         for column in ["handover", "agent", "wrap_up"] {
             add_column(&connection, column, "TEXT").map_err(open_error)?;
@@ -69,6 +68,17 @@ pub fn open_database(path: &Path) -> rusqlite::Result<Connection> {
     connection.execute_batch(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     )?;
+    Ok(connection)
+}
+
+/// A connection to the database at `path` (see [`open_database`]) with `schema` applied.
+pub fn open_with_schema(path: &Path, schema: &str) -> Result<Connection, StorageError> {
+    let open_error = |source| StorageError::Open {
+        path: path.display().to_string(),
+        source,
+    };
+    let connection = open_database(path).map_err(open_error)?;
+    connection.execute_batch(schema).map_err(open_error)?;
     Ok(connection)
 }
 

@@ -5,7 +5,7 @@
 //! expiry, an API token when removed.
 
 use super::StorageError;
-use super::sqlite::open_database;
+use super::sqlite::open_with_schema;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Utc};
@@ -112,12 +112,7 @@ pub fn password_matches(password: &str, stored: &str) -> bool {
 impl UserStore {
     /// Opens (creating if needed) the users in the database at `path`.
     pub fn open(path: &Path) -> Result<UserStore, StorageError> {
-        let open_error = |source| StorageError::Open {
-            path: path.display().to_string(),
-            source,
-        };
-        let connection = open_database(path).map_err(open_error)?;
-        connection.execute_batch(SCHEMA).map_err(open_error)?;
+        let connection = open_with_schema(path, SCHEMA)?;
         Ok(UserStore {
             connection: Mutex::new(connection),
         })
