@@ -509,8 +509,38 @@ pub fn http_request_with(
     json: Option<&str>,
     headers: &[(&str, &str)],
 ) -> std::io::Result<(u16, String)> {
+    let (status, head, body) = http_exchange(addr, method, path, json, headers, 5)?;
+    let body = String::from_utf8_lossy(&body).into_owned();
+    let chunked = head.lines().any(|l| {
+        let l = l.to_ascii_lowercase();
+        l.starts_with("transfer-encoding:") && l.contains("chunked")
+    });
+    let body = if chunked { dechunk(&body) } else { body };
+    Ok((status, body))
+}
+
+/// `GET path` with headers; the status, the response head and the body as bytes (no chunked
+/// bodies: the recording API sends lengths).
+pub fn http_bytes(
+    addr: SocketAddr,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> std::io::Result<(u16, String, Vec<u8>)> {
+    http_exchange(addr, "GET", path, None, headers, 10)
+}
+
+/// One request on a fresh connection (`Connection: close`): the status, the response head and
+/// the raw body.
+fn http_exchange(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    json: Option<&str>,
+    headers: &[(&str, &str)],
+    read_timeout_seconds: u64,
+) -> std::io::Result<(u16, String, Vec<u8>)> {
     let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
-    s.set_read_timeout(Some(Duration::from_secs(5)))?;
+    s.set_read_timeout(Some(Duration::from_secs(read_timeout_seconds)))?;
     s.set_write_timeout(Some(Duration::from_secs(5)))?;
     let body = match json {
         Some(json) => format!(
@@ -526,44 +556,6 @@ pub fn http_request_with(
     write!(
         s,
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{extra}{body}"
-    )?;
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw)?;
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let chunked = head.lines().any(|l| {
-        let l = l.to_ascii_lowercase();
-        l.starts_with("transfer-encoding:") && l.contains("chunked")
-    });
-    let body = if chunked {
-        dechunk(body)
-    } else {
-        body.to_string()
-    };
-    Ok((status, body))
-}
-
-/// `GET path` with headers; the status, the response head and the body as bytes (no chunked
-/// bodies: the recording API sends lengths).
-pub fn http_bytes(
-    addr: SocketAddr,
-    path: &str,
-    headers: &[(&str, &str)],
-) -> std::io::Result<(u16, String, Vec<u8>)> {
-    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
-    s.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let extra: String = headers
-        .iter()
-        .map(|(name, value)| format!("{name}: {value}\r\n"))
-        .collect();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{extra}\r\n"
     )?;
     let mut raw = Vec::new();
     s.read_to_end(&mut raw)?;
