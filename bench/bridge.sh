@@ -31,10 +31,7 @@ SIP=$(free_port); HTTP=$(free_port); UAS=$(free_port); UAS_MEDIA=$(free_port)
 RTP_FIRST=30000; RTP_LAST=$((RTP_FIRST + CALLS * 4 + 100))
 SIPP_RTP_FIRST=45000
 
-if [[ -z "${HOTLINE_BIN:-}" ]]; then
-  (cd "$HERE/.." && cargo build --release --quiet)
-  HOTLINE_BIN=$CARGO_TARGET_DIR/release/hotline
-fi
+release_binary
 
 # N agents, one group; the flow hands every caller to it at once and ends when the agent does.
 mkdir -p "$WORK/flows" "$WORK/no-models"

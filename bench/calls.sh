@@ -24,10 +24,7 @@ SIP=$(free_port); HTTP=$(free_port)
 RTP_FIRST=40000; RTP_LAST=$((RTP_FIRST + CALLS * 4 + 100))
 SIPP_RTP_FIRST=50000; SIPP_RTP_LAST=$((SIPP_RTP_FIRST + CALLS * 4 + 100))
 
-if [[ -z "${HOTLINE_BIN:-}" ]]; then
-  (cd "$REPO" && cargo build --release --quiet)
-  HOTLINE_BIN=$CARGO_TARGET_DIR/release/hotline
-fi
+release_binary
 
 cat > "$WORK/hotline.toml" <<TOML
 [sip]

@@ -27,3 +27,11 @@ metric() { metrics_text | awk -v m="$1" '$1==m {print $2}'; }
 # The server's utime+stime so far, in clock ticks (CLK ticks a second).
 ticks() { awk '{print $14 + $15}' "/proc/$HOT/stat"; }
 CLK=$(getconf CLK_TCK)
+
+# HOTLINE_BIN: the given binary, else the release build (built here if need be).
+release_binary() {
+  if [[ -z "${HOTLINE_BIN:-}" ]]; then
+    (cd "$HERE/.." && cargo build --release --quiet)
+    HOTLINE_BIN=$CARGO_TARGET_DIR/release/hotline
+  fi
+}

@@ -30,10 +30,7 @@ SIPP_RTP_FIRST=50000
 RAMP=$((CALLS / RATE + 5))
 DURATION=$((RAMP + WINDOW + 10))
 
-if [[ -z "${HOTLINE_BIN:-}" ]]; then
-  (cd "$REPO" && cargo build --release --quiet)
-  HOTLINE_BIN=$CARGO_TARGET_DIR/release/hotline
-fi
+release_binary
 
 cat > "$WORK/hotline.toml" <<TOML
 [sip]
