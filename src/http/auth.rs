@@ -180,8 +180,7 @@ async fn login(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, AppError> {
-    let Json(credentials) =
-        body.map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
+    let Json(credentials) = body?;
     let locked_out =
         || AppError::TooManyRequests("too many wrong passwords; try again in a minute".to_string());
     let _turn = PASSWORD_CHECKS

@@ -68,7 +68,7 @@ async fn change_address(
     body: Result<Json<AddressChange>, JsonRejection>,
 ) -> Result<Json<Order>, AppError> {
     let number = order_number(number)?;
-    let Json(change) = body.map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
+    let Json(change) = body?;
     blocking(book, move |book| {
         book.change_address(&number, &change.address)
     })
@@ -80,7 +80,7 @@ async fn customer(
     State(book): State<Arc<OrderBook>>,
     query: Result<Query<CustomerQuery>, QueryRejection>,
 ) -> Result<Json<CustomerOrders>, AppError> {
-    let Query(query) = query.map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
+    let Query(query) = query?;
     let phone = Phone::parse(&query.phone)
         .ok_or_else(|| AppError::BadRequest(format!("{:?} is not a phone number", query.phone)))?;
     let wanted = phone.clone();
@@ -91,7 +91,7 @@ async fn customer(
 }
 
 fn order_number(path: Result<Path<String>, PathRejection>) -> Result<OrderNumber, AppError> {
-    let Path(text) = path.map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
+    let Path(text) = path?;
     OrderNumber::parse(&text).ok_or_else(|| {
         AppError::BadRequest(format!("{text:?} is not an order number (5 to 8 digits)"))
     })

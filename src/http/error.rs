@@ -77,3 +77,21 @@ impl From<crate::chat::ChatError> for AppError {
         }
     }
 }
+
+/// Malformed request parts (a JSON body, a query string, a path) are the client's mistake:
+/// 400 with the extractor's own explanation.
+macro_rules! bad_request_from {
+    ($($rejection:ty),*) => {$(
+        impl From<$rejection> for AppError {
+            fn from(rejection: $rejection) -> AppError {
+                AppError::BadRequest(rejection.body_text())
+            }
+        }
+    )*};
+}
+
+bad_request_from!(
+    axum::extract::rejection::JsonRejection,
+    axum::extract::rejection::QueryRejection,
+    axum::extract::rejection::PathRejection
+);

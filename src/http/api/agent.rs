@@ -83,8 +83,7 @@ struct Credentials {
 fn json_body<T>(
     body: Result<Json<T>, axum::extract::rejection::JsonRejection>,
 ) -> Result<T, AppError> {
-    body.map(|Json(value)| value)
-        .map_err(|rejection| AppError::BadRequest(rejection.body_text()))
+    Ok(body?.0)
 }
 
 async fn login(

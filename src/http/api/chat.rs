@@ -39,7 +39,7 @@ async fn message(
     State(state): State<AppState>,
     request: Result<Json<ChatRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<ChatTurn>, AppError> {
-    let Json(request) = request.map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
+    let Json(request) = request?;
     let chat = &state.chat;
     let turn = match (&request.session, request.text) {
         (Some(session), Some(text)) => chat.send(parse_session(session)?, &text).await?,
@@ -83,7 +83,7 @@ async fn socket(
     query: Result<Query<SocketQuery>, axum::extract::rejection::QueryRejection>,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, AppError> {
-    let Query(query) = query.map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
+    let Query(query) = query?;
     let opening = state.chat.start(query.flow.as_deref()).await?;
     let chat = state.chat.clone();
     Ok(upgrade

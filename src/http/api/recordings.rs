@@ -187,7 +187,7 @@ async fn search(
     query: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<Found>>, AppError> {
     principal.require(REVIEWERS)?;
-    let Query(query) = query.map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
+    let Query(query) = query?;
     let limit = query.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(AppError::BadRequest(
@@ -427,7 +427,7 @@ async fn waveform(
     Path(id): Path<String>,
     query: Result<Query<WaveformQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    let Query(query) = query.map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
+    let Query(query) = query?;
     let points = query.points.unwrap_or(600);
     if !(1..=10_000).contains(&points) {
         return Err(AppError::BadRequest(
@@ -531,7 +531,7 @@ async fn legal_hold(
     body: Result<Json<HoldChoice>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<RecordingInfo>, AppError> {
     principal.require(&[Role::Compliance])?;
-    let Json(choice) = body.map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
+    let Json(choice) = body?;
     let (call, path) = reviewable(&state, &principal, &id).await?;
     let id = call.id.to_string();
     let recordings = state.recordings.clone();
@@ -561,7 +561,7 @@ async fn audit_log(
     query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<crate::storage::AuditEntry>>, AppError> {
     principal.require(&[Role::Compliance])?;
-    let Query(query) = query.map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
+    let Query(query) = query?;
     let limit = query.limit.unwrap_or(200).clamp(1, 10_000);
     let log = state.audit.clone();
     let entries = blocking(move || Ok(log.recent(limit, query.target.as_deref())?)).await?;
