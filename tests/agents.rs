@@ -191,8 +191,8 @@ fn a_caller_asking_for_someone_about_a_refund_is_handed_warm_to_the_orders_agent
     write_wav(&brief_wav, &brief);
     let brief_heard = transcribe(&brief_wav);
     // Whisper tiny hears Piper's brief a little differently each time ("refund" has come out as
-    // "reef"): two of its marks are enough.
-    let marks = ["refund", "marcus", "take the call"];
+    // "reef" and "refimpress", "take the call" as "the caller"): two of its marks are enough.
+    let marks = ["refund", "marcus", "take the call", "pass it on"];
     assert!(
         marks
             .iter()
