@@ -74,4 +74,8 @@ pub enum MediaError {
         /// The rejected character.
         digit: char,
     },
+
+    /// The Opus encoder or decoder failed.
+    #[error("opus: {0}")]
+    Opus(String),
 }

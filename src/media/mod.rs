@@ -12,6 +12,7 @@ pub mod dtmf;
 pub mod error;
 pub mod jitter;
 pub mod latch;
+pub mod opus_voice;
 pub mod pacing;
 pub mod playback;
 pub mod rtcp;
