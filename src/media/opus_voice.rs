@@ -61,16 +61,16 @@ impl OpusVoice {
         Ok(packet)
     }
 
-    /// Decodes one packet into a frame; a packet that does not decode is concealed instead.
+    /// Decodes one packet (20 to 120 ms) into whole frames: a multiple of [`FRAME_SAMPLES`]
+    /// samples. A packet that does not decode is concealed as one frame instead.
     pub fn decode(&mut self, packet: &[u8]) -> Vec<i16> {
-        let mut frame = vec![0i16; FRAME_SAMPLES * 6];
-        match self.decoder.decode(packet, &mut frame, false) {
-            Ok(samples) => {
-                frame.truncate(samples);
-                frame.resize(FRAME_SAMPLES, 0);
-                frame
+        let mut samples = vec![0i16; FRAME_SAMPLES * 6];
+        match self.decoder.decode(packet, &mut samples, false) {
+            Ok(decoded) if decoded > 0 => {
+                samples.truncate(decoded.div_ceil(FRAME_SAMPLES) * FRAME_SAMPLES);
+                samples
             }
-            Err(_) => self.conceal(),
+            _ => self.conceal(),
         }
     }
 
