@@ -13,11 +13,13 @@ mod validate;
 mod voice;
 #[cfg(test)]
 mod voice_tests;
+mod webrtc;
 
 pub use acd::{AcdConfig, AgentConfig, GroupConfig};
 pub use error::ConfigError;
 pub use speech::{DEFAULT_RECOGNITION_MODEL, SpeechConfig};
 pub use voice::{DEFAULT_VOICE, VoiceConfig};
+pub use webrtc::WebRtcConfig;
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -58,6 +60,9 @@ pub struct Config {
     /// The agents who may sign in (`[[agents]]`).
     #[serde(default)]
     pub agents: Vec<AgentConfig>,
+    /// Browser legs.
+    #[serde(default)]
+    pub webrtc: WebRtcConfig,
 }
 
 /// SIP transport settings.
@@ -343,5 +348,20 @@ impl Config {
     /// The route for a dialled number, if any.
     pub fn route(&self, number: &str) -> Option<&Route> {
         self.routes.iter().find(|route| route.number == number)
+    }
+
+    /// The number the "call us" page dials: `[webrtc] number`, else the first speech route,
+    /// else the first route.
+    pub fn browser_number(&self) -> Option<&str> {
+        self.webrtc
+            .number
+            .as_deref()
+            .or_else(|| {
+                self.routes
+                    .iter()
+                    .find(|route| route.mode == InputMode::Speech)
+                    .map(|route| route.number.as_str())
+            })
+            .or_else(|| self.routes.first().map(|route| route.number.as_str()))
     }
 }

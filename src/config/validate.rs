@@ -52,6 +52,35 @@ pub fn check(config: &Config, path: &Path, text: &str) -> Result<(), ConfigError
                 .to_string(),
         ));
     }
+    let webrtc = &config.webrtc;
+    let in_webrtc = |key: &str, message: String| ConfigError::Invalid {
+        path: path.to_path_buf(),
+        line: line_in_section(text, "[webrtc]", key),
+        message,
+    };
+    if webrtc.port_first == 0 || webrtc.port_first >= webrtc.port_last {
+        return Err(in_webrtc(
+            "port_first",
+            format!(
+                "[webrtc] port_first ({}) must be non-zero and below port_last ({})",
+                webrtc.port_first, webrtc.port_last
+            ),
+        ));
+    }
+    if webrtc.calls_per_address == 0 {
+        return Err(in_webrtc(
+            "calls_per_address",
+            "[webrtc] calls_per_address must be at least 1".to_string(),
+        ));
+    }
+    if let Some(number) = &webrtc.number
+        && config.route(number).is_none()
+    {
+        return Err(in_webrtc(
+            "number",
+            format!("[webrtc] number {number} is not the number of any [[routes]] entry"),
+        ));
+    }
     let media = &config.media;
     if media.rtp_port_first == 0 || media.rtp_port_first >= media.rtp_port_last {
         return Err(invalid(
@@ -186,6 +215,23 @@ flow = "main"
             Some("main")
         );
         assert!(config.route("9999").is_none());
+    }
+
+    #[test]
+    fn webrtc_settings_are_checked_on_their_lines() {
+        let config = parse(GOOD).expect("valid config");
+        assert_eq!(config.browser_number(), Some("1000"));
+        assert_eq!(config.webrtc.calls_per_address, 4);
+        let text = format!("{GOOD}[webrtc]\nport_first = 41000\nport_last = 40000\n");
+        let error = parse(&text).expect_err("bad range").to_string();
+        assert!(error.starts_with("hotline.toml:16:"), "{error}");
+        let text = format!("{GOOD}[webrtc]\nnumber = \"2000\"\n");
+        let error = parse(&text).expect_err("unrouted").to_string();
+        assert!(error.starts_with("hotline.toml:16:"), "{error}");
+        assert!(error.contains("2000"), "{error}");
+        let text = format!("{GOOD}[webrtc]\naddress = \"10.0.0.1\"\ncalls_per_address = 0\n");
+        let error = parse(&text).expect_err("no calls").to_string();
+        assert!(error.starts_with("hotline.toml:17:"), "{error}");
     }
 
     #[test]
