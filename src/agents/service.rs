@@ -60,6 +60,10 @@ enum Request {
         agent: AgentId,
         contacts: usize,
     },
+    BrowserPhone {
+        agent: AgentId,
+        connected: bool,
+    },
     Presence {
         agent: AgentId,
         change: PresenceChange,
@@ -106,6 +110,10 @@ struct ServiceTask {
     distributor: Distributor,
     calls: HashMap<CallId, Known>,
     events: broadcast::Sender<DeskEvent>,
+    /// Registered SIP contacts, by agent.
+    sip_contacts: HashMap<AgentId, usize>,
+    /// Connected browser phones, by agent.
+    browser_phones: HashMap<AgentId, usize>,
 }
 
 impl AgentService {
@@ -118,6 +126,8 @@ impl AgentService {
             distributor: Distributor::new(settings, profiles, Instant::now()),
             calls: HashMap::new(),
             events: events.clone(),
+            sip_contacts: HashMap::new(),
+            browser_phones: HashMap::new(),
         };
         tokio::spawn(async move {
             loop {
@@ -275,6 +285,15 @@ impl AgentService {
             .unwrap_or_else(|_| Err("the agent service stopped".to_string()))
     }
 
+    /// `agent`'s browser phone connected or went away; with a SIP phone or a browser phone, the
+    /// agent can be reached.
+    pub fn browser_phone(&self, agent: &str, connected: bool) {
+        self.send(Request::BrowserPhone {
+            agent: AgentId::new(agent),
+            connected,
+        });
+    }
+
     /// Desk events from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<DeskEvent> {
         self.events.subscribe()
@@ -298,6 +317,16 @@ async fn sleep_until(deadline: Option<Instant>) {
 }
 
 impl ServiceTask {
+    /// Tells the distributor how many ways the agent can be reached: SIP contacts and browser
+    /// phones together.
+    fn reachability(&mut self, now: Instant, agent: &AgentId) {
+        let contacts = self.sip_contacts.get(agent).copied().unwrap_or(0)
+            + self.browser_phones.get(agent).copied().unwrap_or(0);
+        if let Err(error) = self.distributor.registration(now, agent, contacts) {
+            debug!(%error, "registration of an agent the ACD does not know");
+        }
+    }
+
     fn publish(&self, event: DeskEvent) {
         // Nobody listening is fine: desks get a status when they connect.
         let _ = self.events.send(event);
@@ -389,9 +418,17 @@ impl ServiceTask {
                 }
             }
             Request::Registration { agent, contacts } => {
-                if let Err(error) = self.distributor.registration(now, &agent, contacts) {
-                    debug!(%error, "registration of an agent the ACD does not know");
-                }
+                self.sip_contacts.insert(agent.clone(), contacts);
+                self.reachability(now, &agent);
+            }
+            Request::BrowserPhone { agent, connected } => {
+                let phones = self.browser_phones.entry(agent.clone()).or_default();
+                *phones = if connected {
+                    *phones + 1
+                } else {
+                    phones.saturating_sub(1)
+                };
+                self.reachability(now, &agent);
             }
             Request::Presence {
                 agent,
