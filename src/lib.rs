@@ -31,3 +31,4 @@ pub mod text;
 mod throttle;
 pub mod tts;
 pub mod understanding;
+pub mod webrtc;

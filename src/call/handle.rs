@@ -43,6 +43,10 @@ impl CallHandle {
 }
 
 impl CallSession for CallHandle {
+    fn reference(&self) -> String {
+        self.id.to_string()
+    }
+
     fn answered(&self) {
         self.send(CallCommand::Answered);
     }

@@ -52,6 +52,8 @@ pub struct CallServices {
     pub agents: AgentService,
     /// Calls agents' phones.
     pub dialer: Dialer,
+    /// Agents' browser phones, rung before their SIP phones.
+    pub phones: crate::webrtc::BrowserPhones,
 }
 
 pub(super) struct Registry {
@@ -178,6 +180,7 @@ impl CallSessions for CallManager {
             Some(public) => std::net::SocketAddr::new(public, sockets.rtp_address().port()),
             None => sockets.rtp_address(),
         };
+        let bound_rtp = sockets.reachable_rtp_address();
         let id = CallId::new();
         let (sender, commands) = mpsc::channel(COMMAND_CAPACITY);
         let handle = CallHandle::new(id, sender);
@@ -201,6 +204,7 @@ impl CallSessions for CallManager {
         tokio::spawn(actor::run(setup, self.registry.clone()));
         Admission::Accepted {
             local_rtp,
+            bound_rtp,
             session: Box::new(handle),
             ring_time,
         }

@@ -618,19 +618,22 @@ impl CallActor {
             Some(name) => format!("{name} ({})", context.group),
             None => format!("{} ({})", context.caller, context.group),
         };
-        let dialog = services.dialer.dial(
-            OutboundCall {
-                agent: agent.to_string(),
-                display_name,
-                caller: context.caller.clone(),
-                local_rtp,
-                call_id: self.id.to_string(),
-            },
-            Box::new(LegEvents {
-                handle: self.handle.clone(),
-                leg: number,
-            }),
-        );
+        let call = OutboundCall {
+            agent: agent.to_string(),
+            display_name,
+            caller: context.caller.clone(),
+            local_rtp,
+            bound_rtp: sockets.reachable_rtp_address(),
+            call_id: self.id.to_string(),
+        };
+        let events = Box::new(LegEvents {
+            handle: self.handle.clone(),
+            leg: number,
+        });
+        let dialog = match services.phones.dial(call, events) {
+            Ok(dialog) => dialog,
+            Err((call, events)) => services.dialer.dial(call, events),
+        };
         Some(AgentLeg {
             number,
             agent,

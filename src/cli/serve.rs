@@ -23,6 +23,7 @@ use crate::tts::{PiperSynthesizer, ServiceOptions, SpeechService, VoiceFiles};
 use crate::understanding::{
     CACHE_DIRECTORY, EmbeddingCache, UnderstandingService, understanding_files,
 };
+use crate::webrtc::{BrowserPhones, Gateway};
 use anyhow::Context;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -178,6 +179,7 @@ async fn serve(
         records: records.clone(),
     });
     let signaling = Signaling::new();
+    let phones = BrowserPhones::new();
     let agents = AgentService::start(
         distributor_settings(&config.acd),
         config.agents.iter().map(profile).collect(),
@@ -196,6 +198,7 @@ async fn serve(
         http_origin: http_origin.clone(),
         agents: agents.clone(),
         dialer: signaling.dialer(),
+        phones: phones.clone(),
     });
     let sip = SipServer::bind(
         SipSettings {
@@ -220,6 +223,21 @@ async fn serve(
     }
     let scheme = if tls.is_some() { "https" } else { "http" };
     info!("HTTP listening on {scheme}://{http_address}");
+    let webrtc = match Gateway::new(&config, http_address.ip(), Arc::new(manager.clone())) {
+        Ok(gateway) => {
+            if let Some(number) = config.browser_number() {
+                info!(
+                    "browser calls: {scheme}://{http_address}/call reaches number {number}, media on {}",
+                    gateway.address()
+                );
+            }
+            Some(gateway)
+        }
+        Err(error) => {
+            warn!(%error, "browser calls and browser phones are unavailable");
+            None
+        }
+    };
     for route in &config.routes {
         info!(
             "call sip:{}@{sip_address} for flow {} ({})",
@@ -252,6 +270,8 @@ async fn serve(
         audit,
         recordings,
         secure_cookies: tls.is_some(),
+        webrtc,
+        phones,
     });
     let http_task = tokio::spawn(serve_http(listener, app, tls, http_stopped));
     wait_for_signal().await?;

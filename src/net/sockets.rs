@@ -55,6 +55,19 @@ impl MediaSockets {
         SocketAddr::new(self.address, self.lease.rtp_port())
     }
 
+    /// The local RTP address as this machine reaches it: loopback when bound to every interface.
+    pub fn reachable_rtp_address(&self) -> SocketAddr {
+        let address = if self.address.is_unspecified() {
+            match self.address {
+                IpAddr::V4(_) => IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+                IpAddr::V6(_) => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+            }
+        } else {
+            self.address
+        };
+        SocketAddr::new(address, self.lease.rtp_port())
+    }
+
     /// Sends a datagram a media session queued, from the socket of its kind, without waiting.
     pub fn send(&self, transmit: &Transmit) -> std::io::Result<usize> {
         let socket = match transmit.kind {

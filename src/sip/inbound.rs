@@ -62,6 +62,7 @@ impl Driver {
                 local_rtp,
                 session,
                 ring_time,
+                ..
             } => (local_rtp, session, ring_time),
             Admission::Rejected { status, reason } => {
                 info!(number = %dialled_number, status, %reason, "rejecting INVITE");

@@ -21,7 +21,7 @@ mod server;
 
 pub use error::SipError;
 pub use seam::{
-    Admission, CallSession, CallSessions, Dialer, DialogHandle, EndReason, InboundCall,
+    Admission, CallSession, CallSessions, Dialer, DialogHandle, EndReason, HangUps, InboundCall,
     OutboundCall, OutboundEvent, OutboundSession, Registrations, Signaling,
 };
 pub use server::{SipServer, SipSettings};

@@ -33,6 +33,9 @@ pub enum Admission {
     Accepted {
         /// Local RTP address of the call.
         local_rtp: std::net::SocketAddr,
+        /// The address the call's RTP socket is bound to, for legs carried on this machine
+        /// (a browser's): reachable where `local_rtp` is a public address behind NAT.
+        bound_rtp: std::net::SocketAddr,
         /// The call's side of the dialog.
         session: Box<dyn CallSession>,
         /// How long to ring (180) before answering (200); zero answers at once.
@@ -68,6 +71,8 @@ pub trait CallSessions: Send + Sync + 'static {
 
 /// The call side of one dialog.
 pub trait CallSession: Send + Sync {
+    /// The call's own reference (its Hotline call ID), for showing to the caller.
+    fn reference(&self) -> String;
     /// The 200 OK went out: media and the flow start now.
     fn answered(&self);
     /// A re-INVITE changed the stream (hold, resume, new address or codec).
@@ -96,6 +101,9 @@ pub struct OutboundCall {
     pub caller: String,
     /// Hotline's RTP address for this leg, offered in the SDP.
     pub local_rtp: SocketAddr,
+    /// The address the leg's RTP socket is bound to, for legs carried on this machine (a
+    /// browser's): reachable where `local_rtp` is a public address behind NAT.
+    pub bound_rtp: SocketAddr,
     /// Hotline's call ID, sent in an `X-Hotline-Call` header so desks can match the leg.
     pub call_id: String,
 }
@@ -227,7 +235,31 @@ impl Dialer {
     }
 }
 
+/// The hang-ups of a leg signalled outside SIP (a browser's), made with
+/// [`DialogHandle::detached`].
+pub struct HangUps {
+    receiver: mpsc::UnboundedReceiver<DriverCommand>,
+}
+
+impl HangUps {
+    /// The reason of the next hang-up; `None` once every handle of the leg is gone.
+    pub async fn next(&mut self) -> Option<String> {
+        loop {
+            if let DriverCommand::HangUp { reason, .. } = self.receiver.recv().await? {
+                return Some(reason);
+            }
+        }
+    }
+}
+
 impl DialogHandle {
+    /// A handle for a leg that SIP does not carry: its hang-ups arrive on the returned
+    /// [`HangUps`] instead of at the SIP driver.
+    pub fn detached() -> (DialogHandle, HangUps) {
+        let (commands, receiver) = mpsc::unbounded_channel();
+        (DialogHandle { leg: 0, commands }, HangUps { receiver })
+    }
+
     /// Ends the dialog with BYE. Safe to call more than once and after the caller hung up.
     pub fn hang_up(&self, reason: &str) {
         // The driver may already be gone during shutdown; then there is no dialog left to end.
