@@ -51,6 +51,10 @@ pub struct AppState {
     pub recordings: Arc<RecordingService>,
     /// Whether cookies are marked `Secure` (HTTP is served over TLS).
     pub secure_cookies: bool,
+    /// Browser legs; `None` when they cannot be offered (no address for them).
+    pub webrtc: Option<crate::webrtc::Gateway>,
+    /// Agents' browser phones.
+    pub phones: crate::webrtc::BrowserPhones,
 }
 
 /// The complete router.
@@ -61,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .route("/chat", get(pages::chat))
         .route("/desk", get(pages::desk))
         .route("/review", get(pages::review))
+        .route("/call", get(pages::call))
         .nest("/api", api::router());
     if let Some(orders) = &state.orders {
         router = router.nest("/demo", demo::router(orders.clone()));

@@ -43,8 +43,8 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A request made by a signed-in desk.
-struct Desk {
-    agent: AgentId,
+pub(super) struct Desk {
+    pub(super) agent: AgentId,
     token: String,
 }
 

@@ -4,6 +4,7 @@ mod agent;
 mod calls;
 mod chat;
 mod recordings;
+mod webrtc;
 
 use super::AppState;
 use axum::Router;
@@ -13,5 +14,6 @@ pub fn router() -> Router<AppState> {
         .merge(chat::router())
         .merge(agent::router())
         .merge(recordings::router())
+        .merge(webrtc::router())
         .merge(super::auth::router())
 }

@@ -16,3 +16,8 @@ pub async fn desk() -> Html<&'static str> {
 pub async fn review() -> Html<&'static str> {
     Html(include_str!("review.html"))
 }
+
+/// `GET /call`: the "call us" page, a browser call to the hotline over `/api/webrtc/call`.
+pub async fn call() -> Html<&'static str> {
+    Html(include_str!("call.html"))
+}
