@@ -7,8 +7,9 @@ export CARGO_TARGET_DIR
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build tools, and the real SIP peers and audio tools the tests and benchmarks drive.
 PACKAGES := build-essential pkg-config cmake libclang-dev libsonic-dev libssl-dev sip-tester baresip espeak-ng sox tcpdump python3 python3-pip
-# The browser the agent desk tests drive with Playwright (never a downloaded one).
-TEST_PACKAGES := chromium
+# The browser the desk and WebRTC tests drive with Playwright (never a downloaded one), and ip
+# for the network namespaces the WebRTC tests make.
+TEST_PACKAGES := chromium iproute2
 CONFIG ?= sip-config/hotline.toml
 DATA ?= data
 

@@ -5,6 +5,7 @@
 
 pub mod audio;
 pub mod desk;
+pub mod network;
 pub mod rtp;
 pub mod sip;
 pub mod sipp;

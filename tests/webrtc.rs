@@ -1,0 +1,466 @@
+//! Browser legs end to end, in Debian's headless Chromium (Playwright) with a fake microphone
+//! playing a WAV, inside a network namespace each test makes for itself (Chromium ignores the
+//! loopback interface for ICE):
+//! - a customer on the "call us" page asks where their order is, says the order number and
+//!   hears the answer; the call's transcript is in `/api/calls` and its recording verifies;
+//! - an agent with no SIP phone turns on the desk's browser phone, a SIP caller (sipp) asks for
+//!   billing, the call rings in the browser, the agent answers, hears the brief, accepts, and
+//!   the caller hears the agent (Opus from the browser, G.711 to the caller).
+
+mod common;
+
+use common::desk::{QUEUES, agents_config, password};
+use common::network::enter_private_network;
+use common::{Server, ServerOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const SECOND: Duration = Duration::from_secs(1);
+/// The rate Chromium's fake microphone files are written at.
+const MICROPHONE_RATE: u32 = 48_000;
+
+fn fixture(name: &str) -> Vec<i16> {
+    let path = common::repo_dir().join("audio-fixtures/speech").join(name);
+    let (samples, channels, rate) = hotline::audio::read_wav_i16(&path).expect("fixture");
+    assert_eq!((channels, rate), (1, 8000));
+    samples
+}
+
+/// A fake microphone: 8 kHz `pieces` placed at their second, up to `seconds`, written at 48 kHz
+/// (linear interpolation).
+fn microphone(path: &Path, seconds: usize, pieces: &[(f32, Vec<i16>)]) -> PathBuf {
+    let mut narrow = vec![0i16; 8000 * seconds];
+    for (at, samples) in pieces {
+        let start = (at * 8000.0) as usize;
+        narrow[start..start + samples.len()].copy_from_slice(samples);
+    }
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: MICROPHONE_RATE,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut writer = hound::WavWriter::create(path, spec).expect("wav");
+    let factor = (MICROPHONE_RATE / 8000) as usize;
+    for index in 0..narrow.len() * factor {
+        let position = index / factor;
+        let fraction = (index % factor) as f32 / factor as f32;
+        let next = narrow.get(position + 1).copied().unwrap_or(0);
+        let value = f32::from(narrow[position]) * (1.0 - fraction) + f32::from(next) * fraction;
+        writer.write_sample(value as i16).expect("sample");
+    }
+    writer.finalize().expect("wav");
+    path.to_path_buf()
+}
+
+fn tone(frequency: f32, seconds: f32) -> Vec<i16> {
+    (0..(seconds * 8000.0) as usize)
+        .map(|index| {
+            let phase = 2.0 * std::f32::consts::PI * frequency * index as f32 / 8000.0;
+            (phase.sin() * 8000.0) as i16
+        })
+        .collect()
+}
+
+fn transcribe(path: &Path) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .arg("transcribe")
+        .arg(path)
+        .arg("--models")
+        .arg(common::repo_dir().join("voice-models"))
+        .output()
+        .expect("hotline transcribe runs");
+    let line = String::from_utf8_lossy(&output.stdout).to_string();
+    let json: serde_json::Value = serde_json::from_str(line.trim())
+        .unwrap_or_else(|error| panic!("transcribe output {line:?}: {error}"));
+    json["text"].as_str().unwrap_or_default().to_lowercase()
+}
+
+/// Share of `samples`' power at `frequency` (Goertzel), 8 kHz.
+fn share_at(samples: &[f32], frequency: f32) -> f32 {
+    let omega = 2.0 * std::f32::consts::PI * frequency / 8000.0;
+    let (mut previous, mut before) = (0.0f32, 0.0f32);
+    for &sample in samples {
+        let current = sample + 2.0 * omega.cos() * previous - before;
+        before = previous;
+        previous = current;
+    }
+    let power = previous * previous + before * before - 2.0 * omega.cos() * previous * before;
+    let total: f32 = samples.iter().map(|sample| sample * sample).sum();
+    power / (total * samples.len() as f32 / 2.0).max(f32::EPSILON)
+}
+
+/// A Playwright script running in Chromium, read line by line.
+struct Script {
+    child: Child,
+    input: ChildStdin,
+    lines: mpsc::Receiver<String>,
+    seen: Vec<String>,
+    errors: Option<std::thread::JoinHandle<String>>,
+}
+
+impl Script {
+    fn start(name: &str, environment: &[(&str, String)]) -> Script {
+        let mut command = Command::new("node");
+        command.arg(common::repo_dir().join("tests/desk").join(name));
+        for (key, value) in environment {
+            command.env(key, value);
+        }
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("node runs the Playwright script (make test installs it)");
+        let (sender, lines) = mpsc::channel();
+        let stdout = child.stdout.take().expect("stdout");
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = sender.send(line);
+            }
+        });
+        let stderr = child.stderr.take().expect("stderr");
+        let errors =
+            std::thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
+        let input = child.stdin.take().expect("stdin");
+        Script {
+            child,
+            input,
+            lines,
+            seen: Vec::new(),
+            errors: Some(errors),
+        }
+    }
+
+    /// Waits for a line starting with `step`; returns the rest of it.
+    fn expect(&mut self, step: &str, timeout: Duration, server: &Server) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(line) = self.seen.iter().find(|line| line.starts_with(step)) {
+                return line[step.len()..].trim().to_string();
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => self.seen.push(line),
+                Err(_) => {
+                    let _ = self.child.kill();
+                    let errors = self
+                        .errors
+                        .take()
+                        .map(|errors| errors.join().unwrap_or_default());
+                    panic!(
+                        "the browser never got to {step}; it printed {:?}\n{}\nserver log:\n{}",
+                        self.seen,
+                        errors.unwrap_or_default(),
+                        server.log_text()
+                    );
+                }
+            }
+        }
+    }
+
+    fn tell(&mut self, line: &str) {
+        writeln!(self.input, "{line}").expect("the script reads its input");
+    }
+
+    fn finish(mut self) {
+        let status = self.child.wait().expect("the browser script ends");
+        let errors = self
+            .errors
+            .take()
+            .map(|errors| errors.join().unwrap_or_default());
+        assert!(status.success(), "{}", errors.unwrap_or_default());
+    }
+}
+
+fn lines_of<'a>(call: &'a serde_json::Value, speaker: &str) -> Vec<&'a str> {
+    call["transcript"]
+        .as_array()
+        .map(|lines| {
+            lines
+                .iter()
+                .filter(|line| line["speaker"] == speaker)
+                .filter_map(|line| line["text"].as_str())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_browser_caller_asks_where_their_order_is_and_hears_the_answer() {
+    let address = enter_private_network();
+    let server = Server::start(ServerOptions {
+        extra_config: format!("\n[webrtc]\naddress = \"{address}\"\nnumber = \"1000\"\n"),
+        ..ServerOptions::default()
+    });
+    // The recording notice (2.6 s) and the greeting (10 s) play first; the question comes as
+    // the greeting ends, the order number as the question for it ends.
+    let voice = microphone(
+        &server.dir.join("caller.wav"),
+        90,
+        &[
+            (13.5, fixture("where-is-my-order.wav")),
+            (23.0, fixture("one-to-five.wav")),
+        ],
+    );
+    let received = server.dir.join("received.wav");
+    let mut browser = Script::start(
+        "call.mjs",
+        &[
+            ("CALL_URL", format!("http://{}/call", server.http)),
+            ("MICROPHONE", voice.display().to_string()),
+            ("RECEIVED", received.display().to_string()),
+            (
+                "SCREENSHOT",
+                server.dir.join("call.png").display().to_string(),
+            ),
+        ],
+    );
+    let reference = browser.expect("CONNECTED", 60 * SECOND, &server);
+    let call = server.wait_call(60 * SECOND, |call| {
+        call["id"] == reference.as_str()
+            && lines_of(call, "hotline")
+                .iter()
+                .any(|line| line.to_lowercase().contains("shipped with ups"))
+    });
+    assert!(
+        call["from"]
+            .as_str()
+            .is_some_and(|from| from.starts_with("web-")),
+        "{call:#}"
+    );
+    assert_eq!(call["variables"]["intent"], "order_status", "{call:#}");
+    assert_eq!(call["variables"]["order_number"], "12345", "{call:#}");
+    assert!(
+        lines_of(&call, "caller")
+            .iter()
+            .any(|line| line.to_lowercase().contains("order")),
+        "{call:#}"
+    );
+    // Let the answer play out to the browser before it hangs up.
+    std::thread::sleep(6 * SECOND);
+    browser.tell("HANGUP");
+    browser.expect("SAVED", 30 * SECOND, &server);
+    browser.expect("DONE", 30 * SECOND, &server);
+    browser.finish();
+
+    let heard = transcribe(&received);
+    assert!(
+        heard.contains("shipped") || heard.contains("ups"),
+        "the browser did not hear the answer: {heard:?}"
+    );
+    assert!(
+        heard.contains("recorded") || heard.contains("acme"),
+        "the browser did not hear the greeting: {heard:?}"
+    );
+    let ended = server.wait_call(20 * SECOND, |call| {
+        call["id"] == reference.as_str() && call["outcome"] == "caller_hangup"
+    });
+    assert!(ended["recording"].is_string(), "{ended:#}");
+    let wav = server.recording_wav(&reference);
+    let (channels, rate) = common::audio::load_wav(&wav);
+    assert_eq!(rate, 8000);
+    let caller_side: f32 = channels[0].iter().map(|sample| sample.abs()).sum();
+    assert!(
+        caller_side > 0.0,
+        "the caller's side of the recording is silent"
+    );
+}
+
+#[test]
+fn an_agent_in_the_browser_takes_a_warm_transfer_from_a_sip_caller() {
+    let address = enter_private_network();
+    let server = Server::start(ServerOptions {
+        routes: vec![common::Route {
+            number: QUEUES.into(),
+            flow: "queues".into(),
+            mode: "dtmf".into(),
+            ring_time: "0s".into(),
+        }],
+        flows_dir: common::repo_dir().join("tests/flows"),
+        extra_config: agents_config(
+            "ring_timeout = \"20s\"\naccept_timeout = \"40s\"\nwrap_up = \"5s\"",
+        ) + &format!("\n[webrtc]\naddress = \"{address}\"\n"),
+        rtp_ports: 80,
+        ..ServerOptions::default()
+    });
+    let voice = microphone(
+        &server.dir.join("agent.wav"),
+        120,
+        &[(0.0, tone(440.0, 120.0))],
+    );
+    let brief = server.dir.join("brief.wav");
+    let mut browser = Script::start(
+        "phone.mjs",
+        &[
+            ("DESK_URL", format!("http://{}/desk", server.http)),
+            ("AGENT", "agent3".to_string()),
+            ("PASSWORD", password("agent3")),
+            ("MICROPHONE", voice.display().to_string()),
+            ("BRIEF", brief.display().to_string()),
+            (
+                "SCREENSHOT",
+                server.dir.join("phone.png").display().to_string(),
+            ),
+        ],
+    );
+    browser.expect("READY", 60 * SECOND, &server);
+
+    let (peer, sipp) = common::sipp::dial(&server, QUEUES, "+15550100004", 120_000);
+    common::sipp::press_after_prompt(&peer, "3");
+    browser.expect("RINGING", 30 * SECOND, &server);
+    browser.expect("ANSWERED", 30 * SECOND, &server);
+    browser.expect("CONNECTED", 60 * SECOND, &server);
+    let connected_at = Instant::now();
+    std::thread::sleep(4 * SECOND);
+    let from_agent = peer.audio_since(connected_at + SECOND);
+    assert!(from_agent.len() > 8000 * 2, "{} samples", from_agent.len());
+    assert!(
+        share_at(&from_agent, 440.0) > 0.5,
+        "the caller does not hear the agent's browser: {}",
+        share_at(&from_agent, 440.0)
+    );
+    browser.tell("HANGUP");
+    browser.expect("DONE", 30 * SECOND, &server);
+    browser.finish();
+
+    let call = server.wait_call(20 * SECOND, |call| {
+        call["from"] == "+15550100004" && call["agent"] == "agent3"
+    });
+    assert_eq!(call["agent"], "agent3", "{call:#}");
+    let heard = transcribe(&brief);
+    let marks = ["billing", "take the call", "pass it on", "press 1"];
+    assert!(
+        marks.iter().filter(|mark| heard.contains(*mark)).count() >= 1,
+        "the agent's browser did not hear the brief: {heard:?}"
+    );
+    drop(sipp);
+}
+
+/// An SDP offer as a browser makes it: one Opus audio track.
+fn browser_offer() -> String {
+    let mut rtc = str0m::RtcConfig::new()
+        .set_crypto_provider(std::sync::Arc::new(str0m::crypto::from_feature_flags()))
+        .build(Instant::now());
+    let candidate = str0m::Candidate::host("127.0.0.1:50000".parse().expect("address"), "udp")
+        .expect("candidate");
+    rtc.add_local_candidate(candidate);
+    let mut changes = rtc.sdp_api();
+    changes.add_media(
+        str0m::media::MediaKind::Audio,
+        str0m::media::Direction::SendRecv,
+        None,
+        None,
+        None,
+    );
+    let (offer, _) = changes.apply().expect("an offer");
+    offer.to_sdp_string()
+}
+
+type Socket = tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>>;
+
+fn signalling(server: &Server) -> Socket {
+    let url = format!("ws://{}/api/webrtc/call", server.http);
+    let (socket, _) = tungstenite::connect(url.as_str()).expect("WebSocket connects");
+    socket
+}
+
+fn exchange(socket: &mut Socket, message: &str) -> serde_json::Value {
+    socket
+        .send(tungstenite::Message::text(message))
+        .expect("send");
+    next_message(socket)
+}
+
+fn next_message(socket: &mut Socket) -> serde_json::Value {
+    loop {
+        match socket.read().expect("a reply") {
+            tungstenite::Message::Text(text) => {
+                return serde_json::from_str(text.as_str()).expect("JSON");
+            }
+            tungstenite::Message::Close(_) => return serde_json::json!({"type": "closed"}),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn bad_signalling_gets_clear_answers_and_an_abandoned_call_ends() {
+    let server = Server::start(ServerOptions {
+        extra_config: "\n[webrtc]\ncalls_per_address = 1\n".into(),
+        ..ServerOptions::default()
+    });
+    let mut socket = signalling(&server);
+    let reply = exchange(&mut socket, "nonsense");
+    assert_eq!(reply["type"], "error", "{reply}");
+    assert!(
+        reply["message"].as_str().unwrap().contains("unreadable"),
+        "{reply}"
+    );
+    let reply = exchange(
+        &mut socket,
+        r#"{"type":"candidate","candidate":"candidate:1"}"#,
+    );
+    assert!(
+        reply["message"].as_str().unwrap().contains("offer first"),
+        "{reply}"
+    );
+    let reply = exchange(&mut socket, r#"{"type":"offer","sdp":"v=0\r\nnot sdp"}"#);
+    assert_eq!(reply["type"], "ended", "{reply}");
+    assert!(
+        reply["reason"]
+            .as_str()
+            .unwrap()
+            .contains("offer cannot be accepted"),
+        "{reply}"
+    );
+
+    // A good offer is answered and admitted as a call; one address has one call at a time.
+    let mut caller = signalling(&server);
+    let offer = serde_json::json!({"type": "offer", "sdp": browser_offer()}).to_string();
+    let answer = exchange(&mut caller, &offer);
+    assert_eq!(answer["type"], "answer", "{answer}");
+    assert!(
+        answer["sdp"].as_str().unwrap().contains("opus/48000"),
+        "{answer}"
+    );
+    let reference = next_message(&mut caller);
+    assert_eq!(reference["type"], "call", "{reference}");
+    let id = reference["reference"].as_str().unwrap().to_string();
+    let mut second = signalling(&server);
+    let refused = exchange(&mut second, &offer);
+    assert_eq!(refused["type"], "ended", "{refused}");
+    assert!(
+        refused["reason"]
+            .as_str()
+            .unwrap()
+            .contains("already has 1 calls"),
+        "{refused}"
+    );
+    let reply = exchange(&mut caller, &offer);
+    assert!(
+        reply["message"]
+            .as_str()
+            .unwrap()
+            .contains("already has a call"),
+        "{reply}"
+    );
+
+    // The browser goes away before connecting: the call ends and the address is free again.
+    drop(caller);
+    let ended = server.wait_call(20 * SECOND, |call| {
+        call["id"] == id.as_str() && call["outcome"] == "failed"
+    });
+    assert_eq!(ended["from"], "web-127.0.0.1", "{ended:#}");
+    let mut again = signalling(&server);
+    let answer = exchange(&mut again, &offer);
+    assert_eq!(answer["type"], "answer", "{answer}");
+
+    let (status, _) = common::http_get(server.http, "/api/agent/phone").expect("GET");
+    assert_eq!(status, 401);
+    let (status, body) = common::http_get(server.http, "/healthz").expect("GET");
+    assert_eq!((status, body.as_str()), (200, "ok"));
+}
