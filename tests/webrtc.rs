@@ -5,12 +5,16 @@
 //!   hears the answer; the call's transcript is in `/api/calls` and its recording verifies;
 //! - an agent with no SIP phone turns on the desk's browser phone, a SIP caller (sipp) asks for
 //!   billing, the call rings in the browser, the agent answers, hears the brief, accepts, and
-//!   the caller hears the agent (Opus from the browser, G.711 to the caller).
+//!   the caller hears the agent (Opus from the browser, G.711 to the caller);
+//! - a WebRTC caller (str0m, no browser, on loopback) presses 0 and is bridged to an agent's
+//!   SIP phone (baresip): each hears the other's tone.
 
 mod common;
 
-use common::desk::{QUEUES, agents_config, password};
+use common::browser_client::BrowserClient;
+use common::desk::{Desk, QUEUES, agents_config, password};
 use common::network::enter_private_network;
+use common::softphone::{Answer, Softphone};
 use common::{Server, ServerOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -63,20 +67,6 @@ fn tone(frequency: f32, seconds: f32) -> Vec<i16> {
             (phase.sin() * 8000.0) as i16
         })
         .collect()
-}
-
-fn transcribe(path: &Path) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .arg("transcribe")
-        .arg(path)
-        .arg("--models")
-        .arg(common::repo_dir().join("voice-models"))
-        .output()
-        .expect("hotline transcribe runs");
-    let line = String::from_utf8_lossy(&output.stdout).to_string();
-    let json: serde_json::Value = serde_json::from_str(line.trim())
-        .unwrap_or_else(|error| panic!("transcribe output {line:?}: {error}"));
-    json["text"].as_str().unwrap_or_default().to_lowercase()
 }
 
 /// Share of `samples`' power at `frequency` (Goertzel), 8 kHz.
@@ -247,7 +237,7 @@ fn a_browser_caller_asks_where_their_order_is_and_hears_the_answer() {
     browser.expect("DONE", 30 * SECOND, &server);
     browser.finish();
 
-    let heard = transcribe(&received);
+    let heard = common::audio::transcribe(&received);
     assert!(
         heard.contains("shipped") || heard.contains("ups"),
         "the browser did not hear the answer: {heard:?}"
@@ -331,7 +321,7 @@ fn an_agent_in_the_browser_takes_a_warm_transfer_from_a_sip_caller() {
         call["from"] == "+15550100004" && call["agent"] == "agent3"
     });
     assert_eq!(call["agent"], "agent3", "{call:#}");
-    let heard = transcribe(&brief);
+    let heard = common::audio::transcribe(&brief);
     let marks = ["billing", "take the call", "pass it on", "press 1"];
     assert!(
         marks.iter().filter(|mark| heard.contains(*mark)).count() >= 1,
@@ -463,4 +453,81 @@ fn bad_signalling_gets_clear_answers_and_an_abandoned_call_ends() {
     assert_eq!(status, 401);
     let (status, body) = common::http_get(server.http, "/healthz").expect("GET");
     assert_eq!((status, body.as_str()), (200, "ok"));
+}
+
+/// The strongest share of `frequency` in any one-second window of `samples` (8 kHz).
+fn strongest_second(samples: &[f32], frequency: f32) -> f32 {
+    samples
+        .chunks(8000)
+        .filter(|window| window.len() == 8000)
+        .map(|window| share_at(window, frequency))
+        .fold(0.0, f32::max)
+}
+
+#[test]
+fn a_webrtc_caller_is_bridged_to_an_agents_sip_phone() {
+    let server = Server::start(ServerOptions {
+        extra_config: agents_config(
+            "ring_timeout = \"10s\"\naccept_timeout = \"30s\"\nwrap_up = \"1s\"",
+        ) + "\n[webrtc]\nnumber = \"1001\"\n",
+        rtp_ports: 80,
+        ..ServerOptions::default()
+    });
+    let agent_tone = server.dir.join("agent-tone.wav");
+    common::audio::write_wav(&agent_tone, &tone(1000.0, 90.0));
+    let mut agent4 = Softphone::agent(
+        server.sip,
+        "agent4",
+        &password("agent4"),
+        Answer::Automatically,
+        Some(&agent_tone),
+    );
+    let desk = Desk::login(&server, "agent4");
+    desk.wait_status(10 * SECOND, |status| {
+        status["contacts"] == 1 && status["presence"] == "available"
+    });
+    let mut events = desk.events();
+
+    let mut caller = BrowserClient::call(server.http, 600.0);
+    assert!(caller.wait_connected(10 * SECOND), "{}", server.log_text());
+    // The recording notice ends; 0 in the greeting asks for an agent.
+    std::thread::sleep(4 * SECOND);
+    caller.press("0");
+    let offer = events.wait("offer", 40 * SECOND, |_| true);
+    assert_eq!(
+        offer["context"]["call"],
+        caller.reference.as_str(),
+        "{offer:#}"
+    );
+    events.wait("briefing", 20 * SECOND, |_| true);
+    std::thread::sleep(3 * SECOND);
+    agent4.command("sndcode", "1");
+    events.wait("connected", 20 * SECOND, |_| true);
+    let connected_at = Instant::now();
+    std::thread::sleep(5 * SECOND);
+    let heard: Vec<f32> = caller
+        .heard_since(connected_at + SECOND)
+        .iter()
+        .map(|&sample| f32::from(sample) / 32768.0)
+        .collect();
+    assert!(heard.len() >= 8000 * 3, "{} samples", heard.len());
+    let share = strongest_second(&heard, 1000.0);
+    assert!(
+        share > 0.5,
+        "the WebRTC caller does not hear the SIP agent: {share}"
+    );
+    caller.hang_up();
+
+    let call = server.wait_call(20 * SECOND, |call| {
+        call["id"] == offer["context"]["call"] && call["outcome"] == "caller_hangup"
+    });
+    assert_eq!(call["agent"], "agent4", "{call:#}");
+    agent4.wait_event("CALL_CLOSED", 10 * SECOND);
+    let (heard_by_agent, rate) = common::audio::load_wav_mono(&agent4.heard_wav());
+    assert_eq!(rate, 8000);
+    let share = strongest_second(&heard_by_agent, 600.0);
+    assert!(
+        share > 0.5,
+        "the SIP agent does not hear the WebRTC caller: {share}"
+    );
 }

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod audio;
+pub mod browser_client;
 pub mod desk;
 pub mod network;
 pub mod rtp;
