@@ -38,21 +38,6 @@ fn agent_voice(directory: &Path, silent_seconds: usize, speech: &str) -> PathBuf
     path
 }
 
-/// What whisper (through `hotline transcribe`) hears in a WAV, lower case.
-fn transcribe(path: &Path) -> String {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .arg("transcribe")
-        .arg(path)
-        .arg("--models")
-        .arg(common::repo_dir().join("voice-models"))
-        .output()
-        .expect("hotline transcribe runs");
-    let line = String::from_utf8_lossy(&output.stdout).to_string();
-    let json: serde_json::Value = serde_json::from_str(line.trim())
-        .unwrap_or_else(|error| panic!("transcribe output {line:?}: {error}"));
-    json["text"].as_str().unwrap_or_default().to_lowercase()
-}
-
 fn rms(samples: &[f32]) -> f32 {
     (samples.iter().map(|sample| sample * sample).sum::<f32>() / samples.len().max(1) as f32).sqrt()
 }
@@ -189,7 +174,7 @@ fn a_caller_asking_for_someone_about_a_refund_is_handed_warm_to_the_orders_agent
         .map(|sample| (sample * 32767.0).clamp(-32768.0, 32767.0) as i16)
         .collect();
     write_wav(&brief_wav, &brief);
-    let brief_heard = transcribe(&brief_wav);
+    let brief_heard = common::audio::transcribe(&brief_wav);
     // Whisper tiny hears Piper's brief a little differently each time ("refund" has come out as
     // "reef" and "refimpress", "take the call" as "the caller"): two of its marks are enough.
     let marks = ["refund", "marcus", "take the call", "pass it on"];

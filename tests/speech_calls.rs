@@ -242,16 +242,7 @@ fn a_keyed_order_number_gets_its_status_spoken() {
         .collect();
     let wav = server.dir.join("heard-answer.wav");
     hotline::audio::write_wav_mono(&wav, 8000, &heard).expect("write what was heard");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .arg("transcribe")
-        .arg("--models")
-        .arg(common::repo_dir().join("voice-models"))
-        .arg(&wav)
-        .output()
-        .expect("hotline transcribe runs");
-    let line: serde_json::Value =
-        serde_json::from_slice(&output.stdout).expect("one JSON line from transcribe");
-    let text = line["text"].as_str().unwrap_or_default().to_lowercase();
+    let text = common::audio::transcribe(&wav);
     let compact: String = text.chars().filter(|c| c.is_alphanumeric()).collect();
     assert!(
         compact.contains("12345") || compact.contains("onetwothreefourfive"),

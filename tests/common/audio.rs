@@ -260,6 +260,21 @@ pub fn notice_seconds() -> f32 {
     wav_seconds(&prompt_wav("recording-notice"))
 }
 
+/// What `hotline transcribe` (whisper, the repository's models) hears in a WAV, lower-cased.
+pub fn transcribe(path: &Path) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .arg("transcribe")
+        .arg(path)
+        .arg("--models")
+        .arg(super::repo_dir().join("voice-models"))
+        .output()
+        .expect("hotline transcribe runs");
+    let line = String::from_utf8_lossy(&output.stdout).to_string();
+    let json: serde_json::Value = serde_json::from_str(line.trim())
+        .unwrap_or_else(|error| panic!("transcribe output {line:?}: {error}"));
+    json["text"].as_str().unwrap_or_default().to_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
