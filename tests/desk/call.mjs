@@ -9,11 +9,9 @@
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { launchWithMicrophone, startCapture, saveCapture } from './media.mjs';
+import { instructions, launchWithMicrophone, startCapture, saveCapture } from './media.mjs';
 
-const lines = createInterface({ input: process.stdin });
-const nextLine = () => new Promise((resolve) => lines.once('line', resolve));
+const test = instructions();
 
 const browser = await launchWithMicrophone(chromium, process.env.MICROPHONE);
 try {
@@ -30,7 +28,7 @@ try {
   assert.match(await page.textContent('#reference'), new RegExp(reference));
   console.log('CONNECTED ' + reference);
 
-  assert.equal(await nextLine(), 'HANGUP');
+  assert.equal(await test.next(), 'HANGUP');
   await saveCapture(page, process.env.RECEIVED, writeFileSync);
   console.log('SAVED');
   await page.screenshot({ path: process.env.SCREENSHOT });
@@ -40,5 +38,5 @@ try {
   console.log('DONE');
 } finally {
   await browser.close();
-  lines.close();
+  test.close();
 }

@@ -10,11 +10,9 @@
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { launchWithMicrophone, startCapture, saveCapture } from './media.mjs';
+import { instructions, launchWithMicrophone, startCapture, saveCapture } from './media.mjs';
 
-const lines = createInterface({ input: process.stdin });
-const nextLine = () => new Promise((resolve) => lines.once('line', resolve));
+const test = instructions();
 
 const browser = await launchWithMicrophone(chromium, process.env.MICROPHONE);
 try {
@@ -51,7 +49,7 @@ try {
   await page.waitForFunction(() => document.getElementById('call-title').textContent === 'On call');
   console.log('CONNECTED');
 
-  assert.equal(await nextLine(), 'HANGUP');
+  assert.equal(await test.next(), 'HANGUP');
   await page.screenshot({ path: process.env.SCREENSHOT });
   await page.click('#phone-hangup');
   await page.waitForSelector('[data-testid=wrap-up]:not(.hidden)');
@@ -60,5 +58,5 @@ try {
   console.log('DONE');
 } finally {
   await browser.close();
-  lines.close();
+  test.close();
 }
