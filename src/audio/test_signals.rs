@@ -1,5 +1,5 @@
-//! Test-only helpers shared by the audio and recording tests: signal generators, a
-//! zero-crossing frequency estimate, WAV fixture writers and self-cleaning scratch directories.
+//! Test-only helpers shared by the audio, media and recording tests: signal generators, a
+//! zero-crossing frequency estimate, a Goertzel tone share, WAV fixture writers and self-cleaning scratch directories.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -18,6 +18,24 @@ pub(crate) fn sine(frequency: f64, sample_rate: u32, seconds: f64, amplitude: f6
 /// [`sine`] as 16-bit samples.
 pub(crate) fn sine_i16(frequency: f64, sample_rate: u32, seconds: f64, amplitude: f64) -> Vec<i16> {
     super::f32_to_i16(&sine(frequency, sample_rate, seconds, amplitude))
+}
+
+/// The share of the power of `samples` (at `sample_rate`) that lies at `frequency` (Goertzel):
+/// near 1.0 for a clean tone of that frequency.
+pub(crate) fn share_at(samples: &[i16], frequency: f64, sample_rate: u32) -> f64 {
+    let omega = 2.0 * std::f64::consts::PI * frequency / f64::from(sample_rate);
+    let (mut previous, mut before) = (0.0f64, 0.0f64);
+    for &sample in samples {
+        let current = f64::from(sample) + 2.0 * omega.cos() * previous - before;
+        before = previous;
+        previous = current;
+    }
+    let power = previous * previous + before * before - 2.0 * omega.cos() * previous * before;
+    let total: f64 = samples
+        .iter()
+        .map(|&sample| f64::from(sample).powi(2))
+        .sum();
+    power / (total * samples.len() as f64 / 2.0).max(1.0)
 }
 
 /// Estimates the frequency of a tone from its rising zero crossings, ignoring the first and

@@ -87,21 +87,7 @@ impl OpusVoice {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audio::test_signals::sine_i16;
-
-    /// Power of `frequency` in `samples` (Goertzel), relative to the signal's total power.
-    fn share_at(samples: &[i16], frequency: f64) -> f64 {
-        let omega = 2.0 * std::f64::consts::PI * frequency / f64::from(CALL_RATE);
-        let (mut previous, mut before) = (0.0f64, 0.0f64);
-        for &sample in samples {
-            let current = f64::from(sample) + 2.0 * omega.cos() * previous - before;
-            before = previous;
-            previous = current;
-        }
-        let power = previous * previous + before * before - 2.0 * omega.cos() * previous * before;
-        let total: f64 = samples.iter().map(|&s| f64::from(s) * f64::from(s)).sum();
-        power / (total * samples.len() as f64 / 2.0).max(1.0)
-    }
+    use crate::audio::test_signals::{share_at, sine_i16};
 
     #[test]
     fn a_tone_survives_the_round_trip_at_its_level() {
@@ -117,9 +103,9 @@ mod tests {
         }
         let settled = &decoded[1600..];
         assert!(
-            share_at(settled, 700.0) > 0.8,
+            share_at(settled, 700.0, CALL_RATE) > 0.8,
             "{}",
-            share_at(settled, 700.0)
+            share_at(settled, 700.0, CALL_RATE)
         );
         let level = |samples: &[i16]| {
             (samples.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / samples.len() as f64)

@@ -3,7 +3,7 @@
 //! reaches the browser as Opus.
 
 use super::leg::{LegFactory, LegOutput};
-use crate::audio::test_signals::sine_i16;
+use crate::audio::test_signals::{share_at, sine_i16};
 use crate::media::Codec;
 use crate::media::opus_voice::{FRAME_SAMPLES, OpusVoice, RTP_TICKS_PER_FRAME};
 use crate::media::rtp_packet::RtpPacket;
@@ -64,20 +64,6 @@ fn drain_browser(browser: &mut Browser) -> Vec<(SocketAddr, Vec<u8>)> {
             Output::Event(_) => {}
         }
     }
-}
-
-/// Power of `frequency` in `samples` relative to their total power (Goertzel).
-fn share_at(samples: &[i16], frequency: f64) -> f64 {
-    let omega = 2.0 * std::f64::consts::PI * frequency / 8000.0;
-    let (mut previous, mut before) = (0.0f64, 0.0f64);
-    for &sample in samples {
-        let current = f64::from(sample) + 2.0 * omega.cos() * previous - before;
-        before = previous;
-        previous = current;
-    }
-    let power = previous * previous + before * before - 2.0 * omega.cos() * previous * before;
-    let total: f64 = samples.iter().map(|&s| f64::from(s).powi(2)).sum();
-    power / (total * samples.len() as f64 / 2.0).max(1.0)
 }
 
 #[test]
@@ -196,18 +182,18 @@ fn a_browser_connects_and_audio_flows_both_ways() {
     }
     let settled = &heard[1600..];
     assert!(
-        share_at(settled, 600.0) > 0.7,
+        share_at(settled, 600.0, 8000) > 0.7,
         "{}",
-        share_at(settled, 600.0)
+        share_at(settled, 600.0, 8000)
     );
 
     // The browser got the call's tone as Opus.
     assert!(browser.received.len() > 60 * FRAME_SAMPLES);
     let settled = &browser.received[1600..];
     assert!(
-        share_at(settled, 900.0) > 0.7,
+        share_at(settled, 900.0, 8000) > 0.7,
         "{}",
-        share_at(settled, 900.0)
+        share_at(settled, 900.0, 8000)
     );
 }
 
