@@ -169,20 +169,9 @@ SENT=$(python3 -c "print(int(float('$SENT1') - float('$SENT0')))")
 LOST=$(python3 -c "print(int(float('$LOST1') - float('$LOST0')))")
 
 RESULTS=$HERE/RESULTS.md
-MACHINE="$(uname -n) $(awk -F: '/model name/ {gsub(/^ +/,"",$2); print $2; exit}' /proc/cpuinfo)"
+MACHINE=$(machine)
 ROW="| $(date -u +%Y-%m-%dT%H:%MZ) | $(nproc) | $CALLS | ${CONNECTED%.*} | ${SUCCESS:-?}/${FAILED:-?} | $CPU_PCT | $CPU_PER_CALL | $(python3 -c "print(round($HWM_KB/1024,1))") | $(field streams) | $(field dev_p50_ms) | $(field dev_p99_ms) | $(field dev_worst_ms) | $(field lost)/$LOST | $DROPS | $ANSWER | $CONNECT |"
 echo "$ROW"
 # The row goes at the end of the table under "## Bridged calls".
-python3 - "$RESULTS" "$ROW" <<'PY'
-import sys
-path, row = sys.argv[1], sys.argv[2]
-lines = open(path).read().split('\n')
-start = lines.index('## Bridged calls')
-header = next(i for i in range(start, len(lines)) if lines[i].startswith('| date |'))
-end = header + 1
-while end + 1 < len(lines) and lines[end + 1].startswith('|'):
-    end += 1
-lines.insert(end + 1, row)
-open(path, 'w').write('\n'.join(lines))
-PY
+append_row "Bridged calls" "$ROW"
 echo "$MACHINE; window ${WALL}s; hotline sent $SENT RTP packets in it; sipp rc=$SIPP_RC; logs in $WORK" >&2

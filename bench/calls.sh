@@ -94,6 +94,8 @@ if [[ ! -f $RESULTS ]]; then
   cat > "$RESULTS" <<'MD'
 # Call benchmark results
 
+## Calls
+
 Rows are appended by `bench/calls.sh CALLS DURATION_S RATE` (release build, all traffic on 127.0.0.1,
 sipp streams a looped u-law tone to Hotline on every call while Hotline plays its flow).
 
@@ -114,9 +116,9 @@ sipp streams a looped u-law tone to Hotline on every call while Hotline plays it
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 MD
 fi
-MACHINE="$(uname -n) $(awk -F: '/model name/ {gsub(/^ +/,"",$2); print $2; exit}' /proc/cpuinfo)"
+MACHINE=$(machine)
 ROW="| $(date -u +%Y-%m-%dT%H:%MZ) | $MACHINE | $(nproc) | $CALLS | $DURATION | ${SUCCESS:-?}/${FAILED:-?} | $CPU_S | $CPU_PCT | $CPU_PER_CALL | $(python3 -c "print(round($HWM_KB/1024,1))") | $RSS_PER_CALL | $(field streams) | $(field packets) | $(field dev_p50_ms) | $(field dev_p99_ms) | $(field dev_worst_ms) | $(field lost)/$LOST | $DROPS |"
 echo "$ROW"
-echo "$ROW" >> "$RESULTS"
+append_row "Calls" "$ROW"
 echo "wall ${WALL}s, hotline sent $(python3 -c "print(int(float('$SENT1') - float('$SENT0')))") RTP packets by its counter; sipp rc=$SIPP_RC; logs in $WORK" >&2
 [[ $SIPP_RC -eq 0 ]]

@@ -35,3 +35,22 @@ release_binary() {
     HOTLINE_BIN=$CARGO_TARGET_DIR/release/hotline
   fi
 }
+
+# This machine, for result rows: host name and CPU model.
+machine() { echo "$(uname -n) $(awk -F: '/model name/ {gsub(/^ +/,"",$2); print $2; exit}' /proc/cpuinfo)"; }
+
+# Appends ROW at the end of the table in the section headed "## SECTION" of RESULTS.md.
+append_row() {
+  python3 - "$HERE/RESULTS.md" "## $1" "$2" <<'PY'
+import sys
+path, heading, row = sys.argv[1], sys.argv[2], sys.argv[3]
+lines = open(path).read().split("\n")
+start = lines.index(heading)
+end = start + 1
+while end < len(lines) and not lines[end].startswith("## "):
+    end += 1
+last = max(i for i in range(start, end) if lines[i].startswith("|"))
+lines.insert(last + 1, row)
+open(path, "w").write("\n".join(lines))
+PY
+}

@@ -128,19 +128,8 @@ thread). Measured over a steady window with every call up.
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 MD
 fi
-MACHINE="$(uname -n) $(awk -F: '/model name/ {gsub(/^ +/,"",$2); print $2; exit}' /proc/cpuinfo)"
+MACHINE=$(machine)
 ROW="| $(date -u +%Y-%m-%dT%H:%MZ) | $MACHINE | $(nproc) | $CALLS | $ACTIVE | $SYNC | ${SUCCESS:-?}/${FAILED:-?} | $CPU_PCT | $CPU_CALL | $DISK_CALL | $BYTES_CALL | $SYNCS_S ($SYNCS_CALL) | $VERIFY |"
-python3 - "$RESULTS" "$ROW" <<'PY'
-import sys
-path, row = sys.argv[1], sys.argv[2]
-lines = open(path).read().split("\n")
-start = next(i for i, line in enumerate(lines) if line.startswith("## Recording"))
-end = start + 1
-while end < len(lines) and not lines[end].startswith("## "):
-    end += 1
-last = max(i for i in range(start, end) if lines[i].startswith("|"))
-lines.insert(last + 1, row)
-open(path, "w").write("\n".join(lines))
-PY
+append_row "Recording" "$ROW"
 echo "$ROW"
 echo "sipp rc=$SIPP_RC; logs in $WORK" >&2
