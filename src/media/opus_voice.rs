@@ -17,6 +17,10 @@ const CALL_RATE: u32 = 8000;
 pub const RTP_TICKS_PER_FRAME: u32 = 960;
 /// The largest Opus packet a frame is encoded into.
 const MAXIMUM_PACKET: usize = 400;
+/// Encoder complexity (0–10). At 1 SILK quantizes without delayed decision; the higher settings
+/// cost several times the CPU (their noise shaping was most of a browser leg's time in
+/// `bench/webrtc.sh`) for a difference narrowband telephone speech hardly shows.
+const COMPLEXITY: i32 = 1;
 /// Bits per second the encoder aims at: wideband voice quality, far more than 8 kHz needs.
 const BITRATE: i32 = 24_000;
 
@@ -39,6 +43,12 @@ impl OpusVoice {
         encoder
             .set_bitrate(opus::Bitrate::Bits(BITRATE))
             .map_err(|error| failed("cannot set the Opus bitrate", error))?;
+        encoder
+            .set_complexity(COMPLEXITY)
+            .map_err(|error| failed("cannot set the Opus complexity", error))?;
+        encoder
+            .set_signal(opus::Signal::Voice)
+            .map_err(|error| failed("cannot set the Opus signal type", error))?;
         let decoder = opus::Decoder::new(CALL_RATE, opus::Channels::Mono)
             .map_err(|error| failed("cannot create the Opus decoder", error))?;
         Ok(OpusVoice { encoder, decoder })
