@@ -12,11 +12,14 @@ use super::{BrowserLeg, CallerSlot, Gateway, LegOutput, Ring};
 use crate::sip::{CallSession, EndReason, HangUps, OutboundEvent, OutboundSession};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
+use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 use tracing::{debug, info, warn};
 
 /// Receive buffer: larger than any datagram a browser sends.
 const DATAGRAM_BUFFER: usize = 2048;
+/// The cadence of a connected leg.
+const TICK: Duration = Duration::from_millis(20);
 /// How long ICE and DTLS may take before the leg is given up.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -230,17 +233,22 @@ impl Running {
         let connect_by = Instant::now() + CONNECT_TIMEOUT;
         let mut network_buffer = vec![0u8; DATAGRAM_BUFFER];
         let mut call_buffer = vec![0u8; DATAGRAM_BUFFER];
+        let mut next_tick = Instant::now();
         let ending = loop {
             if let Some(ending) = self.pump(channels).await {
                 break ending;
             }
+            // Connected, the leg wakes on a 20 ms tick and takes what both sockets hold, rather
+            // than once for every datagram and every str0m timer (which, until connected,
+            // time ICE and DTLS and so are followed exactly).
+            let batching = self.connected;
             let deadline = match (self.connected, self.leg.poll_timeout()) {
                 (_, None) => break Ending::Browser("the connection closed".to_string()),
-                (true, Some(at)) => at,
+                (true, Some(_)) => next_tick,
                 (false, Some(at)) => at.min(connect_by),
             };
             tokio::select! {
-                received = self.sockets.network.recv_from(&mut network_buffer) => match received {
+                received = self.sockets.network.recv_from(&mut network_buffer), if !batching => match received {
                     Ok((length, source)) => {
                         let now = Instant::now();
                         let destination = self.sockets.network_address;
@@ -250,7 +258,7 @@ impl Running {
                     }
                     Err(error) => debug!(%error, "browser leg receive error"),
                 },
-                received = self.sockets.call.recv_from(&mut call_buffer) => match received {
+                received = self.sockets.call.recv_from(&mut call_buffer), if !batching => match received {
                     Ok((length, _)) => {
                         if let Err(error) = self.leg.handle_call_rtp(Instant::now(), &call_buffer[..length]) {
                             debug!(%error, "call datagram dropped");
@@ -280,6 +288,13 @@ impl Running {
                     if !self.connected && now >= connect_by {
                         break Ending::Browser("the browser could not be reached".to_string());
                     }
+                    if batching {
+                        self.drain(now, &mut network_buffer, &mut call_buffer);
+                        next_tick += TICK;
+                        if next_tick < now {
+                            next_tick = now + TICK;
+                        }
+                    }
                     self.leg.handle_timeout(now);
                 }
             }
@@ -296,6 +311,24 @@ impl Running {
                 self.side.hotline_ended();
                 self.leg.disconnect();
                 channels.tell(LegEvent::Ended(why)).await;
+            }
+        }
+    }
+
+    /// Hands the leg every datagram already waiting on its two sockets.
+    fn drain(&mut self, now: Instant, network_buffer: &mut [u8], call_buffer: &mut [u8]) {
+        let destination = self.sockets.network_address;
+        while let Some((length, source)) = waiting(&self.sockets.network, network_buffer) {
+            if let Err(error) =
+                self.leg
+                    .handle_network(now, source, destination, &network_buffer[..length])
+            {
+                debug!(%error, %source, "browser datagram dropped");
+            }
+        }
+        while let Some((length, _)) = waiting(&self.sockets.call, call_buffer) {
+            if let Err(error) = self.leg.handle_call_rtp(now, &call_buffer[..length]) {
+                debug!(%error, "call datagram dropped");
             }
         }
     }
@@ -326,5 +359,17 @@ impl Running {
             }
         }
         None
+    }
+}
+
+/// One datagram already waiting on `socket`, if any.
+fn waiting(socket: &UdpSocket, buffer: &mut [u8]) -> Option<(usize, SocketAddr)> {
+    match socket.try_recv_from(buffer) {
+        Ok(received) => Some(received),
+        Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => None,
+        Err(error) => {
+            debug!(%error, "browser leg receive error");
+            None
+        }
     }
 }
