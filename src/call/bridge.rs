@@ -10,7 +10,7 @@ use super::agent_leg::{CALLER_SOURCE, LegBuffers, LegInput, MonitorMode, Slot};
 use super::transfer::TransferPhase;
 use crate::acd::Stage;
 use crate::media::{FRAME_SAMPLES, MediaError, MediaEvent, MediaSession};
-use crate::net::MediaSockets;
+use crate::net::{MediaSockets, waiting_datagram};
 use std::net::SocketAddr;
 use std::time::Instant;
 use tracing::{debug, info, warn};
@@ -300,26 +300,14 @@ fn drain(
     rtcp: &mut [u8],
     dropped: impl Fn(MediaError, SocketAddr),
 ) {
-    while let Some((length, source)) = receive(&sockets.rtp, rtp) {
+    while let Some((length, source)) = waiting_datagram(&sockets.rtp, rtp) {
         if let Err(error) = media.handle_rtp(now, source, &rtp[..length]) {
             dropped(error, source);
         }
     }
-    while let Some((length, source)) = receive(&sockets.rtcp, rtcp) {
+    while let Some((length, source)) = waiting_datagram(&sockets.rtcp, rtcp) {
         if let Err(error) = media.handle_rtcp(now, source, &rtcp[..length]) {
             dropped(error, source);
-        }
-    }
-}
-
-/// One datagram already waiting on `socket`, if any.
-fn receive(socket: &tokio::net::UdpSocket, buffer: &mut [u8]) -> Option<(usize, SocketAddr)> {
-    match socket.try_recv_from(buffer) {
-        Ok(received) => Some(received),
-        Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => None,
-        Err(error) => {
-            debug!(%error, "receive error");
-            None
         }
     }
 }

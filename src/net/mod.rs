@@ -6,4 +6,4 @@ mod sockets;
 
 pub use error::NetError;
 pub use ports::{PortLease, PortPool};
-pub use sockets::MediaSockets;
+pub use sockets::{MediaSockets, waiting_datagram};

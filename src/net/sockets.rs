@@ -77,3 +77,16 @@ impl MediaSockets {
         socket.try_send_to(&transmit.payload, transmit.destination)
     }
 }
+
+/// One datagram already waiting on `socket`, if any, without waiting: for drivers that read
+/// their sockets on a tick.
+pub fn waiting_datagram(socket: &UdpSocket, buffer: &mut [u8]) -> Option<(usize, SocketAddr)> {
+    match socket.try_recv_from(buffer) {
+        Ok(received) => Some(received),
+        Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => None,
+        Err(error) => {
+            tracing::debug!(%error, "receive error");
+            None
+        }
+    }
+}

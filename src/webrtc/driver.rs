@@ -9,10 +9,10 @@
 use super::gateway::{AdmittedCall, LegSockets, call_audio};
 use super::signal::key_of;
 use super::{BrowserLeg, CallerSlot, Gateway, LegOutput, Ring};
+use crate::net::waiting_datagram;
 use crate::sip::{CallSession, EndReason, HangUps, OutboundEvent, OutboundSession};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
-use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 use tracing::{debug, info, warn};
 
@@ -318,7 +318,7 @@ impl Running {
     /// Hands the leg every datagram already waiting on its two sockets.
     fn drain(&mut self, now: Instant, network_buffer: &mut [u8], call_buffer: &mut [u8]) {
         let destination = self.sockets.network_address;
-        while let Some((length, source)) = waiting(&self.sockets.network, network_buffer) {
+        while let Some((length, source)) = waiting_datagram(&self.sockets.network, network_buffer) {
             if let Err(error) =
                 self.leg
                     .handle_network(now, source, destination, &network_buffer[..length])
@@ -326,7 +326,7 @@ impl Running {
                 debug!(%error, %source, "browser datagram dropped");
             }
         }
-        while let Some((length, _)) = waiting(&self.sockets.call, call_buffer) {
+        while let Some((length, _)) = waiting_datagram(&self.sockets.call, call_buffer) {
             if let Err(error) = self.leg.handle_call_rtp(now, &call_buffer[..length]) {
                 debug!(%error, "call datagram dropped");
             }
@@ -359,17 +359,5 @@ impl Running {
             }
         }
         None
-    }
-}
-
-/// One datagram already waiting on `socket`, if any.
-fn waiting(socket: &UdpSocket, buffer: &mut [u8]) -> Option<(usize, SocketAddr)> {
-    match socket.try_recv_from(buffer) {
-        Ok(received) => Some(received),
-        Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => None,
-        Err(error) => {
-            debug!(%error, "browser leg receive error");
-            None
-        }
     }
 }
