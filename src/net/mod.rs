@@ -1,4 +1,5 @@
-//! Sockets for the sans-IO cores: the RTP port pool and per-call RTP/RTCP socket pairs.
+//! Sockets for the sans-IO cores: the RTP port pool, per-call RTP/RTCP socket pairs, and the
+//! UDP helpers the drivers share.
 
 mod error;
 mod ports;
@@ -6,4 +7,4 @@ mod sockets;
 
 pub use error::NetError;
 pub use ports::{PortLease, PortPool};
-pub use sockets::{MediaSockets, waiting_datagram};
+pub use sockets::{MediaSockets, bind_udp, waiting_datagram};

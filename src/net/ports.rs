@@ -5,6 +5,7 @@
 //! just-released pair is not reused at once (late packets of the old call would land in the
 //! new one).
 
+use super::NetError;
 use std::collections::{BTreeSet, VecDeque};
 use std::sync::{Arc, Mutex};
 
@@ -71,6 +72,27 @@ impl PortPool {
         state.free.len() + state.leased.len()
     }
 
+    /// Leases pairs until `bind` succeeds with one's RTP port (another process may hold a
+    /// pair): what it bound, with the lease that keeps the pair.
+    pub fn bind_first<Bound>(
+        &self,
+        mut bind: impl FnMut(u16) -> Result<Bound, NetError>,
+    ) -> Result<(Bound, PortLease), NetError> {
+        for _ in 0..self.capacity().max(1) {
+            let Some(lease) = self.lease() else {
+                break;
+            };
+            match bind(lease.rtp_port()) {
+                Ok(bound) => return Ok((bound, lease)),
+                Err(error) => tracing::debug!(%error, "port busy, trying the next"),
+            }
+        }
+        Err(NetError::PortsExhausted {
+            first: self.first,
+            last: self.last,
+        })
+    }
+
     /// The configured range, for error messages.
     pub fn range(&self) -> (u16, u16) {
         (self.first, self.last)
@@ -115,6 +137,31 @@ mod tests {
         drop(second);
         assert_eq!(pool.leased(), 2);
         assert_eq!(pool.lease().expect("recycled").rtp_port(), 20004);
+    }
+
+    #[test]
+    fn bind_first_skips_ports_that_do_not_bind() {
+        let pool = PortPool::new(20000, 20009);
+        let (port, lease) = pool
+            .bind_first(|port| {
+                if port < 20004 {
+                    Err(super::NetError::PortsExhausted { first: 0, last: 0 })
+                } else {
+                    Ok(port)
+                }
+            })
+            .expect("a port");
+        assert_eq!((port, lease.rtp_port()), (20004, 20004));
+        assert_eq!(pool.leased(), 1);
+        let none = pool
+            .bind_first(|_| Err::<(), _>(super::NetError::PortsExhausted { first: 0, last: 0 }));
+        assert!(matches!(
+            none,
+            Err(super::NetError::PortsExhausted {
+                first: 20000,
+                last: 20009
+            })
+        ));
     }
 
     #[test]

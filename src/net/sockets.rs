@@ -15,7 +15,8 @@ pub struct MediaSockets {
     address: IpAddr,
 }
 
-fn bind(address: SocketAddr) -> Result<UdpSocket, NetError> {
+/// A non-blocking tokio UDP socket bound to `address`. Must run inside a tokio runtime.
+pub fn bind_udp(address: SocketAddr) -> Result<UdpSocket, NetError> {
     let socket = std::net::UdpSocket::bind(address)
         .and_then(|socket| socket.set_nonblocking(true).map(|()| socket))
         .map_err(|source| NetError::Socket { address, source })?;
@@ -26,28 +27,17 @@ impl MediaSockets {
     /// Binds the next free pair of the pool on `address`, skipping pairs another process holds.
     /// Must run inside a tokio runtime.
     pub fn open(pool: &PortPool, address: IpAddr) -> Result<MediaSockets, NetError> {
-        let (first, last) = pool.range();
-        for _ in 0..pool.capacity().max(1) {
-            let Some(lease) = pool.lease() else {
-                break;
-            };
-            let rtp_address = SocketAddr::new(address, lease.rtp_port());
-            let rtcp_address = SocketAddr::new(address, lease.rtp_port() + 1);
-            match (bind(rtp_address), bind(rtcp_address)) {
-                (Ok(rtp), Ok(rtcp)) => {
-                    return Ok(MediaSockets {
-                        rtp,
-                        rtcp,
-                        lease,
-                        address,
-                    });
-                }
-                (Err(error), _) | (_, Err(error)) => {
-                    tracing::debug!(%error, "RTP port pair busy, trying the next");
-                }
-            }
-        }
-        Err(NetError::PortsExhausted { first, last })
+        let ((rtp, rtcp), lease) = pool.bind_first(|port| {
+            let rtp = bind_udp(SocketAddr::new(address, port))?;
+            let rtcp = bind_udp(SocketAddr::new(address, port + 1))?;
+            Ok((rtp, rtcp))
+        })?;
+        Ok(MediaSockets {
+            rtp,
+            rtcp,
+            lease,
+            address,
+        })
     }
 
     /// The local RTP address.

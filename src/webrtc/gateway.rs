@@ -4,7 +4,7 @@
 use super::{BrowserLeg, LegFactory, WebRtcError};
 use crate::config::Config;
 use crate::media::Codec;
-use crate::net::{PortLease, PortPool};
+use crate::net::{PortLease, PortPool, bind_udp};
 use crate::sip::sdp::{Direction, NegotiatedAudio};
 use crate::sip::{Admission, CallSession, CallSessions, DialogHandle, HangUps, InboundCall};
 use dashmap::DashMap;
@@ -124,32 +124,28 @@ impl Gateway {
     }
 
     fn bind(&self) -> Result<LegSockets, WebRtcError> {
-        let (first, last) = self.inner.ports.range();
-        let call = bind(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0))?;
+        let socket_error = |error: crate::net::NetError| WebRtcError::Socket(error.to_string());
+        let call =
+            bind_udp(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0)).map_err(socket_error)?;
         let call_address = call
             .local_addr()
             .map_err(|error| WebRtcError::Socket(error.to_string()))?;
-        for _ in 0..self.inner.ports.capacity().max(1) {
-            let Some(lease) = self.inner.ports.lease() else {
-                break;
-            };
-            let network_address = SocketAddr::new(self.inner.address, lease.rtp_port());
-            match bind(network_address) {
-                Ok(network) => {
-                    return Ok(LegSockets {
-                        network,
-                        network_address,
-                        call,
-                        call_address,
-                        _lease: lease,
-                    });
-                }
-                Err(error) => tracing::debug!(%error, "browser leg port busy, trying the next"),
-            }
-        }
-        Err(WebRtcError::Socket(format!(
-            "every port from {first} to {last} is taken"
-        )))
+        let address = self.inner.address;
+        let ((network, network_address), lease) = self
+            .inner
+            .ports
+            .bind_first(|port| {
+                let network_address = SocketAddr::new(address, port);
+                Ok((bind_udp(network_address)?, network_address))
+            })
+            .map_err(socket_error)?;
+        Ok(LegSockets {
+            network,
+            network_address,
+            call,
+            call_address,
+            _lease: lease,
+        })
     }
 
     /// Admits a caller's leg as a call to the "call us" number, its media at `call_side`.
@@ -213,13 +209,6 @@ pub(super) fn call_audio(address: SocketAddr) -> NegotiatedAudio {
         remote_rtcp: address,
         direction: Direction::SendReceive,
     }
-}
-
-fn bind(address: SocketAddr) -> Result<UdpSocket, WebRtcError> {
-    let socket = std::net::UdpSocket::bind(address)
-        .and_then(|socket| socket.set_nonblocking(true).map(|()| socket))
-        .map_err(|error| WebRtcError::Socket(format!("{address}: {error}")))?;
-    UdpSocket::from_std(socket).map_err(|error| WebRtcError::Socket(format!("{address}: {error}")))
 }
 
 #[cfg(test)]
