@@ -18,6 +18,8 @@ use tracing::{debug, info, warn};
 
 /// Receive buffer: larger than any datagram a browser sends.
 const DATAGRAM_BUFFER: usize = 2048;
+/// Signals from the browser waiting for a leg.
+const SIGNALS_WAITING: usize = 64;
 /// The cadence of a connected leg.
 const TICK: Duration = Duration::from_millis(20);
 /// How long ICE and DTLS may take before the leg is given up.
@@ -62,6 +64,20 @@ pub struct LegChannels {
 }
 
 impl LegChannels {
+    /// Channels for leg `number` whose events go to `events`, with the sender of its signals.
+    pub fn open(
+        number: u64,
+        events: &mpsc::Sender<(u64, LegEvent)>,
+    ) -> (mpsc::Sender<LegSignal>, LegChannels) {
+        let (sender, signals) = mpsc::channel(SIGNALS_WAITING);
+        let channels = LegChannels {
+            number,
+            signals,
+            events: events.clone(),
+        };
+        (sender, channels)
+    }
+
     async fn tell(&self, event: LegEvent) {
         // The WebSocket may be gone; the leg still ends properly.
         let _ = self.events.send((self.number, event)).await;
@@ -242,28 +258,18 @@ impl Running {
             // than once for every datagram and every str0m timer (which, until connected,
             // time ICE and DTLS and so are followed exactly).
             let batching = self.connected;
-            let deadline = match (self.connected, self.leg.poll_timeout()) {
+            let deadline = match (batching, self.leg.poll_timeout()) {
                 (_, None) => break Ending::Browser("the connection closed".to_string()),
                 (true, Some(_)) => next_tick,
                 (false, Some(at)) => at.min(connect_by),
             };
             tokio::select! {
                 received = self.sockets.network.recv_from(&mut network_buffer), if !batching => match received {
-                    Ok((length, source)) => {
-                        let now = Instant::now();
-                        let destination = self.sockets.network_address;
-                        if let Err(error) = self.leg.handle_network(now, source, destination, &network_buffer[..length]) {
-                            debug!(%error, %source, "browser datagram dropped");
-                        }
-                    }
+                    Ok((length, source)) => self.receive_from_browser(Instant::now(), source, &network_buffer[..length]),
                     Err(error) => debug!(%error, "browser leg receive error"),
                 },
                 received = self.sockets.call.recv_from(&mut call_buffer), if !batching => match received {
-                    Ok((length, _)) => {
-                        if let Err(error) = self.leg.handle_call_rtp(Instant::now(), &call_buffer[..length]) {
-                            debug!(%error, "call datagram dropped");
-                        }
-                    }
+                    Ok((length, _)) => self.receive_from_call(Instant::now(), &call_buffer[..length]),
                     Err(error) => debug!(%error, "call side receive error"),
                 },
                 signal = channels.signals.recv() => match signal {
@@ -299,37 +305,44 @@ impl Running {
                 }
             }
         };
-        match ending {
+        let why = match ending {
             Ending::Browser(why) => {
                 info!(%why, "browser leg ended by the browser");
                 self.side.browser_ended(self.connected, &why);
-                self.leg.disconnect();
-                channels.tell(LegEvent::Ended(why)).await;
+                why
             }
             Ending::Hotline(why) => {
                 info!(%why, "browser leg ended by Hotline");
                 self.side.hotline_ended();
-                self.leg.disconnect();
-                channels.tell(LegEvent::Ended(why)).await;
+                why
             }
-        }
+        };
+        self.leg.disconnect();
+        channels.tell(LegEvent::Ended(why)).await;
     }
 
     /// Hands the leg every datagram already waiting on its two sockets.
     fn drain(&mut self, now: Instant, network_buffer: &mut [u8], call_buffer: &mut [u8]) {
-        let destination = self.sockets.network_address;
         while let Some((length, source)) = waiting_datagram(&self.sockets.network, network_buffer) {
-            if let Err(error) =
-                self.leg
-                    .handle_network(now, source, destination, &network_buffer[..length])
-            {
-                debug!(%error, %source, "browser datagram dropped");
-            }
+            self.receive_from_browser(now, source, &network_buffer[..length]);
         }
         while let Some((length, _)) = waiting_datagram(&self.sockets.call, call_buffer) {
-            if let Err(error) = self.leg.handle_call_rtp(now, &call_buffer[..length]) {
-                debug!(%error, "call datagram dropped");
-            }
+            self.receive_from_call(now, &call_buffer[..length]);
+        }
+    }
+
+    /// A datagram from the browser.
+    fn receive_from_browser(&mut self, now: Instant, source: SocketAddr, datagram: &[u8]) {
+        let destination = self.sockets.network_address;
+        if let Err(error) = self.leg.handle_network(now, source, destination, datagram) {
+            debug!(%error, %source, "browser datagram dropped");
+        }
+    }
+
+    /// A datagram from the call.
+    fn receive_from_call(&mut self, now: Instant, datagram: &[u8]) {
+        if let Err(error) = self.leg.handle_call_rtp(now, datagram) {
+            debug!(%error, "call datagram dropped");
         }
     }
 

@@ -20,8 +20,8 @@ use tracing::{debug, info};
 
 /// The largest signalling message accepted: an SDP offer is a few kilobytes.
 const MAXIMUM_MESSAGE: usize = 64 * 1024;
-/// Signals or events waiting per leg.
-const CHANNEL_CAPACITY: usize = 64;
+/// Legs' events waiting for a socket.
+const EVENTS_WAITING: usize = 64;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -114,7 +114,7 @@ fn error(message: impl Into<String>) -> ToBrowser {
 
 /// A caller's socket: one offer places one call; the socket closes when the call ends.
 async fn caller_socket(gateway: Gateway, peer: SocketAddr, mut socket: WebSocket) {
-    let (events, mut leg_events) = mpsc::channel(CHANNEL_CAPACITY);
+    let (events, mut leg_events) = mpsc::channel(EVENTS_WAITING);
     let mut signals: Option<mpsc::Sender<LegSignal>> = None;
     loop {
         tokio::select! {
@@ -125,8 +125,7 @@ async fn caller_socket(gateway: Gateway, peer: SocketAddr, mut socket: WebSocket
                     Received::Message(FromBrowser::Offer { sdp }) if signals.is_none() => {
                         match gateway.caller_slot(peer.ip()) {
                             Ok(slot) => {
-                                let (sender, receiver) = mpsc::channel(CHANNEL_CAPACITY);
-                                let channels = LegChannels { number: 0, signals: receiver, events: events.clone() };
+                                let (sender, channels) = LegChannels::open(0, &events);
                                 let caller = format!("web-{}", peer.ip());
                                 tokio::spawn(driver::caller(gateway.clone(), sdp, caller, slot, channels));
                                 signals = Some(sender);
@@ -170,7 +169,7 @@ async fn phone_socket(state: AppState, gateway: Gateway, agent: String, mut sock
     let mut line = state.phones.connect(&agent);
     state.agents.browser_phone(&agent, true);
     info!(%agent, "browser phone connected");
-    let (events, mut leg_events) = mpsc::channel(CHANNEL_CAPACITY);
+    let (events, mut leg_events) = mpsc::channel(EVENTS_WAITING);
     let mut legs: HashMap<u64, mpsc::Sender<LegSignal>> = HashMap::new();
     let mut next_leg = 1u64;
     loop {
@@ -183,8 +182,7 @@ async fn phone_socket(state: AppState, gateway: Gateway, agent: String, mut sock
                 let number = next_leg;
                 next_leg += 1;
                 let message = ring_message(number, &ring);
-                let (sender, receiver) = mpsc::channel(CHANNEL_CAPACITY);
-                let channels = LegChannels { number, signals: receiver, events: events.clone() };
+                let (sender, channels) = LegChannels::open(number, &events);
                 tokio::spawn(driver::agent(gateway.clone(), ring, channels));
                 legs.insert(number, sender);
                 if !send(&mut socket, &message).await {
