@@ -6,6 +6,7 @@
 //! `hotline_desk` cookie the sign-in sets (or the `hotline_session` cookie of `/api/login`, for
 //! an agent), or `?token=` (for WebSockets).
 
+use super::send_json;
 use crate::acd::Presence;
 use crate::agents::DeskEvent;
 use crate::call::{DeskCommand, MonitorMode, TransferTarget};
@@ -407,7 +408,7 @@ async fn desk_socket(state: AppState, agent: AgentId, mut socket: WebSocket) {
         agents: snapshot.agents.clone(),
         queues: snapshot.queues,
     };
-    if send(&mut socket, &first).await.is_err() {
+    if send_json(&mut socket, &first).await.is_err() {
         return;
     }
     let offered = snapshot
@@ -422,7 +423,7 @@ async fn desk_socket(state: AppState, agent: AgentId, mut socket: WebSocket) {
             agent: agent.clone(),
             context: Box::new(context),
         };
-        if send(&mut socket, &event).await.is_err() {
+        if send_json(&mut socket, &event).await.is_err() {
             return;
         }
     }
@@ -430,7 +431,7 @@ async fn desk_socket(state: AppState, agent: AgentId, mut socket: WebSocket) {
         tokio::select! {
             event = events.recv() => match event {
                 Ok(event) if event.agent().is_none_or(|about| about == &agent) => {
-                    if send(&mut socket, &event).await.is_err() {
+                    if send_json(&mut socket, &event).await.is_err() {
                         return;
                     }
                 }
@@ -438,7 +439,7 @@ async fn desk_socket(state: AppState, agent: AgentId, mut socket: WebSocket) {
                 Err(RecvError::Lagged(_)) => {
                     let snapshot = state.agents.snapshot().await;
                     let status = DeskEvent::Status { agents: snapshot.agents, queues: snapshot.queues };
-                    if send(&mut socket, &status).await.is_err() {
+                    if send_json(&mut socket, &status).await.is_err() {
                         return;
                     }
                 }
@@ -451,15 +452,10 @@ async fn desk_socket(state: AppState, agent: AgentId, mut socket: WebSocket) {
             _ = refresh.tick() => {
                 let snapshot = state.agents.snapshot().await;
                 let status = DeskEvent::Status { agents: snapshot.agents, queues: snapshot.queues };
-                if send(&mut socket, &status).await.is_err() {
+                if send_json(&mut socket, &status).await.is_err() {
                     return;
                 }
             }
         }
     }
-}
-
-async fn send(socket: &mut WebSocket, event: &DeskEvent) -> Result<(), axum::Error> {
-    let text = serde_json::to_string(event).unwrap_or_else(|_| "{}".to_string());
-    socket.send(Message::Text(text.into())).await
 }

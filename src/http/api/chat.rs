@@ -11,6 +11,7 @@
 //! text). A message it cannot use gets `{"error": ".."}` and the conversation goes on; the
 //! socket closes when the flow ends the session.
 
+use super::send_json;
 use crate::chat::{ChatService, ChatTurn};
 use crate::http::{AppError, AppState};
 use crate::ids::CallId;
@@ -134,12 +135,4 @@ async fn converse(mut socket: WebSocket, chat: ChatService, opening: ChatTurn) {
         }
     }
     let _ = socket.send(Message::Close(None)).await;
-}
-
-async fn send_json(socket: &mut WebSocket, value: &impl serde::Serialize) -> Result<(), ()> {
-    let text = serde_json::to_string(value).map_err(|_| ())?;
-    socket
-        .send(Message::Text(text.into()))
-        .await
-        .map_err(|_| ())
 }

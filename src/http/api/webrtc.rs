@@ -4,6 +4,7 @@
 //! socket only relays between the browser and the legs. Closing the socket hangs its legs up.
 
 use super::agent::Desk;
+use super::send_json;
 use crate::http::{AppError, AppState};
 use crate::webrtc::driver::{self, LegChannels, LegEvent, LegSignal};
 use crate::webrtc::signal::{FromBrowser, ToBrowser};
@@ -78,11 +79,6 @@ async fn receive(socket: &mut WebSocket) -> Received {
     }
 }
 
-async fn send(socket: &mut WebSocket, message: &ToBrowser) -> bool {
-    let text = serde_json::to_string(message).unwrap_or_else(|_| "{}".to_string());
-    socket.send(Message::Text(text.into())).await.is_ok()
-}
-
 fn to_browser(leg: u64, event: LegEvent) -> ToBrowser {
     match event {
         LegEvent::Answer(sdp) => ToBrowser::Answer { leg, sdp },
@@ -134,7 +130,7 @@ async fn caller_socket(gateway: Gateway, peer: SocketAddr, mut socket: WebSocket
                             Err(refused) => {
                                 info!(%refused, "browser call refused");
                                 let ended = ToBrowser::Ended { leg: 0, reason: refused.to_string() };
-                                let _ = send(&mut socket, &ended).await;
+                                let _ = send_json(&mut socket, &ended).await;
                                 return;
                             }
                         }
@@ -149,13 +145,13 @@ async fn caller_socket(gateway: Gateway, peer: SocketAddr, mut socket: WebSocket
                         _ => Some(error("no call to send that to: send an offer first")),
                     },
                 };
-                if let Some(reply) = reply && !send(&mut socket, &reply).await {
+                if let Some(reply) = reply && send_json(&mut socket, &reply).await.is_err() {
                     return;
                 }
             }
             Some((leg, event)) = leg_events.recv() => {
                 let ended = matches!(event, LegEvent::Ended(_));
-                if !send(&mut socket, &to_browser(leg, event)).await || ended {
+                if send_json(&mut socket, &to_browser(leg, event)).await.is_err() || ended {
                     return;
                 }
             }
@@ -176,7 +172,7 @@ async fn phone_socket(state: AppState, gateway: Gateway, agent: String, mut sock
         tokio::select! {
             ring = line.next_ring() => {
                 let Some(ring) = ring else {
-                    let _ = send(&mut socket, &error("the phone was opened in another window")).await;
+                    let _ = send_json(&mut socket, &error("the phone was opened in another window")).await;
                     break;
                 };
                 let number = next_leg;
@@ -185,7 +181,7 @@ async fn phone_socket(state: AppState, gateway: Gateway, agent: String, mut sock
                 let (sender, channels) = LegChannels::open(number, &events);
                 tokio::spawn(driver::agent(gateway.clone(), ring, channels));
                 legs.insert(number, sender);
-                if !send(&mut socket, &message).await {
+                if send_json(&mut socket, &message).await.is_err() {
                     break;
                 }
             }
@@ -204,7 +200,7 @@ async fn phone_socket(state: AppState, gateway: Gateway, agent: String, mut sock
                         None => Some(error("a phone answers rings: send accept with an offer")),
                     },
                 };
-                if let Some(reply) = reply && !send(&mut socket, &reply).await {
+                if let Some(reply) = reply && send_json(&mut socket, &reply).await.is_err() {
                     break;
                 }
             }
@@ -212,7 +208,7 @@ async fn phone_socket(state: AppState, gateway: Gateway, agent: String, mut sock
                 if matches!(event, LegEvent::Ended(_)) {
                     legs.remove(&leg);
                 }
-                if !send(&mut socket, &to_browser(leg, event)).await {
+                if send_json(&mut socket, &to_browser(leg, event)).await.is_err() {
                     break;
                 }
             }
