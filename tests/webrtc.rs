@@ -11,6 +11,7 @@
 
 mod common;
 
+use common::audio::{tone, tone_share};
 use common::browser_client::BrowserClient;
 use common::desk::{Desk, QUEUES, agents_config, password};
 use common::network::enter_private_network;
@@ -23,6 +24,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 const SECOND: Duration = Duration::from_secs(1);
+/// The level of the agents' tones (a quarter of full scale).
+const AGENT_TONE_AMPLITUDE: f32 = 8000.0 / 32767.0;
 /// The rate Chromium's fake microphone files are written at.
 const MICROPHONE_RATE: u32 = 48_000;
 
@@ -58,29 +61,6 @@ fn microphone(path: &Path, seconds: usize, pieces: &[(f32, Vec<i16>)]) -> PathBu
     }
     writer.finalize().expect("wav");
     path.to_path_buf()
-}
-
-fn tone(frequency: f32, seconds: f32) -> Vec<i16> {
-    (0..(seconds * 8000.0) as usize)
-        .map(|index| {
-            let phase = 2.0 * std::f32::consts::PI * frequency * index as f32 / 8000.0;
-            (phase.sin() * 8000.0) as i16
-        })
-        .collect()
-}
-
-/// Share of `samples`' power at `frequency` (Goertzel), 8 kHz.
-fn share_at(samples: &[f32], frequency: f32) -> f32 {
-    let omega = 2.0 * std::f32::consts::PI * frequency / 8000.0;
-    let (mut previous, mut before) = (0.0f32, 0.0f32);
-    for &sample in samples {
-        let current = sample + 2.0 * omega.cos() * previous - before;
-        before = previous;
-        previous = current;
-    }
-    let power = previous * previous + before * before - 2.0 * omega.cos() * previous * before;
-    let total: f32 = samples.iter().map(|sample| sample * sample).sum();
-    power / (total * samples.len() as f32 / 2.0).max(f32::EPSILON)
 }
 
 /// A Playwright script running in Chromium, read line by line.
@@ -280,7 +260,7 @@ fn an_agent_in_the_browser_takes_a_warm_transfer_from_a_sip_caller() {
     let voice = microphone(
         &server.dir.join("agent.wav"),
         120,
-        &[(0.0, tone(440.0, 120.0))],
+        &[(0.0, tone(440.0, 120.0, AGENT_TONE_AMPLITUDE))],
     );
     let brief = server.dir.join("brief.wav");
     let mut browser = Script::start(
@@ -309,9 +289,9 @@ fn an_agent_in_the_browser_takes_a_warm_transfer_from_a_sip_caller() {
     let from_agent = peer.audio_since(connected_at + SECOND);
     assert!(from_agent.len() > 8000 * 2, "{} samples", from_agent.len());
     assert!(
-        share_at(&from_agent, 440.0) > 0.5,
+        tone_share(&from_agent, 440.0) > 0.5,
         "the caller does not hear the agent's browser: {}",
-        share_at(&from_agent, 440.0)
+        tone_share(&from_agent, 440.0)
     );
     browser.tell("HANGUP");
     browser.expect("DONE", 30 * SECOND, &server);
@@ -460,7 +440,7 @@ fn strongest_second(samples: &[f32], frequency: f32) -> f32 {
     samples
         .chunks(8000)
         .filter(|window| window.len() == 8000)
-        .map(|window| share_at(window, frequency))
+        .map(|window| tone_share(window, frequency))
         .fold(0.0, f32::max)
 }
 
@@ -474,7 +454,7 @@ fn a_webrtc_caller_is_bridged_to_an_agents_sip_phone() {
         ..ServerOptions::default()
     });
     let agent_tone = server.dir.join("agent-tone.wav");
-    common::audio::write_wav(&agent_tone, &tone(1000.0, 90.0));
+    common::audio::write_wav(&agent_tone, &tone(1000.0, 90.0, AGENT_TONE_AMPLITUDE));
     let mut agent4 = Softphone::agent(
         server.sip,
         "agent4",

@@ -158,6 +158,15 @@ pub fn tone_level(samples: &[f32], rate: u32, frequency: f32) -> f32 {
     2.0 * power.max(0.0).sqrt() / samples.len() as f32
 }
 
+/// The share of the power of `samples` (8 kHz) that the `frequency` Hz tone carries: near 1.0
+/// when that tone is all there is, whatever its level.
+pub fn tone_share(samples: &[f32], frequency: f32) -> f32 {
+    let level = tone_level(samples, 8000, frequency);
+    let mean_square =
+        samples.iter().map(|sample| sample * sample).sum::<f32>() / samples.len().max(1) as f32;
+    level * level / (2.0 * mean_square).max(f32::EPSILON)
+}
+
 /// `seconds` of a `frequency` Hz tone at `amplitude` (0..1), 8 kHz, as 16-bit samples.
 pub fn tone(frequency: f32, seconds: f32, amplitude: f32) -> Vec<i16> {
     let count = (seconds * 8000.0) as usize;
