@@ -8,10 +8,8 @@
 mod common;
 
 use common::desk::{QUEUES, password, queue_server};
+use common::playwright::Script;
 use common::softphone::{Answer, Softphone};
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 const SECOND: Duration = Duration::from_secs(1);
@@ -26,50 +24,27 @@ fn an_agent_takes_a_call_at_the_desk_in_the_browser() {
         Answer::Automatically,
         None,
     );
-    let script = common::repo_dir().join("tests/desk/desk.mjs");
     let screenshot = server.dir.join("desk.png");
-    let mut browser = Command::new("node")
-        .arg(&script)
-        .env("DESK_URL", format!("http://{}/desk", server.http))
-        .env("AGENT", "agent3")
-        .env("PASSWORD", password("agent3"))
-        .env("SCREENSHOT", &screenshot)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("node runs the Playwright script (make test installs it)");
-    let (lines, progress) = mpsc::channel();
-    let stdout = browser.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = lines.send(line);
-        }
-    });
-    let stderr = browser.stderr.take().unwrap();
-    let errors = std::thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
-    let mut seen = Vec::new();
-    let mut expect = |step: &str, timeout: Duration| {
-        let deadline = Instant::now() + timeout;
-        while !seen.iter().any(|line: &String| line == step) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match progress.recv_timeout(left) {
-                Ok(line) => seen.push(line),
-                Err(_) => panic!("the browser never got to {step}; it printed {seen:?}"),
-            }
-        }
-    };
-    expect("READY", 60 * SECOND);
+    let mut browser = Script::start(
+        "desk.mjs",
+        &[
+            ("DESK_URL", format!("http://{}/desk", server.http)),
+            ("AGENT", "agent3".to_string()),
+            ("PASSWORD", password("agent3")),
+            ("SCREENSHOT", screenshot.display().to_string()),
+        ],
+    );
+    browser.expect("READY", 60 * SECOND, &server);
 
     let (peer, sipp) = common::sipp::dial(&server, QUEUES, "+15550100004", 120_000);
     common::sipp::press_after_prompt(&peer, "3");
-    expect("OFFERED", 30 * SECOND);
-    expect("CONNECTED", 60 * SECOND);
-    expect("RESUMED", 20 * SECOND);
-    expect("RECORDING_RESUMED", 20 * SECOND);
+    browser.expect("OFFERED", 30 * SECOND, &server);
+    browser.expect("CONNECTED", 60 * SECOND, &server);
+    browser.expect("RESUMED", 20 * SECOND, &server);
+    browser.expect("RECORDING_RESUMED", 20 * SECOND, &server);
     phone.command("hangup", "");
-    expect("DONE", 30 * SECOND);
-    let status = browser.wait().expect("the browser script ends");
-    assert!(status.success(), "{}", errors.join().unwrap_or_default());
+    browser.expect("DONE", 30 * SECOND, &server);
+    browser.finish();
     assert!(common::file_exists(&screenshot), "no screenshot");
 
     let call = server.wait_call(10 * SECOND, |call| call["from"] == "+15550100004");

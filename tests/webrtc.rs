@@ -15,12 +15,10 @@ use common::audio::{tone, tone_share};
 use common::browser_client::BrowserClient;
 use common::desk::{Desk, QUEUES, agents_config, password};
 use common::network::enter_private_network;
+use common::playwright::Script;
 use common::softphone::{Answer, Softphone};
 use common::{Server, ServerOptions};
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 const SECOND: Duration = Duration::from_secs(1);
@@ -61,89 +59,6 @@ fn microphone(path: &Path, seconds: usize, pieces: &[(f32, Vec<i16>)]) -> PathBu
     }
     writer.finalize().expect("wav");
     path.to_path_buf()
-}
-
-/// A Playwright script running in Chromium, read line by line.
-struct Script {
-    child: Child,
-    input: ChildStdin,
-    lines: mpsc::Receiver<String>,
-    seen: Vec<String>,
-    errors: Option<std::thread::JoinHandle<String>>,
-}
-
-impl Script {
-    fn start(name: &str, environment: &[(&str, String)]) -> Script {
-        let mut command = Command::new("node");
-        command.arg(common::repo_dir().join("tests/desk").join(name));
-        for (key, value) in environment {
-            command.env(key, value);
-        }
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("node runs the Playwright script (make test installs it)");
-        let (sender, lines) = mpsc::channel();
-        let stdout = child.stdout.take().expect("stdout");
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = sender.send(line);
-            }
-        });
-        let stderr = child.stderr.take().expect("stderr");
-        let errors =
-            std::thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
-        let input = child.stdin.take().expect("stdin");
-        Script {
-            child,
-            input,
-            lines,
-            seen: Vec::new(),
-            errors: Some(errors),
-        }
-    }
-
-    /// Waits for a line starting with `step`; returns the rest of it.
-    fn expect(&mut self, step: &str, timeout: Duration, server: &Server) -> String {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Some(line) = self.seen.iter().find(|line| line.starts_with(step)) {
-                return line[step.len()..].trim().to_string();
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => self.seen.push(line),
-                Err(_) => {
-                    let _ = self.child.kill();
-                    let errors = self
-                        .errors
-                        .take()
-                        .map(|errors| errors.join().unwrap_or_default());
-                    panic!(
-                        "the browser never got to {step}; it printed {:?}\n{}\nserver log:\n{}",
-                        self.seen,
-                        errors.unwrap_or_default(),
-                        server.log_text()
-                    );
-                }
-            }
-        }
-    }
-
-    fn tell(&mut self, line: &str) {
-        writeln!(self.input, "{line}").expect("the script reads its input");
-    }
-
-    fn finish(mut self) {
-        let status = self.child.wait().expect("the browser script ends");
-        let errors = self
-            .errors
-            .take()
-            .map(|errors| errors.join().unwrap_or_default());
-        assert!(status.success(), "{}", errors.unwrap_or_default());
-    }
 }
 
 fn lines_of<'a>(call: &'a serde_json::Value, speaker: &str) -> Vec<&'a str> {

@@ -7,6 +7,7 @@ pub mod audio;
 pub mod browser_client;
 pub mod desk;
 pub mod network;
+pub mod playwright;
 pub mod rtp;
 pub mod sip;
 pub mod sipp;
