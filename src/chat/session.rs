@@ -53,7 +53,9 @@ pub(super) async fn run(setup: SessionSetup) {
     let mut session = Session::new(id, flow, services);
     session.engine.start(Instant::now(), chrono::Utc::now());
     let turn = session.settle().await;
-    let mut ended = turn.ended || opening.send(turn).is_err();
+    // A flow may end in its opening (it says one thing and hangs up); the user still gets it.
+    let finished = turn.ended;
+    let mut ended = opening.send(turn).is_err() || finished;
     while !ended {
         let command = tokio::time::timeout(IDLE_TIMEOUT, commands.recv()).await;
         let Ok(Some(command)) = command else {
@@ -92,7 +94,7 @@ impl Session {
         engine.set_variable("channel", "chat");
         engine.set_variable("server", &services.http_origin);
         let errands = Errands::new(
-            &flow.name,
+            &flow.understanding,
             services.understanding.clone(),
             services.lookups.clone(),
         );
