@@ -16,6 +16,7 @@ pub mod conversation;
 pub mod dialogue;
 mod duration_text;
 pub mod embedding;
+pub mod flows;
 pub mod http;
 pub mod ids;
 pub mod lookup;

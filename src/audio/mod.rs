@@ -43,4 +43,4 @@ pub use resample::{Resampler, resample};
 pub use speech_config::{Aggressiveness, BargeInConfig, TurnConfig, VoiceActivityConfig};
 pub use turn::{EndReason, TurnDetector, TurnEvent};
 pub use vad::{FRAME_DURATION, VoiceActivity, frames_covering, frames_duration};
-pub use wav::{read_wav_i16, write_wav_mono};
+pub use wav::{read_wav_i16, wav_bytes_mono, write_wav_mono};

@@ -49,3 +49,22 @@ pub fn write_wav_mono(path: &Path, sample_rate: u32, samples: &[i16]) -> Result<
     }
     writer.finalize().map_err(wav_error)
 }
+
+/// Mono 16-bit PCM samples as the bytes of a WAV file.
+pub fn wav_bytes_mono(sample_rate: u32, samples: &[i16]) -> Vec<u8> {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut bytes = std::io::Cursor::new(Vec::with_capacity(44 + samples.len() * 2));
+    // Writing to memory cannot fail, except for a file over 4 GiB, which no preview is.
+    if let Ok(mut writer) = hound::WavWriter::new(&mut bytes, spec) {
+        for &sample in samples {
+            let _ = writer.write_sample(sample);
+        }
+        let _ = writer.finalize();
+    }
+    bytes.into_inner()
+}

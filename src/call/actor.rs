@@ -230,16 +230,16 @@ impl CallActor {
             }
             _ => None,
         };
+        let errands = Errands::new(
+            &setup.flow.understanding,
+            services.understanding.clone(),
+            services.lookups.clone(),
+        );
         let mut flow = FlowEngine::new(setup.flow);
         flow.set_variable("caller", &record.from);
         flow.set_variable("dialled", &record.to);
         flow.set_variable("channel", "voice");
         flow.set_variable("server", &services.http_origin);
-        let errands = Errands::new(
-            &record.flow,
-            services.understanding.clone(),
-            services.lookups.clone(),
-        );
         CallActor {
             errands,
             handle: setup.handle,

@@ -8,7 +8,7 @@ use super::{CallCommand, PromptCache};
 use crate::agents::AgentService;
 use crate::asr::TranscriberPool;
 use crate::config::Config;
-use crate::dialogue::FlowSet;
+use crate::dialogue::PublishedFlows;
 use crate::ids::CallId;
 use crate::lookup::LookupClient;
 use crate::net::{MediaSockets, PortPool};
@@ -28,8 +28,8 @@ use tracing::{info, warn};
 pub struct CallServices {
     /// Server configuration.
     pub config: Arc<Config>,
-    /// The loaded flows.
-    pub flows: Arc<FlowSet>,
+    /// The published flows.
+    pub flows: PublishedFlows,
     /// Converted prompt audio.
     pub prompts: PromptCache,
     /// Metrics registry.
@@ -165,7 +165,11 @@ impl CallSessions for CallManager {
         let Some(route) = services.config.route(&call.dialled_number).cloned() else {
             return self.reject(404, format!("number {} is not routed", call.dialled_number));
         };
-        let Some(flow) = services.flows.get(&route.flow) else {
+        let Some(flow) = call
+            .trial
+            .clone()
+            .or_else(|| services.flows.get(&route.flow))
+        else {
             return self.reject(404, format!("flow {} is not loaded", route.flow));
         };
         let sockets = match MediaSockets::open(&self.registry.ports, services.config.media.address)

@@ -18,7 +18,7 @@ mod session;
 pub use error::ChatError;
 
 use crate::call::RecordWriter;
-use crate::dialogue::{FlowSet, Handover};
+use crate::dialogue::{Flow, Handover, PublishedFlows};
 use crate::ids::CallId;
 use crate::lookup::LookupClient;
 use crate::understanding::UnderstandingService;
@@ -52,8 +52,8 @@ pub struct ChatTurn {
 /// What every session shares.
 #[derive(Clone)]
 pub struct ChatServices {
-    /// The loaded flows.
-    pub flows: Arc<FlowSet>,
+    /// The published flows.
+    pub flows: PublishedFlows,
     /// The flow sessions run unless they ask for another.
     pub default_flow: String,
     /// Intents and knowledge.
@@ -82,11 +82,9 @@ impl ChatService {
         }
     }
 
-    /// Starts a session in `flow` (else the default flow) and returns the flow's opening.
+    /// Starts a session in the published flow `flow` (else the default flow) and returns the
+    /// flow's opening.
     pub async fn start(&self, flow: Option<&str>) -> Result<ChatTurn, ChatError> {
-        if self.sessions.len() >= MAXIMUM_SESSIONS {
-            return Err(ChatError::Busy);
-        }
         let name = flow.unwrap_or(&self.services.default_flow);
         let flow = self
             .services
@@ -95,6 +93,15 @@ impl ChatService {
             .ok_or_else(|| ChatError::UnknownFlow {
                 name: name.to_string(),
             })?;
+        self.start_in(flow).await
+    }
+
+    /// Starts a session in `flow`, published or not (an admin trying a draft), and returns
+    /// the flow's opening.
+    pub async fn start_in(&self, flow: Arc<Flow>) -> Result<ChatTurn, ChatError> {
+        if self.sessions.len() >= MAXIMUM_SESSIONS {
+            return Err(ChatError::Busy);
+        }
         let id = CallId::new();
         let (commands, receiver) = mpsc::channel(4);
         self.sessions.insert(id, commands);

@@ -7,8 +7,9 @@ use crate::asr::TranscriberPool;
 use crate::call::{CallManager, CallServices, PromptCache, RecordWriter};
 use crate::chat::{ChatService, ChatServices};
 use crate::config::{AcdConfig, AgentConfig, Config, InputMode, OrdersConfig};
-use crate::dialogue::{UnderstandingFiles, load_flows};
+use crate::dialogue::{PublishedFlows, UnderstandingFiles, load_flows};
 use crate::embedding::{SentenceEmbedder, model_directory};
+use crate::flows::{FlowPublisher, PublisherSetup};
 use crate::http::{self, AppState};
 use crate::ids::AgentId;
 use crate::lookup::LookupClient;
@@ -17,7 +18,7 @@ use crate::orders::{OrderBook, Seed};
 use crate::recording::DiskCounters;
 use crate::sip::registrar::RegistrarSettings;
 use crate::sip::{Signaling, SipServer, SipSettings};
-use crate::storage::{AuditLog, CallStore, SqliteStore, UserStore};
+use crate::storage::{AuditLog, CallStore, FlowVersionStore, SqliteStore, UserStore};
 use crate::telemetry::{self, Metrics};
 use crate::tts::{PiperSynthesizer, ServiceOptions, SpeechService, VoiceFiles};
 use crate::understanding::{
@@ -141,6 +142,7 @@ async fn serve(
         ),
         None => (None, None, None),
     };
+    let synthesizer_for_http = synthesizer.clone();
     let listener = tokio::net::TcpListener::bind(config.http.listen)
         .await
         .with_context(|| format!("cannot listen for HTTP on {}", config.http.listen))?;
@@ -165,7 +167,19 @@ async fn serve(
         info!(recovered, "recordings left unsealed by a crash were sealed");
     }
     let config = Arc::new(config);
-    let flows = Arc::new(flows);
+    let flows = PublishedFlows::new(flows);
+    let publisher = FlowPublisher::new(PublisherSetup {
+        directory: std::path::absolute(&config.flows.directory)?,
+        versions: Arc::new(FlowVersionStore::open(&database)?),
+        published: flows.clone(),
+        understanding: understanding.clone(),
+        prompts: prompts.clone(),
+    });
+    let recording_files = publisher.clone();
+    let recorded = tokio::task::spawn_blocking(move || recording_files.record_files()).await??;
+    if recorded > 0 {
+        info!(recorded, "flow files recorded as published versions");
+    }
     let records = Arc::new(
         RecordWriter::start(store.clone(), recordings.redactor().clone())
             .context("cannot start the call record writer")?,
@@ -272,6 +286,8 @@ async fn serve(
         secure_cookies: tls.is_some(),
         webrtc,
         phones,
+        publisher,
+        speech: synthesizer_for_http,
     });
     let http_task = tokio::spawn(serve_http(listener, app, tls, http_stopped));
     wait_for_signal().await?;

@@ -84,6 +84,26 @@ pub enum IntentsError {
     },
 }
 
+impl IntentsError {
+    /// The line the problem is on; 0 when it is about the whole file.
+    pub fn line(&self) -> usize {
+        match self {
+            IntentsError::Unreadable { .. } => 0,
+            IntentsError::Syntax { line, .. } | IntentsError::Invalid { line, .. } => *line,
+        }
+    }
+
+    /// What is wrong, without the file and line.
+    pub fn message(&self) -> String {
+        match self {
+            IntentsError::Unreadable { reason, .. } => format!("cannot read: {reason}"),
+            IntentsError::Syntax { message, .. } | IntentsError::Invalid { message, .. } => {
+                message.clone()
+            }
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct IntentsFile {

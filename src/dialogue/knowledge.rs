@@ -67,6 +67,26 @@ pub enum KnowledgeError {
     },
 }
 
+impl KnowledgeError {
+    /// The line the problem is on; 0 when it is about the whole file.
+    pub fn line(&self) -> usize {
+        match self {
+            KnowledgeError::Unreadable { .. } => 0,
+            KnowledgeError::Syntax { line, .. } | KnowledgeError::Invalid { line, .. } => *line,
+        }
+    }
+
+    /// What is wrong, without the file and line.
+    pub fn message(&self) -> String {
+        match self {
+            KnowledgeError::Unreadable { reason, .. } => format!("cannot read: {reason}"),
+            KnowledgeError::Syntax { message, .. } | KnowledgeError::Invalid { message, .. } => {
+                message.clone()
+            }
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FrontMatter {
@@ -311,12 +331,42 @@ impl KnowledgeBase {
         KnowledgeBase::read(directory).1
     }
 
+    /// The articles of `texts` (each file's path and text), checked as [`Self::check`] checks
+    /// the files of a directory: an article being written, before it is saved.
+    pub fn from_texts(
+        directory: &Path,
+        texts: &[(PathBuf, String)],
+    ) -> Result<KnowledgeBase, Vec<KnowledgeError>> {
+        let parsed = texts
+            .iter()
+            .map(|(path, text)| (path.clone(), Article::parse(text, path)));
+        let (articles, problems) = KnowledgeBase::collect(parsed);
+        match problems.is_empty() {
+            true => Ok(KnowledgeBase {
+                directory: directory.to_path_buf(),
+                articles,
+            }),
+            false => Err(problems),
+        }
+    }
+
     fn read(directory: &Path) -> (Vec<Article>, Vec<KnowledgeError>) {
+        let files = knowledge_files(directory);
+        KnowledgeBase::collect(files.into_iter().map(|file| {
+            let article = Article::load(&file);
+            (file, article)
+        }))
+    }
+
+    /// The articles parsed, and the problems: each article's own, and ids used twice.
+    fn collect(
+        parsed: impl Iterator<Item = (PathBuf, Result<Article, KnowledgeError>)>,
+    ) -> (Vec<Article>, Vec<KnowledgeError>) {
         let mut articles = Vec::new();
         let mut problems = Vec::new();
         let mut ids: BTreeMap<String, PathBuf> = BTreeMap::new();
-        for file in knowledge_files(directory) {
-            match Article::load(&file) {
+        for (file, article) in parsed {
+            match article {
                 Ok(article) => {
                     if let Some(first) = ids.get(&article.id) {
                         problems.push(KnowledgeError::Invalid {

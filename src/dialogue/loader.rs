@@ -9,6 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::context::Reference;
 use super::error::{FlowError, Problem};
 use super::model::{Flow, FlowSet};
 use super::parse::parse_flow;
@@ -57,27 +58,17 @@ fn load(directory: &Path) -> (Vec<Flow>, Vec<Problem>) {
                 continue;
             }
         };
-        let parsed = parse_flow(&source, &file);
-        problems.extend(parsed.problems);
-        for prompt in &parsed.prompts {
-            if let Err(reason) = check_readable(&prompt.path) {
-                let error = FlowError::UnreadablePrompt {
-                    path: prompt.path.clone(),
-                    reason,
-                };
-                problems.push(Problem::error(&file, prompt.line, error));
-            }
-        }
-        let Some(mut flow) = parsed.flow else {
+        let loaded = load_flow_source(&source, &file);
+        problems.extend(loaded.problems);
+        let Some(flow) = loaded.flow else {
             continue;
         };
-        flow.captions = captions(&parsed.prompts);
         if let Some(other) = names.get(&flow.name) {
             let error = FlowError::DuplicateFlow {
                 name: flow.name.clone(),
                 other: other.clone(),
             };
-            problems.push(Problem::error(&file, parsed.name_line, error));
+            problems.push(Problem::error(&file, loaded.name_line, error));
             continue;
         }
         names.insert(flow.name.clone(), file.clone());
@@ -85,6 +76,46 @@ fn load(directory: &Path) -> (Vec<Flow>, Vec<Problem>) {
     }
     problems.sort_by(|left, right| (&left.file, left.line).cmp(&(&right.file, right.line)));
     (flows, problems)
+}
+
+/// One flow file's text made into a flow, as the loader does for a file on disk: parsed, its
+/// prompt files checked and its captions read. `file` is where the text is (or will be) kept;
+/// prompt paths resolve against its directory.
+pub fn load_flow_source(source: &str, file: &Path) -> LoadedFlow {
+    let parsed = parse_flow(source, file);
+    let mut problems = parsed.problems;
+    for prompt in &parsed.prompts {
+        if let Err(reason) = check_readable(&prompt.path) {
+            let error = FlowError::UnreadablePrompt {
+                path: prompt.path.clone(),
+                reason,
+            };
+            problems.push(Problem::error(file, prompt.line, error));
+        }
+    }
+    problems.sort_by_key(|problem| problem.line);
+    let flow = parsed.flow.map(|mut flow| {
+        flow.captions = captions(&parsed.prompts);
+        flow
+    });
+    LoadedFlow {
+        flow,
+        name_line: parsed.name_line,
+        references: parsed.references,
+        problems,
+    }
+}
+
+/// One flow file's text, loaded.
+pub struct LoadedFlow {
+    /// The flow, when its header was usable (it may still have errors among `problems`).
+    pub flow: Option<Flow>,
+    /// Line of the `name` key.
+    pub name_line: usize,
+    /// Every place that names a step: the flow's transitions.
+    pub references: Vec<Reference>,
+    /// Every problem, errors and warnings, in line order.
+    pub problems: Vec<Problem>,
 }
 
 /// The file name of the captions file beside prompt files: `FILE<TAB>TEXT` lines, `#` comments.

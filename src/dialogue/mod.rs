@@ -24,6 +24,7 @@ mod lookup_step;
 mod meaning;
 mod model;
 mod parse;
+mod published;
 pub mod sentiment;
 pub mod slots;
 mod speech;
@@ -59,16 +60,18 @@ mod simulated_call;
 #[cfg(test)]
 mod speech_tests;
 
+pub use context::Reference;
 pub use engine::{FlowAction, FlowEngine, FlowEvent, TransferOutcome};
 pub use error::{FlowError, Problem, Severity};
 pub use hours::{Hours, Window};
-pub use loader::{FLOW_FILE_SUFFIX, check_flows, load_flows};
+pub use loader::{FLOW_FILE_SUFFIX, LoadedFlow, check_flows, load_flow_source, load_flows};
 pub use meaning::Meaning;
 pub use model::{
     Answers, Ask, AskInput, Collect, Escalation, Flow, FlowSet, InputPolicy, IntentStep, Lookup,
     Menu, Message, Priority, Step, StepKind, Transfer,
 };
 pub use parse::SCHEMA_VERSION;
+pub use published::PublishedFlows;
 pub use sentiment::{NEGATIVE_THRESHOLD, sentiment};
 pub use slots::{SlotError, SlotKind};
 pub use speech::spoken_digits_of;

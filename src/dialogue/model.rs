@@ -39,6 +39,10 @@ pub struct Flow {
     /// What each prompt file says, by absolute path, for text channels and transcripts (from
     /// `prompts.tsv` beside the prompts; filled in by the loader).
     pub captions: BTreeMap<PathBuf, String>,
+    /// What the flow's intents and knowledge are known by to the understanding service: its
+    /// name, or its name and version once a version is published while the server runs (so
+    /// calls in progress keep understanding with the version they started with).
+    pub understanding: String,
 }
 
 impl Flow {

@@ -14,7 +14,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::ask::RawAsk;
-use super::context::{Context, PromptReference};
+use super::context::{Context, PromptReference, Reference};
 use super::error::{FlowError, Problem};
 use super::graph::check_graph;
 use super::intent_step::{RawAnswer, RawIntent};
@@ -40,6 +40,8 @@ pub struct ParsedFlow {
     pub name_line: usize,
     /// Prompt files the flow names, to be checked for readability.
     pub prompts: Vec<PromptReference>,
+    /// Every place that names a step: the flow's transitions.
+    pub references: Vec<Reference>,
     /// Problems found.
     pub problems: Vec<Problem>,
 }
@@ -119,8 +121,10 @@ pub fn parse_flow(source: &str, file: &Path) -> ParsedFlow {
     };
     let name_line = context.line(header.name.span());
     let start = context.reference("", "start", &header.start);
+    let name = header.name.into_inner();
     let flow = Flow {
-        name: header.name.into_inner(),
+        understanding: name.clone(),
+        name,
         file: file.to_path_buf(),
         start,
         steps,
@@ -139,6 +143,7 @@ fn finish(context: Context<'_>, flow: Option<Flow>, name_line: usize) -> ParsedF
         flow,
         name_line,
         prompts: context.prompts,
+        references: context.references,
         problems: context.problems,
     }
 }

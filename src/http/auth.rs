@@ -161,6 +161,37 @@ impl FromRequestParts<AppState> for Principal {
     }
 }
 
+impl axum::extract::OptionalFromRequestParts<AppState> for Principal {
+    type Rejection = AppError;
+
+    /// `None` for a request without a valid token, where signing in is optional.
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Principal>, AppError> {
+        match <Principal as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(principal) => Ok(Some(principal)),
+            Err(AppError::Unauthorized(_)) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+}
+
+/// The flow of the draft trial `key`, for a signed-in admin: a chat or a browser call started
+/// from the designer.
+pub fn trial_flow(
+    state: &AppState,
+    principal: Option<&Principal>,
+    key: &str,
+) -> Result<std::sync::Arc<crate::dialogue::Flow>, AppError> {
+    let principal = principal
+        .ok_or_else(|| AppError::Unauthorized("sign in as an admin to try a draft".to_string()))?;
+    principal.require(&[Role::Admin])?;
+    state.publisher.trial(key).ok_or_else(|| {
+        AppError::NotFound("no such draft trial (they last 30 minutes): start it again".into())
+    })
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/login", post(login))

@@ -31,6 +31,15 @@ pub enum AppError {
     /// The server cannot take more of this now.
     #[error("{0}")]
     Unavailable(String),
+    /// The request is well formed but what it holds has problems (a flow with errors): 422
+    /// with each problem.
+    #[error("{message}")]
+    Invalid {
+        /// What is wrong, in a sentence.
+        message: String,
+        /// Each problem.
+        problems: Vec<crate::flows::FileProblem>,
+    },
     /// The store failed.
     #[error("storage: {0}")]
     Storage(#[from] crate::storage::StorageError),
@@ -50,16 +59,19 @@ impl IntoResponse for AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Gone(_) => StatusCode::GONE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Storage(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         if status.is_server_error() {
             tracing::warn!(error = %self, "HTTP request failed");
         }
-        (
-            status,
-            Json(serde_json::json!({ "error": self.to_string() })),
-        )
-            .into_response()
+        let body = match &self {
+            AppError::Invalid { problems, .. } => {
+                serde_json::json!({ "error": self.to_string(), "problems": problems })
+            }
+            _ => serde_json::json!({ "error": self.to_string() }),
+        };
+        (status, Json(body)).into_response()
     }
 }
 
@@ -74,6 +86,24 @@ impl From<crate::chat::ChatError> for AppError {
             ChatError::Empty | ChatError::TooLong { .. } => AppError::BadRequest(message),
             ChatError::Ended => AppError::Gone(message),
             ChatError::Busy => AppError::Unavailable(message),
+        }
+    }
+}
+
+impl From<crate::flows::PublishError> for AppError {
+    fn from(error: crate::flows::PublishError) -> AppError {
+        use crate::flows::PublishError;
+        let message = error.to_string();
+        match error {
+            PublishError::Invalid(problems) => AppError::Invalid { message, problems },
+            PublishError::BadName(_) => AppError::BadRequest(message),
+            PublishError::NotFound(_) => AppError::NotFound(message),
+            PublishError::NothingToRollBack(_) => AppError::Conflict(message),
+            PublishError::Busy => AppError::Unavailable(message),
+            PublishError::Storage(error) => AppError::Storage(error),
+            PublishError::Write { .. } | PublishError::Understanding(_) => {
+                AppError::Internal(message)
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ mod desk_sessions;
 mod error;
 mod pages;
 
-pub use auth::Principal;
+pub use auth::{Principal, trial_flow};
 pub use desk_sessions::DeskSessions;
 pub use error::AppError;
 
@@ -55,6 +55,10 @@ pub struct AppState {
     pub webrtc: Option<crate::webrtc::Gateway>,
     /// Agents' browser phones.
     pub phones: crate::webrtc::BrowserPhones,
+    /// Flow versions: saving, publishing, rollback, trials.
+    pub publisher: crate::flows::FlowPublisher,
+    /// The server's voice, for previews of what a step will say; `None` when it is off.
+    pub speech: Option<crate::tts::SpeechService>,
 }
 
 /// The complete router.

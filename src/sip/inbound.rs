@@ -37,6 +37,7 @@ impl Driver {
             }
         };
         let call = InboundCall {
+            trial: None,
             dialled_number: dialled_number.clone(),
             caller: request
                 .from_header()

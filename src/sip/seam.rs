@@ -25,6 +25,9 @@ pub struct InboundCall {
     pub transport: String,
     /// The agreed audio stream.
     pub audio: NegotiatedAudio,
+    /// The flow to run instead of the dialled number's: a draft an admin tries from the
+    /// designer in a browser. Calls from SIP have none.
+    pub trial: Option<std::sync::Arc<crate::dialogue::Flow>>,
 }
 
 /// The call side's decision on an INVITE.

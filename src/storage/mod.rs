@@ -6,12 +6,14 @@
 
 mod audit;
 mod error;
+mod flow_versions;
 mod record;
 mod sqlite;
 mod users;
 
 pub use audit::{AuditEntry, AuditLog};
 pub use error::StorageError;
+pub use flow_versions::{FlowFiles, FlowVersion, FlowVersionStore};
 pub use record::{CallOutcome, CallRecord, Speaker, TranscriptLine, WrapUp};
 pub use sqlite::{SqliteStore, open_database, open_with_schema};
 pub use users::{Role, User, UserStore, hash_password, new_token, password_matches, token_hash};

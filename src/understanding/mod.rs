@@ -2,7 +2,9 @@
 //! does this utterance mean" for calls and chats without blocking the async runtime.
 //!
 //! At start the worker embeds every flow's examples and articles (batched, and kept in an
-//! [`EmbeddingCache`] for the next start); `start` returns once that is done. A bounded queue keeps a burst from piling up: when it is full, or the model fails, the
+//! [`EmbeddingCache`] for the next start); `start` returns once that is done. A flow version
+//! published later is installed under its own key while the server runs, beside the versions
+//! calls in progress still use. A bounded queue keeps a burst from piling up: when it is full, or the model fails, the
 //! utterance goes on without a meaning (steps that need one treat it as not understood) and the
 //! failure is logged.
 
@@ -16,6 +18,7 @@ use crate::dialogue::intents::Intents;
 use crate::dialogue::knowledge::{KnowledgeBase, knowledge_directory_of};
 use crate::dialogue::{FlowSet, Meaning, Understander, UnderstandingFiles};
 use crate::embedding::{Embedder, SentenceEmbedder};
+use dashmap::DashSet;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -29,17 +32,28 @@ pub const CACHE_DIRECTORY: &str = "cache/embeddings";
 /// Utterances that may wait for the model at once.
 const QUEUE: usize = 64;
 
-struct Job {
-    flow: String,
-    text: String,
-    reply: oneshot::Sender<Option<Meaning>>,
+enum Job {
+    /// What an utterance means in the flow known as `flow`.
+    Understand {
+        flow: String,
+        text: String,
+        reply: oneshot::Sender<Option<Meaning>>,
+    },
+    /// Builds (or rebuilds) what the flow known as `flow` understands.
+    Install {
+        flow: String,
+        files: Box<UnderstandingFiles>,
+        reply: oneshot::Sender<Result<(), String>>,
+    },
+    /// Drops what the flow known as `flow` understands.
+    Forget { flow: String },
 }
 
 /// A handle on the worker; cheap to clone.
 #[derive(Clone)]
 pub struct UnderstandingService {
     jobs: SyncSender<Job>,
-    flows: Arc<BTreeSet<String>>,
+    flows: Arc<DashSet<String>>,
 }
 
 impl UnderstandingService {
@@ -51,7 +65,7 @@ impl UnderstandingService {
         files: BTreeMap<String, UnderstandingFiles>,
         cache: EmbeddingCache,
     ) -> Result<UnderstandingService, UnderstandingError> {
-        let flows = Arc::new(files.keys().cloned().collect());
+        let flows = Arc::new(files.keys().cloned().collect::<DashSet<String>>());
         let (jobs, queue) = sync_channel::<Job>(QUEUE);
         let (built, ready) = std::sync::mpsc::channel::<()>();
         std::thread::Builder::new()
@@ -61,11 +75,7 @@ impl UnderstandingService {
                 let mut understanders = BTreeMap::new();
                 let precomputed = embed_files(&embedder, &model, files.values(), &cache);
                 for (flow, files) in files {
-                    let embed = |text: &str| match precomputed.get(text) {
-                        Some(embedding) => Ok(embedding.clone()),
-                        None => embedder.embed(text),
-                    };
-                    match Understander::build(files, embed) {
+                    match build(&embedder, &precomputed, files) {
                         Ok(understander) => {
                             understanders.insert(flow, understander);
                         }
@@ -75,17 +85,7 @@ impl UnderstandingService {
                 info!(elapsed = ?started.elapsed(), "intents and knowledge ready");
                 let _ = built.send(());
                 for job in queue {
-                    let meaning = understanders.get(&job.flow).and_then(|understander| {
-                        match embedder.embed(&understander.text_to_embed(&job.text)) {
-                            Ok(embedding) => Some(understander.meaning(&job.text, &embedding)),
-                            Err(error) => {
-                                warn!(%error, "cannot understand an utterance");
-                                None
-                            }
-                        }
-                    });
-                    // The requester may have gone (the call ended); nothing to do then.
-                    let _ = job.reply.send(meaning);
+                    work(&embedder, &model, &cache, &mut understanders, job);
                 }
             })
             .map_err(|source| UnderstandingError::Thread { source })?;
@@ -107,7 +107,7 @@ impl UnderstandingService {
             return None;
         }
         let (reply, answer) = oneshot::channel();
-        let job = Job {
+        let job = Job::Understand {
             flow: flow.to_string(),
             text: text.to_string(),
             reply,
@@ -119,6 +119,89 @@ impl UnderstandingService {
                 None
             }
             Err(TrySendError::Disconnected(_)) => None,
+        }
+    }
+
+    /// Builds what the flow known as `flow` understands from `files` (its examples embedded,
+    /// through the cache), replacing what it understood before; returns once it is ready.
+    pub async fn install(
+        &self,
+        flow: &str,
+        files: UnderstandingFiles,
+    ) -> Result<(), UnderstandingError> {
+        let (reply, answer) = oneshot::channel();
+        let job = Job::Install {
+            flow: flow.to_string(),
+            files: Box::new(files),
+            reply,
+        };
+        match self.jobs.try_send(job) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => return Err(UnderstandingError::Busy),
+            Err(TrySendError::Disconnected(_)) => return Err(UnderstandingError::Stopped),
+        }
+        let built = answer.await.map_err(|_| UnderstandingError::Stopped)?;
+        built.map_err(|reason| UnderstandingError::Build { reason })?;
+        self.flows.insert(flow.to_string());
+        Ok(())
+    }
+
+    /// Forgets what the flow known as `flow` understands (a draft that was tried).
+    pub fn forget(&self, flow: &str) {
+        self.flows.remove(flow);
+        let job = Job::Forget {
+            flow: flow.to_string(),
+        };
+        if self.jobs.try_send(job).is_err() {
+            warn!(%flow, "cannot forget a flow's understanding now");
+        }
+    }
+}
+
+/// Embeds one flow's examples and articles, taking those already embedded from `precomputed`.
+fn build(
+    embedder: &SentenceEmbedder,
+    precomputed: &HashMap<String, Vec<f32>>,
+    files: UnderstandingFiles,
+) -> Result<Understander, crate::embedding::EmbeddingError> {
+    let embed = |text: &str| match precomputed.get(text) {
+        Some(embedding) => Ok(embedding.clone()),
+        None => embedder.embed(text),
+    };
+    Understander::build(files, embed)
+}
+
+/// Does one job on the worker thread.
+fn work(
+    embedder: &SentenceEmbedder,
+    model: &str,
+    cache: &EmbeddingCache,
+    understanders: &mut BTreeMap<String, Understander>,
+    job: Job,
+) {
+    match job {
+        Job::Understand { flow, text, reply } => {
+            let meaning = understanders.get(&flow).and_then(|understander| {
+                match embedder.embed(&understander.text_to_embed(&text)) {
+                    Ok(embedding) => Some(understander.meaning(&text, &embedding)),
+                    Err(error) => {
+                        warn!(%error, "cannot understand an utterance");
+                        None
+                    }
+                }
+            });
+            // The requester may have gone (the call ended); nothing to do then.
+            let _ = reply.send(meaning);
+        }
+        Job::Install { flow, files, reply } => {
+            let precomputed = embed_files(embedder, model, [files.as_ref()], cache);
+            let built = build(embedder, &precomputed, *files).map(|understander| {
+                understanders.insert(flow, understander);
+            });
+            let _ = reply.send(built.map_err(|error| error.to_string()));
+        }
+        Job::Forget { flow } => {
+            understanders.remove(&flow);
         }
     }
 }

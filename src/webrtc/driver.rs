@@ -9,9 +9,11 @@
 use super::gateway::{AdmittedCall, LegSockets, call_audio};
 use super::signal::key_of;
 use super::{BrowserLeg, CallerSlot, Gateway, LegOutput, Ring};
+use crate::dialogue::Flow;
 use crate::net::waiting_datagram;
 use crate::sip::{CallSession, EndReason, HangUps, OutboundEvent, OutboundSession};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tracing::{debug, info, warn};
@@ -139,6 +141,7 @@ pub async fn caller(
     gateway: Gateway,
     offer: String,
     caller: String,
+    trial: Option<Arc<Flow>>,
     slot: CallerSlot,
     mut channels: LegChannels,
 ) {
@@ -153,7 +156,7 @@ pub async fn caller(
         session,
         call_rtp,
         hangups,
-    } = match gateway.admit(&caller, sockets.call_address) {
+    } = match gateway.admit(&caller, sockets.call_address, trial) {
         Ok(admitted) => admitted,
         Err(error) => {
             info!(%error, "browser call refused");

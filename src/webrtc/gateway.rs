@@ -3,6 +3,7 @@
 
 use super::{BrowserLeg, LegFactory, WebRtcError};
 use crate::config::Config;
+use crate::dialogue::Flow;
 use crate::media::Codec;
 use crate::net::{PortLease, PortPool, bind_udp};
 use crate::sip::sdp::{Direction, NegotiatedAudio};
@@ -153,6 +154,7 @@ impl Gateway {
         &self,
         caller: &str,
         call_side: SocketAddr,
+        trial: Option<Arc<Flow>>,
     ) -> Result<AdmittedCall, WebRtcError> {
         let Some(number) = self.inner.number.clone() else {
             return Err(WebRtcError::Refused {
@@ -166,6 +168,7 @@ impl Gateway {
             sip_call_id: uuid::Uuid::new_v4().to_string(),
             transport: "WebRTC".to_string(),
             audio: call_audio(call_side),
+            trial,
         };
         let (dialog, hangups) = DialogHandle::detached();
         match self.inner.calls.admit(call, dialog) {
@@ -268,7 +271,11 @@ mod tests {
         let gateway = gateway("").expect("gateway");
         assert_eq!(gateway.address(), IpAddr::V4(Ipv4Addr::LOCALHOST));
         let refused = gateway
-            .admit("web-192.0.2.1", "127.0.0.1:9".parse().expect("address"))
+            .admit(
+                "web-192.0.2.1",
+                "127.0.0.1:9".parse().expect("address"),
+                None,
+            )
             .err()
             .expect("refused");
         assert!(

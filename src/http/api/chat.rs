@@ -13,7 +13,7 @@
 
 use super::send_json;
 use crate::chat::{ChatService, ChatTurn};
-use crate::http::{AppError, AppState};
+use crate::http::{AppError, AppState, Principal, trial_flow};
 use crate::ids::CallId;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
@@ -68,9 +68,10 @@ fn parse_session(text: &str) -> Result<CallId, AppError> {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct SocketQuery {
     flow: Option<String>,
+    /// A draft trial's key: the designer's test conversation (admins only).
+    test: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -81,11 +82,18 @@ struct SocketMessage {
 
 async fn socket(
     State(state): State<AppState>,
+    principal: Option<Principal>,
     query: Result<Query<SocketQuery>, axum::extract::rejection::QueryRejection>,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, AppError> {
     let Query(query) = query?;
-    let opening = state.chat.start(query.flow.as_deref()).await?;
+    let opening = match &query.test {
+        Some(key) => {
+            let flow = trial_flow(&state, principal.as_ref(), key)?;
+            state.chat.start_in(flow).await?
+        }
+        None => state.chat.start(query.flow.as_deref()).await?,
+    };
     let chat = state.chat.clone();
     Ok(upgrade
         .max_message_size(64 * 1024)

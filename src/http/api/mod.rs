@@ -3,6 +3,7 @@
 mod agent;
 mod calls;
 mod chat;
+mod flows;
 mod recordings;
 mod webrtc;
 
@@ -16,6 +17,7 @@ pub fn router() -> Router<AppState> {
         .merge(agent::router())
         .merge(recordings::router())
         .merge(webrtc::router())
+        .merge(flows::router())
         .merge(super::auth::router())
 }
 

@@ -57,7 +57,7 @@ impl From<RecordingError> for AppError {
 }
 
 /// Runs blocking work off the runtime.
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
     tokio::task::spawn_blocking(work).await.map_err(internal)?

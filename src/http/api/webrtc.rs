@@ -2,20 +2,24 @@
 //! (the "call us" page; no sign-in), `/api/agent/phone` is a signed-in agent's browser phone.
 //! Messages are [`crate::webrtc::signal`]'s JSON; each leg runs in its own driver task, and the
 //! socket only relays between the browser and the legs. Closing the socket hangs its legs up.
+//! `/api/webrtc/call?test=KEY` calls a draft an admin is trying in the designer instead.
 
 use super::agent::Desk;
 use super::send_json;
-use crate::http::{AppError, AppState};
+use crate::dialogue::Flow;
+use crate::http::{AppError, AppState, Principal, trial_flow};
 use crate::webrtc::driver::{self, LegChannels, LegEvent, LegSignal};
 use crate::webrtc::signal::{FromBrowser, ToBrowser};
 use crate::webrtc::{Gateway, Ring};
 use axum::Router;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::response::Response;
 use axum::routing::get;
+use serde::Deserialize;
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::sync::mpsc;
 use tracing::{debug, info};
 
@@ -36,15 +40,28 @@ fn gateway(state: &AppState) -> Result<Gateway, AppError> {
     })
 }
 
+#[derive(Deserialize)]
+struct CallQuery {
+    /// A draft trial's key: the designer's test call (admins only).
+    test: Option<String>,
+}
+
 async fn call(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    principal: Option<Principal>,
+    query: Result<Query<CallQuery>, axum::extract::rejection::QueryRejection>,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, AppError> {
     let gateway = gateway(&state)?;
+    let Query(query) = query?;
+    let trial = match &query.test {
+        Some(key) => Some(trial_flow(&state, principal.as_ref(), key)?),
+        None => None,
+    };
     Ok(upgrade
         .max_message_size(MAXIMUM_MESSAGE)
-        .on_upgrade(move |socket| caller_socket(gateway, peer, socket)))
+        .on_upgrade(move |socket| caller_socket(gateway, peer, trial, socket)))
 }
 
 async fn phone(
@@ -109,7 +126,12 @@ fn error(message: impl Into<String>) -> ToBrowser {
 }
 
 /// A caller's socket: one offer places one call; the socket closes when the call ends.
-async fn caller_socket(gateway: Gateway, peer: SocketAddr, mut socket: WebSocket) {
+async fn caller_socket(
+    gateway: Gateway,
+    peer: SocketAddr,
+    trial: Option<Arc<Flow>>,
+    mut socket: WebSocket,
+) {
     let (events, mut leg_events) = mpsc::channel(EVENTS_WAITING);
     let mut signals: Option<mpsc::Sender<LegSignal>> = None;
     loop {
@@ -123,7 +145,8 @@ async fn caller_socket(gateway: Gateway, peer: SocketAddr, mut socket: WebSocket
                             Ok(slot) => {
                                 let (sender, channels) = LegChannels::open(0, &events);
                                 let caller = format!("web-{}", peer.ip());
-                                tokio::spawn(driver::caller(gateway.clone(), sdp, caller, slot, channels));
+                                let trial = trial.clone();
+                                tokio::spawn(driver::caller(gateway.clone(), sdp, caller, trial, slot, channels));
                                 signals = Some(sender);
                                 None
                             }

@@ -1,0 +1,436 @@
+//! The admin API of the flow designer, through the real server, sipp calls and the chat
+//! WebSocket: a flow built from scratch is saved, published and followed by calls; a rollback
+//! changes what new calls hear while a call in progress keeps its version; drafts are checked
+//! as they are edited; roles and bad input are refused clearly.
+
+mod common;
+
+use common::sipp::dial;
+use common::{Server, ServerOptions, add_user, http_request_with, repo_dir, temp_dir};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The number routed to the flow the tests build, which does not exist when the server starts.
+const PROMO_NUMBER: &str = "2000";
+
+/// A copy of the repository's flows, which publishing writes to.
+fn copied_prompts() -> PathBuf {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("directory");
+        for entry in std::fs::read_dir(from).expect("readable").flatten() {
+            let target = to.join(entry.file_name());
+            if entry.path().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).expect("copied");
+            }
+        }
+    }
+    let directory = temp_dir("prompts");
+    copy(&repo_dir().join("prompts"), &directory);
+    directory
+}
+
+fn promo_server() -> (Server, PathBuf) {
+    let prompts = copied_prompts();
+    let mut options = ServerOptions {
+        flows_dir: prompts.clone(),
+        ..ServerOptions::default()
+    };
+    options.routes.push(common::Route {
+        number: PROMO_NUMBER.into(),
+        flow: "promo".into(),
+        mode: "dtmf".into(),
+        ring_time: "0s".into(),
+    });
+    (Server::start(options), prompts)
+}
+
+/// A request with `token`; the status and the JSON answer.
+fn request(
+    server: &Server,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let authorization = format!("Bearer {token}");
+    let body = body.map(|body| body.to_string());
+    let (status, text) = http_request_with(
+        server.http,
+        method,
+        path,
+        body.as_deref(),
+        &[("Authorization", authorization.as_str())],
+    )
+    .expect("HTTP answers");
+    let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, value)
+}
+
+fn edit(path: &[&str], value: Value) -> Value {
+    json!({ "path": path, "value": value })
+}
+
+/// The promo flow built from nothing by edits: it says `greeting` and hangs up.
+fn first_draft(server: &Server) -> Value {
+    let edits = json!([
+        edit(&["schema"], json!(1)),
+        edit(&["name"], json!("promo")),
+        edit(&["start"], json!("hello")),
+        edit(
+            &["steps", "hello"],
+            json!({"type": "say", "text": "Welcome to the spring sale.", "next": "goodbye"})
+        ),
+        edit(&["steps", "goodbye"], json!({"type": "hangup"})),
+    ]);
+    let (status, draft) = request(
+        server,
+        &server.admin_token,
+        "POST",
+        "/api/admin/flows/draft",
+        Some(json!({"name": "promo", "source": "", "edits": edits})),
+    );
+    assert_eq!(status, 200, "{draft}");
+    draft
+}
+
+fn files(source: &str) -> Value {
+    json!({ "flow": source, "intents": null, "knowledge": {} })
+}
+
+fn said_by_hotline(call: &Value) -> String {
+    call["transcript"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|line| line["speaker"] == "hotline")
+        .filter_map(|line| line["text"].as_str())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+fn wait_ended_call(server: &Server, id_not: &[String]) -> Value {
+    server.wait_call(Duration::from_secs(60), |call| {
+        call["flow"] == "promo"
+            && !call["ended_at"].is_null()
+            && !id_not.iter().any(|id| call["id"] == id.as_str())
+    })
+}
+
+#[test]
+fn a_flow_built_from_scratch_is_published_rolled_back_and_followed_by_calls() {
+    let (server, prompts) = promo_server();
+    let admin = server.admin_token.clone();
+    let (status, listed) = request(&server, &admin, "GET", "/api/admin/flows", None);
+    assert_eq!(status, 200, "{listed}");
+    let flows = listed["flows"].as_array().expect("flows");
+    let named = |name: &str| flows.iter().find(|flow| flow["name"] == name).cloned();
+    assert_eq!(
+        named("main").expect("main")["published_version"],
+        1,
+        "{listed}"
+    );
+    let promo = named("promo").expect("promo is routed");
+    assert!(promo["published_version"].is_null() && promo["latest_version"] == 0);
+
+    // Built from nothing: a valid draft, its graph, and comments kept by a later edit.
+    let draft = first_draft(&server);
+    assert_eq!(draft["valid"], true, "{draft}");
+    assert_eq!(draft["graph"]["start"], "hello");
+    assert_eq!(draft["graph"]["nodes"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        draft["graph"]["edges"][0],
+        json!({"from": "hello", "to": "goodbye", "label": "next"})
+    );
+    let source = draft["source"].as_str().expect("source").to_string();
+
+    // A transition to nowhere is found as it is typed, placed on its step, and cannot be saved.
+    let (_, broken) = request(
+        &server,
+        &admin,
+        "POST",
+        "/api/admin/flows/draft",
+        Some(
+            json!({"name": "promo", "source": source, "edits": [edit(&["steps", "hello", "next"], json!("nowhere"))]}),
+        ),
+    );
+    assert_eq!(broken["valid"], false, "{broken}");
+    let problem = &broken["problems"][0];
+    assert_eq!(problem["step"], "hello", "{broken}");
+    assert!(
+        problem["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("nowhere")
+    );
+    let (status, refused) = request(
+        &server,
+        &admin,
+        "POST",
+        "/api/admin/flows/promo/versions",
+        Some(
+            json!({"files": files(broken["source"].as_str().unwrap_or_default()), "note": "broken"}),
+        ),
+    );
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(refused["problems"][0]["step"], "hello");
+
+    let (status, _) = request(
+        &server,
+        &admin,
+        "POST",
+        "/api/admin/flows/promo/rollback",
+        None,
+    );
+    assert_eq!(status, 409, "nothing was published yet");
+    let (status, saved) = request(
+        &server,
+        &admin,
+        "POST",
+        "/api/admin/flows/promo/versions",
+        Some(json!({"files": files(&source), "note": "spring sale"})),
+    );
+    assert_eq!((status, &saved["version"]), (201, &json!(1)), "{saved}");
+    let (status, published) = request(
+        &server,
+        &admin,
+        "POST",
+        "/api/admin/flows/promo/versions/1/publish",
+        None,
+    );
+    assert_eq!(status, 200, "{published}");
+    assert!(
+        prompts.join("promo/promo.flow.toml").is_file(),
+        "the published file is written"
+    );
+
+    // A call to the promo number follows the new flow.
+    let (_peer, _sipp) = dial(&server, PROMO_NUMBER, "alice", 20_000);
+    let first = wait_ended_call(&server, &[]);
+    assert!(said_by_hotline(&first).contains("spring sale"), "{first}");
+    assert_eq!(first["outcome"], "flow_hangup", "{first}");
+
+    // Version 2 asks for a key first.
+    let (_, second) = request(
+        &server,
+        &admin,
+        "POST",
+        "/api/admin/flows/draft",
+        Some(json!({"name": "promo", "source": source, "edits": [
+            edit(&["steps", "hello"], json!({"type": "ask", "text": "Welcome to the summer sale. Press 1 for our offers.", "choices": {"1": "offers"}, "timeout": "30s", "on_failure": "goodbye"})),
+            edit(&["steps", "offers"], json!({"type": "say", "text": "Summer offers are forty percent off.", "next": "goodbye"})),
+        ]})),
+    );
+    assert_eq!(second["valid"], true, "{second}");
+    let (status, _) = request(
+        &server,
+        &admin,
+        "POST",
+        "/api/admin/flows/promo/versions",
+        Some(
+            json!({"files": files(second["source"].as_str().unwrap_or_default()), "note": "summer"}),
+        ),
+    );
+    assert_eq!(status, 201);
+    let (status, _) = request(
+        &server,
+        &admin,
+        "POST",
+        "/api/admin/flows/promo/versions/2/publish",
+        None,
+    );
+    assert_eq!(status, 200);
+    let (_, difference) = request(
+        &server,
+        &admin,
+        "GET",
+        "/api/admin/flows/promo/diff?from=1&to=2",
+        None,
+    );
+    let lines = difference["files"][0]["lines"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        lines
+            .iter()
+            .any(|line| line["kind"] == "added" && line["text"] == "type = \"ask\""),
+        "{difference}"
+    );
+
+    // A call in progress on version 2, then a rollback to version 1.
+    let (peer, _in_progress) = dial(&server, PROMO_NUMBER, "bob", 40_000);
+    let (status, rolled) = request(
+        &server,
+        &admin,
+        "POST",
+        "/api/admin/flows/promo/rollback",
+        None,
+    );
+    assert_eq!(
+        (status, &rolled["published_version"]),
+        (200, &json!(1)),
+        "{rolled}"
+    );
+    let (_new_peer, _new_call) = dial(&server, PROMO_NUMBER, "carol", 20_000);
+    let after_rollback = server.wait_call(Duration::from_secs(60), |call| {
+        call["from"] == "carol" && !call["ended_at"].is_null()
+    });
+    assert!(
+        said_by_hotline(&after_rollback).contains("spring sale"),
+        "{after_rollback}"
+    );
+    // The call that started on version 2 still follows it.
+    peer.send_dtmf("1");
+    let kept = server.wait_call(Duration::from_secs(60), |call| {
+        call["from"] == "bob" && !call["ended_at"].is_null()
+    });
+    let heard = said_by_hotline(&kept);
+    assert!(
+        heard.contains("summer sale") && heard.contains("forty percent"),
+        "{kept}"
+    );
+
+    let (_, shown) = request(&server, &admin, "GET", "/api/admin/flows/promo", None);
+    let versions: Vec<(u64, bool)> = shown["versions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|version| {
+            (
+                version["version"].as_u64().unwrap_or(0),
+                version["published"] == true,
+            )
+        })
+        .collect();
+    assert_eq!(versions, [(2, false), (1, true)], "{shown}");
+    let written = std::fs::read_to_string(prompts.join("promo/promo.flow.toml")).expect("file");
+    assert!(
+        written.contains("spring sale"),
+        "the rollback rewrote the file:\n{written}"
+    );
+}
+
+#[test]
+fn drafts_are_tried_by_chat_and_the_api_refuses_other_roles_and_bad_input() {
+    let (server, _prompts) = promo_server();
+    let admin = server.admin_token.clone();
+    let supervisor = add_user(&server.data, "watcher", "supervisor", None);
+    let (status, _) = request(
+        &server,
+        &server.reviewer_token,
+        "GET",
+        "/api/admin/flows",
+        None,
+    );
+    assert_eq!(status, 403, "a compliance reviewer does not design flows");
+    let (status, _) = request(&server, "not-a-token", "GET", "/api/admin/flows", None);
+    assert_eq!(status, 401);
+    let (status, _) = request(&server, &supervisor, "GET", "/api/admin/flows/main", None);
+    assert_eq!(status, 200, "supervisors read");
+    let (status, _) = request(
+        &server,
+        &supervisor,
+        "POST",
+        "/api/admin/flows/main/versions/1/publish",
+        None,
+    );
+    assert_eq!(status, 403, "only admins publish");
+    let (status, body) = request(&server, &admin, "GET", "/api/admin/flows/..%2Fetc", None);
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = request(
+        &server,
+        &admin,
+        "POST",
+        "/api/admin/flows/main/versions/99/publish",
+        None,
+    );
+    assert_eq!(status, 404, "{body}");
+    let (status, body) = request(
+        &server,
+        &admin,
+        "POST",
+        "/api/admin/flows/draft",
+        Some(
+            json!({"name": "promo", "source": "name = ", "edits": [edit(&["start"], json!("x"))]}),
+        ),
+    );
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = request(
+        &server,
+        &admin,
+        "POST",
+        "/api/admin/flows/draft",
+        Some(json!({"name": 5})),
+    );
+    assert_eq!(status, 400, "{body}");
+    let (_, syntax) = request(
+        &server,
+        &admin,
+        "POST",
+        "/api/admin/flows/draft",
+        Some(json!({"name": "promo", "source": "schema = 1\nname = \"promo\"\nstart = [\n"})),
+    );
+    assert_eq!(
+        (&syntax["valid"], &syntax["document"]),
+        (&json!(false), &Value::Null),
+        "{syntax}"
+    );
+    let (status, body) = request(
+        &server,
+        &admin,
+        "POST",
+        "/api/admin/tests",
+        Some(json!({"name": "promo", "files": {"flow": "", "knowledge": {"../escape.md": "x"}}})),
+    );
+    assert_eq!(status, 422, "{body}");
+    let (_, intents) = request(
+        &server,
+        &admin,
+        "POST",
+        "/api/admin/intents/draft",
+        Some(json!({"source": "schema = 1\n", "edits": [edit(&["intents"], json!([]))]})),
+    );
+    assert!(intents["document"].is_object(), "{intents}");
+
+    // The draft is tried in a chat without being published.
+    let draft = first_draft(&server);
+    let (status, trial) = request(
+        &server,
+        &admin,
+        "POST",
+        "/api/admin/tests",
+        Some(
+            json!({"name": "promo", "files": files(draft["source"].as_str().unwrap_or_default())}),
+        ),
+    );
+    assert_eq!(status, 201, "{trial}");
+    let key = trial["test"].as_str().expect("a trial key");
+    let anonymous = format!("ws://{}/api/chat/ws?test={key}", server.http);
+    assert!(
+        tungstenite::connect(anonymous.as_str()).is_err(),
+        "trials need an admin"
+    );
+    let url = format!("ws://{}/api/chat/ws?test={key}&token={admin}", server.http);
+    let (mut socket, _) = tungstenite::connect(url.as_str()).expect("WebSocket connects");
+    let opening = loop {
+        if let tungstenite::Message::Text(text) = socket.read().expect("a frame") {
+            break serde_json::from_str::<Value>(text.as_str()).expect("JSON turn");
+        }
+    };
+    assert!(
+        opening["messages"].to_string().contains("spring sale"),
+        "{opening}"
+    );
+    assert_eq!(
+        opening["ended"], true,
+        "the draft hangs up after its greeting"
+    );
+    let (_, listed) = request(&server, &admin, "GET", "/api/admin/flows/promo", None);
+    assert!(
+        listed["published_version"].is_null(),
+        "trying is not publishing"
+    );
+}
