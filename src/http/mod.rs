@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .route("/desk", get(pages::desk))
         .route("/review", get(pages::review))
         .route("/call", get(pages::call))
+        .route("/admin/flows", get(pages::designer))
         .nest("/api", api::router());
     if let Some(orders) = &state.orders {
         router = router.nest("/demo", demo::router(orders.clone()));

@@ -21,3 +21,8 @@ pub async fn review() -> Html<&'static str> {
 pub async fn call() -> Html<&'static str> {
     Html(include_str!("call.html"))
 }
+
+/// `GET /admin/flows`: the flow designer, talking to `/api/admin/flows/...`.
+pub async fn designer() -> Html<&'static str> {
+    Html(include_str!("designer.html"))
+}
