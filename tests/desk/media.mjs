@@ -1,17 +1,5 @@
 // Shared by the WebRTC scripts: Chromium with a fake microphone playing a WAV, a capture of a
-// page's received audio through Web Audio (16 kHz mono) saved as a 16-bit WAV, and the lines the
-// Rust test writes to the script's stdin.
-
-import { createInterface } from 'node:readline';
-
-// The Rust test's instructions: `next()` resolves with the next line; `close()` when done.
-export function instructions() {
-  const lines = createInterface({ input: process.stdin });
-  return {
-    next: () => new Promise((resolve) => lines.once('line', resolve)),
-    close: () => lines.close(),
-  };
-}
+// page's received audio through Web Audio (16 kHz mono) saved as a 16-bit WAV.
 
 export async function launchWithMicrophone(chromium, microphone) {
   return chromium.launch({

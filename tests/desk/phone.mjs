@@ -10,7 +10,8 @@
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { instructions, launchWithMicrophone, startCapture, saveCapture } from './media.mjs';
+import { launchWithMicrophone, startCapture, saveCapture } from './media.mjs';
+import { instructions } from './instructions.mjs';
 
 const test = instructions();
 
