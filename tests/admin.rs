@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::playwright::Script;
 use common::sipp::dial;
 use common::{Server, ServerOptions, add_user, http_request_with, repo_dir, temp_dir};
 use serde_json::{Value, json};
@@ -13,6 +14,8 @@ use std::time::Duration;
 
 /// The number routed to the flow the tests build, which does not exist when the server starts.
 const PROMO_NUMBER: &str = "2000";
+/// The password of the admin who uses the designer.
+const DESIGNER_PASSWORD: &str = "designer-secret";
 
 /// A copy of the repository's flows, which publishing writes to.
 fn copied_prompts() -> PathBuf {
@@ -111,11 +114,39 @@ fn said_by_hotline(call: &Value) -> String {
         .join(" | ")
 }
 
-fn wait_ended_call(server: &Server, id_not: &[String]) -> Value {
+/// A call to the promo number follows version 1: it hears the spring sale, and the flow hangs
+/// up.
+fn assert_first_version_is_followed(server: &Server) {
+    let (_peer, _sipp) = dial(server, PROMO_NUMBER, "alice", 20_000);
+    let first = ended_call_from(server, "alice");
+    assert!(said_by_hotline(&first).contains("spring sale"), "{first}");
+    assert_eq!(first["outcome"], "flow_hangup", "{first}");
+}
+
+/// With version 2 published, a call starts (and waits in version 2's question); `roll_back`
+/// publishes version 1 again; a new call hears version 1, while the call in progress still
+/// follows version 2 when its caller presses 1.
+fn assert_rollback_keeps_calls_in_progress(server: &Server, roll_back: impl FnOnce()) {
+    let (peer, _in_progress) = dial(server, PROMO_NUMBER, "bob", 40_000);
+    roll_back();
+    let (_new_peer, _new_call) = dial(server, PROMO_NUMBER, "carol", 20_000);
+    let after_rollback = ended_call_from(server, "carol");
+    assert!(
+        said_by_hotline(&after_rollback).contains("spring sale"),
+        "{after_rollback}"
+    );
+    peer.send_dtmf("1");
+    let kept = ended_call_from(server, "bob");
+    let heard = said_by_hotline(&kept);
+    assert!(
+        heard.contains("summer sale") && heard.contains("forty percent"),
+        "{kept}"
+    );
+}
+
+fn ended_call_from(server: &Server, caller: &str) -> Value {
     server.wait_call(Duration::from_secs(60), |call| {
-        call["flow"] == "promo"
-            && !call["ended_at"].is_null()
-            && !id_not.iter().any(|id| call["id"] == id.as_str())
+        call["from"] == caller && !call["ended_at"].is_null()
     })
 }
 
@@ -206,11 +237,7 @@ fn a_flow_built_from_scratch_is_published_rolled_back_and_followed_by_calls() {
         "the published file is written"
     );
 
-    // A call to the promo number follows the new flow.
-    let (_peer, _sipp) = dial(&server, PROMO_NUMBER, "alice", 20_000);
-    let first = wait_ended_call(&server, &[]);
-    assert!(said_by_hotline(&first).contains("spring sale"), "{first}");
-    assert_eq!(first["outcome"], "flow_hangup", "{first}");
+    assert_first_version_is_followed(&server);
 
     // Version 2 asks for a key first.
     let (_, second) = request(
@@ -260,38 +287,20 @@ fn a_flow_built_from_scratch_is_published_rolled_back_and_followed_by_calls() {
         "{difference}"
     );
 
-    // A call in progress on version 2, then a rollback to version 1.
-    let (peer, _in_progress) = dial(&server, PROMO_NUMBER, "bob", 40_000);
-    let (status, rolled) = request(
-        &server,
-        &admin,
-        "POST",
-        "/api/admin/flows/promo/rollback",
-        None,
-    );
-    assert_eq!(
-        (status, &rolled["published_version"]),
-        (200, &json!(1)),
-        "{rolled}"
-    );
-    let (_new_peer, _new_call) = dial(&server, PROMO_NUMBER, "carol", 20_000);
-    let after_rollback = server.wait_call(Duration::from_secs(60), |call| {
-        call["from"] == "carol" && !call["ended_at"].is_null()
+    assert_rollback_keeps_calls_in_progress(&server, || {
+        let (status, rolled) = request(
+            &server,
+            &admin,
+            "POST",
+            "/api/admin/flows/promo/rollback",
+            None,
+        );
+        assert_eq!(
+            (status, &rolled["published_version"]),
+            (200, &json!(1)),
+            "{rolled}"
+        );
     });
-    assert!(
-        said_by_hotline(&after_rollback).contains("spring sale"),
-        "{after_rollback}"
-    );
-    // The call that started on version 2 still follows it.
-    peer.send_dtmf("1");
-    let kept = server.wait_call(Duration::from_secs(60), |call| {
-        call["from"] == "bob" && !call["ended_at"].is_null()
-    });
-    let heard = said_by_hotline(&kept);
-    assert!(
-        heard.contains("summer sale") && heard.contains("forty percent"),
-        "{kept}"
-    );
 
     let (_, shown) = request(&server, &admin, "GET", "/api/admin/flows/promo", None);
     let versions: Vec<(u64, bool)> = shown["versions"]
@@ -433,4 +442,46 @@ fn drafts_are_tried_by_chat_and_the_api_refuses_other_roles_and_bad_input() {
         listed["published_version"].is_null(),
         "trying is not publishing"
     );
+}
+
+#[test]
+fn an_admin_builds_publishes_and_rolls_back_a_flow_in_the_designer() {
+    let (server, _prompts) = promo_server();
+    add_user(&server.data, "designer", "admin", Some(DESIGNER_PASSWORD));
+    let mut browser = Script::start(
+        "designer.mjs",
+        &[
+            (
+                "DESIGNER_URL",
+                format!("http://{}/admin/flows", server.http),
+            ),
+            ("NAME", "designer".to_string()),
+            ("PASSWORD", DESIGNER_PASSWORD.to_string()),
+            ("FLOW", "promo".to_string()),
+            (
+                "SCREENSHOT",
+                server.dir.join("designer.png").display().to_string(),
+            ),
+        ],
+    );
+    let wait = Duration::from_secs(60);
+    for step in [
+        "SIGNED_IN",
+        "VALIDATED",
+        "PREVIEWED",
+        "PUBLISHED 1",
+        "CHATTED",
+    ] {
+        browser.expect(step, wait, &server);
+    }
+    assert_first_version_is_followed(&server);
+    browser.tell("NEXT");
+    browser.expect("PUBLISHED 2", wait, &server);
+    assert_rollback_keeps_calls_in_progress(&server, || {
+        browser.tell("NEXT");
+        browser.expect("ROLLED_BACK 1", wait, &server);
+    });
+    browser.tell("NEXT");
+    browser.expect("DONE", wait, &server);
+    browser.finish();
 }

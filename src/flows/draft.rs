@@ -104,7 +104,10 @@ fn apply(root: &mut Table, edit: &Edit) -> Result<(), EditError> {
 
 fn table_of(entries: &serde_json::Map<String, Json>) -> Table {
     let mut table = Table::new();
-    for (key, value) in entries {
+    // A step's type first, as people write them; the rest in order.
+    let typed = entries.iter().filter(|(key, _)| *key == "type");
+    let others = entries.iter().filter(|(key, _)| *key != "type");
+    for (key, value) in typed.chain(others) {
         if !value.is_null() {
             table.insert(key, Item::Value(toml_value(value)));
         }
