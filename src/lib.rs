@@ -23,6 +23,7 @@ pub mod lookup;
 pub mod media;
 pub mod models;
 pub mod net;
+pub mod operations;
 pub mod orders;
 pub mod recording;
 pub mod sip;

@@ -70,6 +70,7 @@ pub(super) struct CallActor {
     pub(super) errands: Errands,
     pub(super) handle: super::CallHandle,
     pub(super) transfer: Option<super::transfer::TransferPhase>,
+    pub(super) reporting: super::progress::Reporting,
 }
 
 pub(super) fn media_direction(direction: sdp::Direction) -> Direction {
@@ -244,6 +245,7 @@ impl CallActor {
             errands,
             handle: setup.handle,
             transfer: None,
+            reporting: Default::default(),
             speaking: None,
             speech,
             interruption: Interruption::default(),
@@ -266,6 +268,7 @@ impl CallActor {
 
     /// Runs the answered call to its end.
     async fn run(mut self) {
+        self.show_on_board();
         self.flow.start(Instant::now(), chrono::Utc::now());
         self.pump();
         let mut rtp_buffer = vec![0u8; DATAGRAM_BUFFER];
@@ -323,7 +326,9 @@ impl CallActor {
                 }
             }
             self.pump();
+            self.report_progress();
         }
+        self.registry.services.board.remove(self.id);
         self.finish().await;
     }
 
@@ -442,6 +447,8 @@ impl CallActor {
                     decode_seconds = transcript.decode_seconds,
                     "recognised"
                 );
+                let decoding = Duration::from_secs_f64(transcript.decode_seconds.max(0.0));
+                self.report_turn(decoding, transcript.confidence);
                 let event = self
                     .errands
                     .understand(transcript.text, transcript.confidence);
@@ -457,6 +464,7 @@ impl CallActor {
     fn on_spoken(&mut self, chunk: Option<Result<SpeechChunk, TtsError>>) {
         match chunk {
             Some(Ok(chunk)) => {
+                self.report_answer_started();
                 self.media.play(chunk.samples);
                 self.record.transcript.push(TranscriptLine {
                     at: chrono::Utc::now(),
@@ -561,6 +569,7 @@ impl CallActor {
                     match self.registry.services.prompts.get(&path) {
                         Ok(audio) => {
                             self.interruption.prompt_started(barge_in);
+                            self.report_answer_started();
                             self.media.play(audio);
                         }
                         Err(error) => {
@@ -615,6 +624,7 @@ impl CallActor {
                         self.registry.services.recordings.redactor().redact(&text)
                     };
                     info!(call = %self.id, %step, %text, ?matched, "heard");
+                    self.report_heard(matched.is_some());
                     self.record.transcript.push(TranscriptLine {
                         at: chrono::Utc::now(),
                         speaker: Speaker::Caller,

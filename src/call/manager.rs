@@ -54,6 +54,8 @@ pub struct CallServices {
     pub dialer: Dialer,
     /// Agents' browser phones, rung before their SIP phones.
     pub phones: crate::webrtc::BrowserPhones,
+    /// The operations board calls keep their line on.
+    pub board: crate::operations::CallBoard,
 }
 
 pub(super) struct Registry {

@@ -16,6 +16,7 @@ mod interruption;
 mod interruption_tests;
 mod manager;
 mod media_metrics;
+mod progress;
 mod prompts;
 mod records;
 mod speaking;

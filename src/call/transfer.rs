@@ -268,9 +268,10 @@ impl CallActor {
                 if let Some(transfer) = self.transfer.as_mut() {
                     match slot {
                         Slot::Agent => {
-                            metrics
-                                .queue_answer
-                                .observe(transfer.queued_at.elapsed().as_secs_f64());
+                            let waited = transfer.queued_at.elapsed();
+                            metrics.queue_answer.observe(waited.as_secs_f64());
+                            let board = &self.registry.services.board;
+                            board.answered(&transfer.context.group, waited, chrono::Utc::now());
                             transfer.machine.answered();
                         }
                         Slot::Consultant => transfer.machine.consultant_answered(),

@@ -64,6 +64,8 @@ pub struct ChatServices {
     pub http_origin: String,
     /// Where conversation records go.
     pub records: Arc<RecordWriter>,
+    /// The operations board sessions keep their line on.
+    pub board: crate::operations::CallBoard,
 }
 
 /// Starts sessions and routes messages to them. Cheap to clone.

@@ -5,6 +5,7 @@ use super::{ChatServices, ChatTurn, IDLE_TIMEOUT};
 use crate::conversation::Errands;
 use crate::dialogue::{Flow, FlowAction, FlowEngine, FlowEvent, Handover};
 use crate::ids::CallId;
+use crate::operations::{CallState, LiveCall, Progress};
 use crate::storage::{CallOutcome, CallRecord, Speaker, TranscriptLine};
 use std::sync::Arc;
 use std::time::Instant;
@@ -51,8 +52,10 @@ pub(super) async fn run(setup: SessionSetup) {
         opening,
     } = setup;
     let mut session = Session::new(id, flow, services);
+    session.show_on_board();
     session.engine.start(Instant::now(), chrono::Utc::now());
     let turn = session.settle().await;
+    session.report_progress();
     // A flow may end in its opening (it says one thing and hangs up); the user still gets it.
     let finished = turn.ended;
     let mut ended = opening.send(turn).is_err() || finished;
@@ -74,10 +77,12 @@ pub(super) async fn run(setup: SessionSetup) {
             session.outstanding += 1;
         }
         let turn = session.settle().await;
+        session.report_progress();
         ended = turn.ended;
         // A user who stopped waiting still has the answer in the session's record.
         let _ = command.reply.send(turn);
     }
+    session.services.board.remove(id);
     session.record.ended_at = Some(chrono::Utc::now());
     session
         .record
@@ -87,6 +92,33 @@ pub(super) async fn run(setup: SessionSetup) {
 }
 
 impl Session {
+    /// Puts the session on the operations board.
+    fn show_on_board(&self) {
+        let record = &self.record;
+        self.services.board.show(LiveCall {
+            id: record.id,
+            from: record.from.clone(),
+            to: record.to.clone(),
+            flow: record.flow.clone(),
+            mode: record.mode.clone(),
+            state: CallState::Ivr,
+            step: None,
+            intent: None,
+            agent: None,
+            started_at: record.started_at,
+        });
+    }
+
+    /// Updates the session's line: its step and the intent understood last.
+    fn report_progress(&self) {
+        let progress = Progress {
+            step: self.engine.step().map(String::from),
+            intent: self.engine.variables().get("intent").cloned(),
+            ..Progress::default()
+        };
+        self.services.board.progress(self.record.id, &progress);
+    }
+
     fn new(id: CallId, flow: Arc<Flow>, services: Arc<ChatServices>) -> Session {
         let mut engine = FlowEngine::new(flow.clone());
         engine.set_variable("caller", "");

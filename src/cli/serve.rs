@@ -14,6 +14,7 @@ use crate::http::{self, AppState};
 use crate::ids::AgentId;
 use crate::lookup::LookupClient;
 use crate::models::{Kind, Registry};
+use crate::operations::{AlertRules, CallBoard, Dashboard, DashboardSetup};
 use crate::orders::{OrderBook, Seed};
 use crate::recording::DiskCounters;
 use crate::sip::registrar::RegistrarSettings;
@@ -184,6 +185,7 @@ async fn serve(
         RecordWriter::start(store.clone(), recordings.redactor().clone())
             .context("cannot start the call record writer")?,
     );
+    let board = CallBoard::new(config.dashboard.service_level_target);
     let chat = ChatService::new(ChatServices {
         flows: flows.clone(),
         default_flow: config.flows.chat.clone(),
@@ -191,6 +193,7 @@ async fn serve(
         lookups: lookups.clone(),
         http_origin: http_origin.clone(),
         records: records.clone(),
+        board: board.clone(),
     });
     let signaling = Signaling::new();
     let phones = BrowserPhones::new();
@@ -213,6 +216,7 @@ async fn serve(
         agents: agents.clone(),
         dialer: signaling.dialer(),
         phones: phones.clone(),
+        board: board.clone(),
     });
     let sip = SipServer::bind(
         SipSettings {
@@ -272,6 +276,17 @@ async fn serve(
     ));
     let stop_http = CancellationToken::new();
     let http_stopped = stop_http.clone();
+    let dashboard = Dashboard::start(DashboardSetup {
+        board,
+        agents: agents.clone(),
+        calls: store.clone(),
+        metrics: metrics.clone(),
+        rules: AlertRules {
+            longest_wait: config.dashboard.longest_wait_alert,
+            no_matches: config.dashboard.no_match_alert,
+            no_match_window: config.dashboard.no_match_window,
+        },
+    });
     let app = http::router(AppState {
         metrics,
         calls: store,
@@ -288,6 +303,7 @@ async fn serve(
         phones,
         publisher,
         speech: synthesizer_for_http,
+        dashboard,
     });
     let http_task = tokio::spawn(serve_http(listener, app, tls, http_stopped));
     wait_for_signal().await?;

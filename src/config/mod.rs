@@ -7,6 +7,7 @@
 //! the data directory.
 
 mod acd;
+mod dashboard;
 mod error;
 mod speech;
 mod validate;
@@ -16,6 +17,7 @@ mod voice_tests;
 mod webrtc;
 
 pub use acd::{AcdConfig, AgentConfig, GroupConfig};
+pub use dashboard::DashboardConfig;
 pub use error::ConfigError;
 pub use speech::{DEFAULT_RECOGNITION_MODEL, SpeechConfig};
 pub use voice::{DEFAULT_VOICE, VoiceConfig};
@@ -63,6 +65,9 @@ pub struct Config {
     /// Browser legs.
     #[serde(default)]
     pub webrtc: WebRtcConfig,
+    /// The live dashboard's targets and alerts.
+    #[serde(default)]
+    pub dashboard: DashboardConfig,
 }
 
 /// SIP transport settings.

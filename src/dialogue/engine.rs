@@ -220,6 +220,11 @@ impl FlowEngine {
         }
     }
 
+    /// The step the flow is in; `None` before the start and after the end.
+    pub fn step(&self) -> Option<&str> {
+        self.step.as_deref()
+    }
+
     /// Sets a variable before the flow starts, e.g. the built-in `caller`, `dialled`,
     /// `channel` and `server`.
     pub fn set_variable(&mut self, name: &str, value: &str) {

@@ -59,6 +59,8 @@ pub struct AppState {
     pub publisher: crate::flows::FlowPublisher,
     /// The server's voice, for previews of what a step will say; `None` when it is off.
     pub speech: Option<crate::tts::SpeechService>,
+    /// The live operations dashboard.
+    pub dashboard: crate::operations::Dashboard,
 }
 
 /// The complete router.
@@ -71,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .route("/review", get(pages::review))
         .route("/call", get(pages::call))
         .route("/admin/flows", get(pages::designer))
+        .route("/admin", get(pages::dashboard))
         .nest("/api", api::router());
     if let Some(orders) = &state.orders {
         router = router.nest("/demo", demo::router(orders.clone()));

@@ -33,6 +33,12 @@ pub struct Metrics {
     pub recording_bytes: IntCounter,
     /// fdatasync calls on recordings.
     pub recording_syncs: IntCounter,
+    /// From the end of a caller's turn to Hotline's answer starting to play.
+    pub turn_latency: Histogram,
+    /// Recognition confidence of callers' turns.
+    pub asr_confidence: Histogram,
+    /// Callers' utterances the flow did not understand.
+    pub no_matches: IntCounter,
 }
 
 impl Metrics {
@@ -111,6 +117,27 @@ impl Metrics {
             "fdatasync calls made on recordings",
         )
         .expect("static metric definition is valid");
+        let turn_latency = Histogram::with_opts(
+            HistogramOpts::new(
+                "hotline_turn_latency_seconds",
+                "From the end of a caller's turn to Hotline's answer starting to play",
+            )
+            .buckets(vec![0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0]),
+        )
+        .expect("static metric definition is valid");
+        let asr_confidence = Histogram::with_opts(
+            HistogramOpts::new(
+                "hotline_asr_confidence",
+                "Recognition confidence of callers' turns (0 to 1)",
+            )
+            .buckets(vec![0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]),
+        )
+        .expect("static metric definition is valid");
+        let no_matches = IntCounter::new(
+            "hotline_no_matches_total",
+            "Callers' utterances the flow did not understand",
+        )
+        .expect("static metric definition is valid");
         let metrics = Metrics {
             registry,
             active_calls,
@@ -125,13 +152,16 @@ impl Metrics {
             queue_connect,
             recording_bytes,
             recording_syncs,
+            turn_latency,
+            asr_confidence,
+            no_matches,
         };
         metrics.register_all();
         metrics
     }
 
     fn register_all(&self) {
-        let collectors: [Box<dyn prometheus::core::Collector>; 12] = [
+        let collectors: [Box<dyn prometheus::core::Collector>; 15] = [
             Box::new(self.active_calls.clone()),
             Box::new(self.calls.clone()),
             Box::new(self.rejected_calls.clone()),
@@ -144,6 +174,9 @@ impl Metrics {
             Box::new(self.queue_connect.clone()),
             Box::new(self.recording_bytes.clone()),
             Box::new(self.recording_syncs.clone()),
+            Box::new(self.turn_latency.clone()),
+            Box::new(self.asr_confidence.clone()),
+            Box::new(self.no_matches.clone()),
         ];
         for collector in collectors {
             self.registry

@@ -2,7 +2,9 @@
 
 mod agent;
 mod calls;
+mod cdr;
 mod chat;
+mod dashboard;
 mod flows;
 mod recordings;
 mod webrtc;
@@ -18,6 +20,8 @@ pub fn router() -> Router<AppState> {
         .merge(recordings::router())
         .merge(webrtc::router())
         .merge(flows::router())
+        .merge(dashboard::router())
+        .merge(cdr::router())
         .merge(super::auth::router())
 }
 

@@ -26,3 +26,8 @@ pub async fn call() -> Html<&'static str> {
 pub async fn designer() -> Html<&'static str> {
     Html(include_str!("designer.html"))
 }
+
+/// `GET /admin`: the live operations dashboard, fed by `/api/admin/live`.
+pub async fn dashboard() -> Html<&'static str> {
+    Html(include_str!("dashboard.html"))
+}

@@ -1,0 +1,162 @@
+//! Today's totals and calls per interval, from the day's call records.
+
+use crate::storage::{CallOutcome, CallRecord};
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use serde::Serialize;
+
+/// The variable a flow's post-call survey stores its score (1 to 5) in.
+pub const SURVEY_VARIABLE: &str = "survey_score";
+/// The width of the calls-per-interval chart's bars.
+pub const INTERVAL_MINUTES: i64 = 15;
+
+/// Today's totals (calls only; chats are left out).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Totals {
+    /// Calls started today.
+    pub calls: usize,
+    /// Share of today's ended calls that ended without a person (no hand-over, no agent), by
+    /// the flow or the caller hanging up.
+    pub self_service_rate: Option<f64>,
+    /// Share of today's ended calls handed over to a person.
+    pub transfer_rate: Option<f64>,
+    /// Average length of today's ended calls an agent took, in seconds.
+    pub average_handle_seconds: Option<f64>,
+    /// Average survey score of today's calls that gave one.
+    pub average_survey_score: Option<f64>,
+    /// Calls that gave a survey score.
+    pub surveys: usize,
+}
+
+/// Calls that started in one interval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Interval {
+    /// The interval's start.
+    pub start: DateTime<Utc>,
+    /// Calls started in it.
+    pub calls: usize,
+}
+
+/// The totals of `records` (today's).
+pub fn totals(records: &[CallRecord]) -> Totals {
+    let calls: Vec<&CallRecord> = records
+        .iter()
+        .filter(|record| record.mode != "chat")
+        .collect();
+    let ended: Vec<&&CallRecord> = calls
+        .iter()
+        .filter(|record| record.ended_at.is_some())
+        .collect();
+    let share = |count: usize| (!ended.is_empty()).then(|| count as f64 / ended.len() as f64);
+    let handed_over = |record: &CallRecord| record.agent.is_some() || record.handover.is_some();
+    let self_served = ended
+        .iter()
+        .filter(|record| {
+            !handed_over(record)
+                && matches!(
+                    record.outcome,
+                    CallOutcome::FlowHangup | CallOutcome::CallerHangup
+                )
+        })
+        .count();
+    let transferred = ended.iter().filter(|record| handed_over(record)).count();
+    let handled: Vec<f64> = ended
+        .iter()
+        .filter(|record| record.agent.is_some())
+        .filter_map(|record| {
+            let ended_at = record.ended_at?;
+            Some((ended_at - record.started_at).num_milliseconds() as f64 / 1000.0)
+        })
+        .collect();
+    let scores: Vec<f64> = calls
+        .iter()
+        .filter_map(|record| record.variables.get(SURVEY_VARIABLE)?.trim().parse().ok())
+        .filter(|score: &f64| (1.0..=5.0).contains(score))
+        .collect();
+    Totals {
+        calls: calls.len(),
+        self_service_rate: share(self_served),
+        transfer_rate: share(transferred),
+        average_handle_seconds: average(&handled),
+        average_survey_score: average(&scores),
+        surveys: scores.len(),
+    }
+}
+
+fn average(values: &[f64]) -> Option<f64> {
+    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+}
+
+/// Calls started in each interval of today up to `now`, oldest first.
+pub fn calls_per_interval(records: &[CallRecord], now: DateTime<Utc>) -> Vec<Interval> {
+    let width = Duration::minutes(INTERVAL_MINUTES);
+    let midnight = now
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .map(|time| time.and_utc())
+        .unwrap_or(now);
+    let last = now.duration_trunc(width).unwrap_or(now);
+    let mut intervals = Vec::new();
+    let mut start = midnight;
+    while start <= last {
+        intervals.push(Interval { start, calls: 0 });
+        start += width;
+    }
+    for record in records.iter().filter(|record| record.mode != "chat") {
+        let index = (record.started_at - midnight).num_minutes() / INTERVAL_MINUTES;
+        if let Some(interval) = usize::try_from(index)
+            .ok()
+            .and_then(|index| intervals.get_mut(index))
+        {
+            interval.calls += 1;
+        }
+    }
+    intervals
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::CallId;
+
+    fn call(minutes: i64, outcome: CallOutcome, agent: Option<&str>, seconds: i64) -> CallRecord {
+        let midnight = Utc::now()
+            .date_naive()
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+            .and_utc();
+        let mut record = CallRecord::starting(CallId::new(), "alice", "1000", "main", "speech");
+        record.started_at = midnight + Duration::minutes(minutes);
+        record.ended_at = Some(record.started_at + Duration::seconds(seconds));
+        record.outcome = outcome;
+        record.agent = agent.map(String::from);
+        record
+    }
+
+    #[test]
+    fn rates_averages_and_intervals_come_from_the_records() {
+        let mut surveyed = call(1, CallOutcome::CallerHangup, Some("agent1"), 120);
+        surveyed
+            .variables
+            .insert(SURVEY_VARIABLE.into(), "4".into());
+        let mut chat = call(2, CallOutcome::FlowHangup, None, 10);
+        chat.mode = "chat".into();
+        let records = vec![
+            call(0, CallOutcome::FlowHangup, None, 30),
+            call(16, CallOutcome::CallerHangup, None, 40),
+            surveyed,
+            call(20, CallOutcome::Failed, None, 5),
+            chat,
+        ];
+        let found = totals(&records);
+        assert_eq!(found.calls, 4);
+        assert_eq!(found.self_service_rate, Some(0.5));
+        assert_eq!(found.transfer_rate, Some(0.25));
+        assert_eq!(found.average_handle_seconds, Some(120.0));
+        assert_eq!((found.average_survey_score, found.surveys), (Some(4.0), 1));
+        let midnight = records[0].started_at;
+        let intervals = calls_per_interval(&records, midnight + Duration::minutes(40));
+        let counts: Vec<usize> = intervals.iter().map(|interval| interval.calls).collect();
+        assert_eq!(counts, [2, 2, 0]);
+        assert_eq!(totals(&[]).self_service_rate, None);
+    }
+}
