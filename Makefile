@@ -7,9 +7,13 @@ export CARGO_TARGET_DIR
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build tools, and the real SIP peers and audio tools the tests and benchmarks drive.
 PACKAGES := build-essential pkg-config cmake libclang-dev libsonic-dev libssl-dev sip-tester baresip espeak-ng sox tcpdump python3 python3-pip
-# The browser the desk and WebRTC tests drive with Playwright (never a downloaded one), and ip
-# for the network namespaces the WebRTC tests make.
-TEST_PACKAGES := chromium iproute2
+# The browser the desk and WebRTC tests drive with Playwright (never a downloaded one), ip for
+# the network namespaces the WebRTC tests make, and venv for schemathesis.
+TEST_PACKAGES := chromium iproute2 python3-venv
+# schemathesis (from PyPI, pinned in tests/openapi/requirements.txt) checks the admin API's
+# OpenAPI document against the real server; it lives in its own virtual environment.
+VENV ?= $(HOME)/.cache/hotline-venv
+export HOTLINE_SCHEMATHESIS := $(VENV)/bin/schemathesis
 CONFIG ?= sip-config/hotline.toml
 DATA ?= data
 
@@ -25,7 +29,8 @@ deps:
 	fi
 	@command -v cargo >/dev/null || { echo "cargo is missing: install Rust from your distribution or rustup"; exit 1; }
 
-# Chromium, Node.js and playwright-core (pinned in tests/desk/package-lock.json) for the desk tests.
+# Chromium, Node.js and playwright-core (pinned in tests/desk/package-lock.json) for the desk tests,
+# and schemathesis for the OpenAPI test.
 test-deps: deps
 	@missing=""; for package in $(TEST_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
@@ -36,6 +41,11 @@ test-deps: deps
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 	npm ci --prefix tests/desk --no-audit --no-fund --loglevel=error
+	@wanted=$$(sed -n 's/^schemathesis==//p' tests/openapi/requirements.txt); \
+	"$(HOTLINE_SCHEMATHESIS)" --version 2>/dev/null | grep -qF "$$wanted" || { \
+	  echo "installing schemathesis $$wanted into $(VENV)"; \
+	  python3 -m venv "$(VENV)" && "$(VENV)/bin/pip" install --quiet --disable-pip-version-check -r tests/openapi/requirements.txt; \
+	}
 
 build-release: deps
 	cargo build --release --locked

@@ -11,7 +11,7 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// One problem with a draft.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FileProblem {
     /// The file, relative to the flow's directory (`main.flow.toml`, `knowledge/faq.md`).
     pub file: String,
@@ -20,13 +20,15 @@ pub struct FileProblem {
     /// The step the line belongs to, for problems in a flow file's steps.
     pub step: Option<String>,
     /// `error` (the draft cannot run) or `warning`.
+    #[schema(value_type = String)]
     pub severity: &'static str,
     /// What is wrong.
     pub message: String,
 }
 
 impl FileProblem {
-    fn error(file: &str, line: usize, message: String) -> FileProblem {
+    /// An error in `file` at `line`, outside any step.
+    pub fn error(file: &str, line: usize, message: String) -> FileProblem {
         FileProblem {
             file: file.to_string(),
             line,

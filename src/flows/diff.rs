@@ -6,7 +6,7 @@ use similar::{ChangeTag, TextDiff};
 use std::collections::BTreeSet;
 
 /// How one file differs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FileDiff {
     /// The file, relative to the flow's directory.
     pub file: String,
@@ -15,9 +15,10 @@ pub struct FileDiff {
 }
 
 /// One line of a difference.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DiffLine {
     /// `same`, `added` or `removed`.
+    #[schema(value_type = String)]
     pub kind: &'static str,
     /// The line, without its line break.
     pub text: String,

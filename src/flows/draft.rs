@@ -9,10 +9,11 @@ use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
 /// One change to a TOML document: set the key at `path` to `value`, or remove it when `value`
 /// is null.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Edit {
     /// Keys from the document's root, e.g. `["steps", "menu", "choices", "1"]`.
+    #[schema(min_items = 1)]
     pub path: Vec<String>,
     /// The new value; null removes the key.
     #[serde(default)]
@@ -148,7 +149,7 @@ pub fn document(source: &str) -> Option<Json> {
 }
 
 /// A flow drawn as a graph.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Graph {
     /// The step calls start in.
     pub start: String,
@@ -159,7 +160,7 @@ pub struct Graph {
 }
 
 /// One step in the graph.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Node {
     /// The step's name.
     pub id: String,
@@ -173,7 +174,7 @@ pub struct Node {
 }
 
 /// One transition.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Edge {
     /// The step it leaves.
     pub from: String,

@@ -7,11 +7,13 @@ use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
 /// One threshold crossed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Alert {
     /// `long_wait` or `no_match_spike`.
+    #[schema(value_type = String)]
     pub kind: &'static str,
     /// `warning`, or `critical` for twice the threshold.
+    #[schema(value_type = String)]
     pub severity: &'static str,
     /// What is wrong, in a sentence that stays the same while the alert lasts.
     pub message: String,

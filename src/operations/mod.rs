@@ -14,4 +14,3 @@ mod totals;
 pub use alerts::{Alert, AlertRules};
 pub use board::{CallBoard, CallState, LiveCall, Progress};
 pub use snapshot::{Dashboard, DashboardSetup, Snapshot};
-pub use totals::SURVEY_VARIABLE;

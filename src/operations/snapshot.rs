@@ -25,7 +25,7 @@ const RECORDS_READ: usize = 100_000;
 const EVERY: Duration = Duration::from_secs(1);
 
 /// Everything the dashboard shows at one moment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Snapshot {
     /// When it was taken.
     pub at: DateTime<Utc>,
@@ -44,7 +44,7 @@ pub struct Snapshot {
 }
 
 /// A conversation in progress, with how long it has lasted.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CallView {
     /// The conversation.
     #[serde(flatten)]
@@ -54,7 +54,7 @@ pub struct CallView {
 }
 
 /// One queue.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct QueueView {
     /// The skill group.
     pub group: String,
@@ -77,24 +77,26 @@ pub struct QueueView {
 }
 
 /// One agent.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AgentView {
     /// Their name.
     pub name: String,
     /// Their display name.
     pub display_name: String,
     /// Their presence.
+    #[schema(value_type = String)]
     pub presence: &'static str,
     /// Seconds in that presence.
     pub presence_seconds: u64,
     /// The call they are offered or handling.
+    #[schema(value_type = Option<String>)]
     pub call: Option<CallId>,
     /// Skill levels by group.
     pub skills: BTreeMap<String, u8>,
 }
 
 /// Charts over time.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Series {
     /// The width of `calls_per_interval`'s intervals.
     pub interval_minutes: i64,
@@ -107,7 +109,7 @@ pub struct Series {
 }
 
 /// Turns whose latency fell in one bucket.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct LatencyBucket {
     /// The bucket's upper bound in milliseconds; `None` above the last bound.
     pub le_ms: Option<u64>,
@@ -116,7 +118,7 @@ pub struct LatencyBucket {
 }
 
 /// Turns whose confidence fell in one bucket.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ConfidenceBucket {
     /// The bucket's upper bound.
     pub le: f64,

@@ -4,13 +4,13 @@ use crate::storage::{CallOutcome, CallRecord};
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use serde::Serialize;
 
-/// The variable a flow's post-call survey stores its score (1 to 5) in.
-pub const SURVEY_VARIABLE: &str = "survey_score";
+/// The variable a flow's post-call survey keeps its rating (1 to 5) in, as the demo flow's `survey` step does.
+pub const SURVEY_VARIABLE: &str = "survey_rating";
 /// The width of the calls-per-interval chart's bars.
 pub const INTERVAL_MINUTES: i64 = 15;
 
 /// Today's totals (calls only; chats are left out).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Totals {
     /// Calls started today.
     pub calls: usize,
@@ -28,7 +28,7 @@ pub struct Totals {
 }
 
 /// Calls that started in one interval.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Interval {
     /// The interval's start.
     pub start: DateTime<Utc>,

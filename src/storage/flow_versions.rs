@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS flow_publications (
 ";
 
 /// The files of one version of a flow, as text.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FlowFiles {
     /// The flow file (`NAME.flow.toml`).
@@ -45,7 +45,7 @@ pub struct FlowFiles {
 }
 
 /// One saved version of a flow.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FlowVersion {
     /// The flow's name.
     pub flow: String,

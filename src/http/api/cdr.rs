@@ -2,6 +2,7 @@
 //! row per call or chat (newest first) without transcripts. Admins and supervisors; every
 //! export is written to the audit log.
 
+use super::openapi::ErrorBody;
 use super::recordings::{append_audit, blocking};
 use crate::http::{AppError, AppState, Principal};
 use crate::storage::{CallFilter, CallRecord, Role};
@@ -12,6 +13,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 /// Records one export holds, at most.
 const MAXIMUM_ROWS: usize = 100_000;
@@ -20,23 +22,29 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/admin/cdr", get(export))
 }
 
-#[derive(Deserialize)]
+/// The export's format.
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
-enum Format {
+pub enum Format {
     Csv,
     Json,
 }
 
-#[derive(Deserialize)]
-struct ExportQuery {
+/// Which records, and how.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// Calls started on or after this day (UTC).
     from: Option<NaiveDate>,
+    /// Calls started on or before this day (UTC).
     to: Option<NaiveDate>,
+    /// `json` (the default) or `csv`.
     format: Option<Format>,
 }
 
 /// One call detail record.
-#[derive(Debug, Serialize)]
-struct DetailRecord {
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DetailRecord {
     id: String,
     started_at: DateTime<Utc>,
     ended_at: Option<DateTime<Utc>>,
@@ -45,6 +53,7 @@ struct DetailRecord {
     to: String,
     flow: String,
     mode: String,
+    #[schema(value_type = String)]
     outcome: &'static str,
     intent: Option<String>,
     handed_over: bool,
@@ -81,7 +90,18 @@ impl From<&CallRecord> for DetailRecord {
     }
 }
 
-async fn export(
+/// Call detail records, newest first, as JSON or CSV (the same columns). Audited.
+#[utoipa::path(get, path = "/api/admin/cdr", tag = "operations",
+    params(ExportQuery),
+    responses(
+        (status = 200, content(
+            (Vec<DetailRecord> = "application/json"),
+            (String = "text/csv"),
+        )),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+    ))]
+pub async fn export(
     State(state): State<AppState>,
     principal: Principal,
     query: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,

@@ -2,6 +2,7 @@
 //! `GET /api/admin/live` (a WebSocket pushing a snapshot every second). Admins and
 //! supervisors only.
 
+use super::openapi::ErrorBody;
 use super::send_json;
 use crate::http::{AppError, AppState, Principal};
 use crate::operations::Snapshot;
@@ -20,7 +21,14 @@ pub fn router() -> Router<AppState> {
         .route("/admin/live", get(live))
 }
 
-async fn snapshot(
+/// Everything the dashboard shows, now. `GET /api/admin/live` (a WebSocket) pushes the same
+/// snapshot at once and then every second.
+#[utoipa::path(get, path = "/api/admin/dashboard", tag = "operations",
+    responses(
+        (status = 200, body = Snapshot),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    ))]
+pub async fn snapshot(
     State(state): State<AppState>,
     principal: Principal,
 ) -> Result<Json<Snapshot>, AppError> {

@@ -5,7 +5,9 @@ mod calls;
 mod cdr;
 mod chat;
 mod dashboard;
+mod drafts;
 mod flows;
+mod openapi;
 mod recordings;
 mod webrtc;
 
@@ -20,6 +22,8 @@ pub fn router() -> Router<AppState> {
         .merge(recordings::router())
         .merge(webrtc::router())
         .merge(flows::router())
+        .merge(drafts::router())
+        .merge(openapi::router())
         .merge(dashboard::router())
         .merge(cdr::router())
         .merge(super::auth::router())
