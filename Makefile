@@ -63,6 +63,7 @@ run: build-release
 	@echo "  (agents agent1..agent4, password agentN-demo; say \"I want to talk to someone about my refund\" on 1000)"
 	@echo "Review recordings at http://127.0.0.1:8080/review as reviewer (password reviewer-demo)"
 	@echo "  (admin / admin-demo and supervisor / supervisor-demo sign in there too; agents see their own calls)"
+	@echo "Design flows at http://127.0.0.1:8080/admin/flows and watch calls at http://127.0.0.1:8080/admin (admin / admin-demo)"
 	"$(CARGO_TARGET_DIR)/release/hotline" flows check prompts
 	@for user in reviewer:compliance admin:admin supervisor:supervisor; do \
 	  name=$${user%%:*}; role=$${user##*:}; \
