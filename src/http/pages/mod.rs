@@ -31,3 +31,14 @@ pub async fn designer() -> Html<&'static str> {
 pub async fn dashboard() -> Html<&'static str> {
     Html(include_str!("dashboard.html"))
 }
+
+/// `GET /admin/admin.js`: what the admin pages share (sign-in, the API helper).
+pub async fn admin_script() -> impl axum::response::IntoResponse {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/javascript; charset=utf-8",
+        )],
+        include_str!("admin.js"),
+    )
+}
