@@ -17,19 +17,8 @@ pub(super) struct Reporting {
 impl CallActor {
     /// Puts the call on the board.
     pub(super) fn show_on_board(&self) {
-        let record = &self.record;
-        self.registry.services.board.show(LiveCall {
-            id: self.id,
-            from: record.from.clone(),
-            to: record.to.clone(),
-            flow: record.flow.clone(),
-            mode: record.mode.clone(),
-            state: CallState::Ivr,
-            step: None,
-            intent: None,
-            agent: None,
-            started_at: record.started_at,
-        });
+        let line = LiveCall::starting(&self.record);
+        self.registry.services.board.show(line);
     }
 
     /// Updates the call's line where it changed.

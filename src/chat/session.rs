@@ -5,7 +5,7 @@ use super::{ChatServices, ChatTurn, IDLE_TIMEOUT};
 use crate::conversation::Errands;
 use crate::dialogue::{Flow, FlowAction, FlowEngine, FlowEvent, Handover};
 use crate::ids::CallId;
-use crate::operations::{CallState, LiveCall, Progress};
+use crate::operations::{LiveCall, Progress};
 use crate::storage::{CallOutcome, CallRecord, Speaker, TranscriptLine};
 use std::sync::Arc;
 use std::time::Instant;
@@ -94,19 +94,7 @@ pub(super) async fn run(setup: SessionSetup) {
 impl Session {
     /// Puts the session on the operations board.
     fn show_on_board(&self) {
-        let record = &self.record;
-        self.services.board.show(LiveCall {
-            id: record.id,
-            from: record.from.clone(),
-            to: record.to.clone(),
-            flow: record.flow.clone(),
-            mode: record.mode.clone(),
-            state: CallState::Ivr,
-            step: None,
-            intent: None,
-            agent: None,
-            started_at: record.started_at,
-        });
+        self.services.board.show(LiveCall::starting(&self.record));
     }
 
     /// Updates the session's line: its step and the intent understood last.

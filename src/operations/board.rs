@@ -3,6 +3,7 @@
 //! today's queue answers, for the service level.
 
 use crate::ids::CallId;
+use crate::storage::CallRecord;
 use chrono::{DateTime, NaiveDate, Utc};
 use dashmap::DashMap;
 use serde::Serialize;
@@ -50,6 +51,24 @@ pub struct LiveCall {
     pub agent: Option<String>,
     /// When it began.
     pub started_at: DateTime<Utc>,
+}
+
+impl LiveCall {
+    /// The line of the conversation `record` is the record of, as it begins: in the flow.
+    pub fn starting(record: &CallRecord) -> LiveCall {
+        LiveCall {
+            id: record.id,
+            from: record.from.clone(),
+            to: record.to.clone(),
+            flow: record.flow.clone(),
+            mode: record.mode.clone(),
+            state: CallState::Ivr,
+            step: None,
+            intent: None,
+            agent: None,
+            started_at: record.started_at,
+        }
+    }
 }
 
 /// What a conversation's line says that changes while it runs.
