@@ -30,3 +30,11 @@ export async function signedInPage(browser, url, name, password, shown, timeout)
   await page.waitForSelector(shown, { timeout });
   return page;
 }
+
+// Reports a failed script the way the Rust test reads it: FAILED and the first line of the
+// message on stderr, the stack after it, and exit code 1.
+export function reportFailure(error) {
+  console.error(`FAILED ${error && error.message ? error.message.split('\n')[0] : error}`);
+  if (error && error.stack) console.error(error.stack);
+  process.exitCode = 1;
+}

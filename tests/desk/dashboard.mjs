@@ -9,7 +9,7 @@
 // supervisor), AGENT (an agent signed in), GROUP (the queue the call waits in), SCREENSHOT (a PNG
 // path, optional), CHROMIUM (optional, default /usr/bin/chromium).
 
-import { launchChromium, signedInPage } from './browser.mjs';
+import { launchChromium, reportFailure, signedInPage } from './browser.mjs';
 import { instructions } from './instructions.mjs';
 
 const url = process.env.DASHBOARD_URL;
@@ -32,11 +32,6 @@ async function waitUntil(what, predicate, arg) {
   }
 }
 
-async function expectInstruction(wanted) {
-  const line = (await test.next()).trim();
-  if (line !== wanted) fail(`expected ${wanted} on stdin, got ${JSON.stringify(line)}`);
-}
-
 let browser;
 try {
   if (!url || !name || !password || !agent || !group) fail('DASHBOARD_URL, NAME, PASSWORD, AGENT and GROUP must be set');
@@ -54,7 +49,7 @@ try {
   step('AGENTS');
 
   // A call in the IVR appears with the step it is in.
-  await expectInstruction('CALLING');
+  await test.expect('CALLING');
   const callStep = await waitUntil('the call in the active calls', () => {
     const rows = document.querySelectorAll('#calls tbody tr[data-call]');
     const call = window.hotlineDashboard.snapshot().calls[0];
@@ -63,7 +58,7 @@ try {
   step(`CALL ${callStep}`);
 
   // It waits in the queue; past the threshold an alert is pushed.
-  await expectInstruction('QUEUED');
+  await test.expect('QUEUED');
   await waitUntil(`a caller waiting for ${group}`, (wanted) => {
     const row = document.querySelector(`#queues tr[data-group="${wanted}"]`);
     const queue = window.hotlineDashboard.snapshot().queues.find((entry) => entry.group === wanted);
@@ -78,7 +73,7 @@ try {
   step(`ALERTED ${alert.replace(/\s+/g, ' ')}`);
 
   // The caller hangs up: the call leaves the board and today's totals count it.
-  await expectInstruction('ENDED');
+  await test.expect('ENDED');
   const calls = await waitUntil('the call ending', () => {
     const snapshot = window.hotlineDashboard.snapshot();
     return snapshot.calls.length === 0 && !document.querySelector('#calls tbody tr[data-call]')
@@ -89,9 +84,7 @@ try {
   if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true, timeout: 30_000 });
   step('DONE');
 } catch (error) {
-  console.error(`FAILED ${error && error.message ? error.message.split('\n')[0] : error}`);
-  if (error && error.stack) console.error(error.stack);
-  process.exitCode = 1;
+  reportFailure(error);
 } finally {
   if (browser) await browser.close().catch(() => {});
   test.close();

@@ -13,7 +13,7 @@
 // (the new flow's name, e.g. promo), SCREENSHOT (a PNG path, optional), CHROMIUM (optional,
 // default /usr/bin/chromium).
 
-import { launchChromium, signedInPage } from './browser.mjs';
+import { launchChromium, reportFailure, signedInPage } from './browser.mjs';
 import { instructions } from './instructions.mjs';
 import { isDeepStrictEqual } from 'node:util';
 
@@ -31,11 +31,6 @@ function fail(message) { throw new Error(message); }
 function step(line) { console.log(line); }
 
 const test = instructions();
-
-async function expectInstruction(wanted) {
-  const line = (await test.next()).trim();
-  if (line !== wanted) fail(`expected ${wanted} on stdin, got ${JSON.stringify(line)}`);
-}
 
 let page;
 
@@ -208,7 +203,7 @@ try {
   step('CHATTED');
 
   // 5. The Rust test calls the flow's number.
-  await expectInstruction('NEXT');
+  await test.expect('NEXT');
 
   // 6. Version 2: a new step offers, and hello turned into a question whose choice 1 leads there.
   await page.fill('#add-step-name', 'offers');
@@ -257,7 +252,7 @@ try {
   step('PUBLISHED 2');
 
   // 7. The Rust test starts a call on v2 and keeps it going.
-  await expectInstruction('NEXT');
+  await test.expect('NEXT');
 
   // 8. Roll back: v1 is live again.
   await page.click('#rollback');
@@ -265,13 +260,11 @@ try {
   step('ROLLED_BACK 1');
 
   // 9. The Rust test checks the calls, then we are done.
-  await expectInstruction('NEXT');
+  await test.expect('NEXT');
   if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true, timeout: 30_000 });
   step('DONE');
 } catch (error) {
-  console.error(`FAILED ${error && error.message ? error.message.split('\n')[0] : error}`);
-  if (error && error.stack) console.error(error.stack);
-  process.exitCode = 1;
+  reportFailure(error);
 } finally {
   if (browser) await browser.close().catch(() => {});
   test.close();

@@ -3,7 +3,8 @@
 
 import { createInterface } from 'node:readline';
 
-// `next()` resolves with the next line (rejects once stdin has closed); `close()` when done.
+// `next()` resolves with the next line (rejects once stdin has closed), `expect(wanted)` once it
+// is `wanted` (and rejects on any other line); `close()` when done.
 export function instructions() {
   const lines = [];
   const waiting = [];
@@ -17,12 +18,14 @@ export function instructions() {
     ended = true;
     for (const waiter of waiting.splice(0)) waiter.reject(new Error('stdin closed before the next instruction'));
   });
-  return {
-    next: () => new Promise((resolve, reject) => {
-      if (lines.length) resolve(lines.shift());
-      else if (ended) reject(new Error('stdin closed before the next instruction'));
-      else waiting.push({ resolve, reject });
-    }),
-    close: () => input.close(),
+  const next = () => new Promise((resolve, reject) => {
+    if (lines.length) resolve(lines.shift());
+    else if (ended) reject(new Error('stdin closed before the next instruction'));
+    else waiting.push({ resolve, reject });
+  });
+  const expect = async (wanted) => {
+    const line = (await next()).trim();
+    if (line !== wanted) throw new Error(`expected ${wanted} on stdin, got ${JSON.stringify(line)}`);
   };
+  return { next, expect, close: () => input.close() };
 }
