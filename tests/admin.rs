@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::browser_client::BrowserClient;
 use common::playwright::Script;
 use common::sipp::dial;
 use common::{Server, ServerOptions, add_user, http_request_with, repo_dir, temp_dir};
@@ -323,7 +324,7 @@ fn a_flow_built_from_scratch_is_published_rolled_back_and_followed_by_calls() {
 }
 
 #[test]
-fn drafts_are_tried_by_chat_and_the_api_refuses_other_roles_and_bad_input() {
+fn drafts_are_tried_by_chat_and_by_voice_and_the_api_refuses_other_roles_and_bad_input() {
     let (server, _prompts) = promo_server();
     let admin = server.admin_token.clone();
     let supervisor = add_user(&server.data, "watcher", "supervisor", None);
@@ -437,6 +438,28 @@ fn drafts_are_tried_by_chat_and_the_api_refuses_other_roles_and_bad_input() {
         opening["ended"], true,
         "the draft hangs up after its greeting"
     );
+
+    // And by voice, as the designer's test call does from the browser.
+    let anonymous = format!("ws://{}/api/webrtc/call?test={key}", server.http);
+    assert!(
+        tungstenite::connect(anonymous.as_str()).is_err(),
+        "trials need an admin"
+    );
+    let path = format!("/api/webrtc/call?test={key}&token={admin}");
+    let caller = BrowserClient::call_at(server.http, &path, 500.0);
+    assert!(
+        caller.wait_connected(Duration::from_secs(20)),
+        "{}",
+        server.log_text()
+    );
+    let reference = caller.reference.clone();
+    let tried = server.wait_call(Duration::from_secs(60), |call| {
+        call["id"] == reference.as_str() && !call["ended_at"].is_null()
+    });
+    assert!(said_by_hotline(&tried).contains("spring sale"), "{tried}");
+    assert_eq!(tried["flow"], "promo", "{tried}");
+    caller.hang_up();
+
     let (_, listed) = request(&server, &admin, "GET", "/api/admin/flows/promo", None);
     assert!(
         listed["published_version"].is_null(),

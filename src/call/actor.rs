@@ -142,7 +142,7 @@ pub(super) async fn run(mut setup: CallSetup, registry: Arc<Registry>) {
         setup.id,
         &setup.call.caller,
         &setup.call.dialled_number,
-        &setup.route.flow,
+        &setup.flow.name,
         setup.route.mode.name(),
     );
     registry.services.records.save(record.clone());

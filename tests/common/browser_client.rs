@@ -41,6 +41,11 @@ fn read_json(socket: &mut Signalling) -> serde_json::Value {
 impl BrowserClient {
     /// Calls Hotline at `http` and speaks a `tone` Hz tone until hung up.
     pub fn call(http: SocketAddr, tone: f32) -> BrowserClient {
+        BrowserClient::call_at(http, "/api/webrtc/call", tone)
+    }
+
+    /// Like [`Self::call`], signalling on `path` (e.g. with a draft trial's `?test=`).
+    pub fn call_at(http: SocketAddr, path: &str, tone: f32) -> BrowserClient {
         let socket = UdpSocket::bind("127.0.0.1:0").expect("UDP socket");
         let local = socket.local_addr().expect("address");
         let mut rtc = RtcConfig::new()
@@ -52,7 +57,7 @@ impl BrowserClient {
         let mut changes = rtc.sdp_api();
         let mid = changes.add_media(MediaKind::Audio, Direction::SendRecv, None, None, None);
         let (offer, pending) = changes.apply().expect("an offer");
-        let url = format!("ws://{http}/api/webrtc/call");
+        let url = format!("ws://{http}{path}");
         let (mut signalling, _) = tungstenite::connect(url.as_str()).expect("WebSocket");
         let message = serde_json::json!({"type": "offer", "sdp": offer.to_sdp_string()});
         signalling
