@@ -5,10 +5,12 @@
 
 use super::alerts::{Alert, AlertRules, Alerts};
 use super::board::{CallBoard, LiveCall};
-use super::totals::{INTERVAL_MINUTES, Interval, Totals, calls_per_interval, totals};
+use super::totals::{
+    INTERVAL_MINUTES, Interval, SURVEY_VARIABLE, Totals, calls_per_interval, totals,
+};
 use crate::agents::AgentService;
 use crate::ids::CallId;
-use crate::storage::{CallFilter, CallStore, StorageError};
+use crate::storage::{CallStore, StorageError};
 use crate::telemetry::Metrics;
 use chrono::{DateTime, Utc};
 use prometheus::Histogram;
@@ -19,8 +21,6 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tracing::warn;
 
-/// Today's records read for the totals, at most.
-const RECORDS_READ: usize = 100_000;
 /// How often watchers get a snapshot.
 const EVERY: Duration = Duration::from_secs(1);
 
@@ -193,12 +193,9 @@ impl Dashboard {
         let setup = &self.setup;
         let agents = setup.agents.snapshot().await;
         let store = setup.calls.clone();
-        let filter = CallFilter {
-            from: Some(now.date_naive()),
-            ..CallFilter::default()
-        };
-        let records =
-            tokio::task::spawn_blocking(move || store.search_calls(&filter, RECORDS_READ))
+        let today = now.date_naive();
+        let figures =
+            tokio::task::spawn_blocking(move || store.day_figures(today, SURVEY_VARIABLE))
                 .await
                 .map_err(|error| StorageError::Invalid(error.to_string()))??;
         let tallies = setup.board.tallies(now);
@@ -263,10 +260,10 @@ impl Dashboard {
             calls,
             queues,
             agents,
-            today: totals(&records),
+            today: totals(&figures),
             series: Series {
                 interval_minutes: INTERVAL_MINUTES,
-                calls_per_interval: calls_per_interval(&records, now),
+                calls_per_interval: calls_per_interval(&figures, now),
                 turn_latency: buckets(&metrics.turn_latency)
                     .into_iter()
                     .map(|(bound, count)| LatencyBucket {

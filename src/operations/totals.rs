@@ -1,6 +1,6 @@
-//! Today's totals and calls per interval, from the day's call records.
+//! Today's totals and calls per interval, from the figures of the day's calls.
 
-use crate::storage::{CallOutcome, CallRecord};
+use crate::storage::{CallFigures, CallOutcome};
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use serde::Serialize;
 
@@ -36,40 +36,38 @@ pub struct Interval {
     pub calls: usize,
 }
 
-/// The totals of `records` (today's).
-pub fn totals(records: &[CallRecord]) -> Totals {
-    let calls: Vec<&CallRecord> = records
+/// The totals of `calls` (today's figures, chats among them), whose `variable` is the survey
+/// rating.
+pub fn totals(calls: &[CallFigures]) -> Totals {
+    let calls: Vec<&CallFigures> = calls.iter().filter(|call| call.mode != "chat").collect();
+    let ended: Vec<&&CallFigures> = calls
         .iter()
-        .filter(|record| record.mode != "chat")
-        .collect();
-    let ended: Vec<&&CallRecord> = calls
-        .iter()
-        .filter(|record| record.ended_at.is_some())
+        .filter(|call| call.ended_at.is_some())
         .collect();
     let share = |count: usize| (!ended.is_empty()).then(|| count as f64 / ended.len() as f64);
-    let handed_over = |record: &CallRecord| record.agent.is_some() || record.handover.is_some();
+    let handed_over = |call: &CallFigures| call.agent.is_some() || call.handed_over;
     let self_served = ended
         .iter()
-        .filter(|record| {
-            !handed_over(record)
+        .filter(|call| {
+            !handed_over(call)
                 && matches!(
-                    record.outcome,
+                    call.outcome,
                     CallOutcome::FlowHangup | CallOutcome::CallerHangup
                 )
         })
         .count();
-    let transferred = ended.iter().filter(|record| handed_over(record)).count();
+    let transferred = ended.iter().filter(|call| handed_over(call)).count();
     let handled: Vec<f64> = ended
         .iter()
-        .filter(|record| record.agent.is_some())
-        .filter_map(|record| {
-            let ended_at = record.ended_at?;
-            Some((ended_at - record.started_at).num_milliseconds() as f64 / 1000.0)
+        .filter(|call| call.agent.is_some())
+        .filter_map(|call| {
+            let ended_at = call.ended_at?;
+            Some((ended_at - call.started_at).num_milliseconds() as f64 / 1000.0)
         })
         .collect();
     let scores: Vec<f64> = calls
         .iter()
-        .filter_map(|record| record.variables.get(SURVEY_VARIABLE)?.trim().parse().ok())
+        .filter_map(|call| call.variable.as_deref()?.trim().parse().ok())
         .filter(|score: &f64| (1.0..=5.0).contains(score))
         .collect();
     Totals {
@@ -87,7 +85,7 @@ fn average(values: &[f64]) -> Option<f64> {
 }
 
 /// Calls started in each interval of today up to `now`, oldest first.
-pub fn calls_per_interval(records: &[CallRecord], now: DateTime<Utc>) -> Vec<Interval> {
+pub fn calls_per_interval(calls: &[CallFigures], now: DateTime<Utc>) -> Vec<Interval> {
     let width = Duration::minutes(INTERVAL_MINUTES);
     let midnight = now
         .date_naive()
@@ -101,8 +99,8 @@ pub fn calls_per_interval(records: &[CallRecord], now: DateTime<Utc>) -> Vec<Int
         intervals.push(Interval { start, calls: 0 });
         start += width;
     }
-    for record in records.iter().filter(|record| record.mode != "chat") {
-        let index = (record.started_at - midnight).num_minutes() / INTERVAL_MINUTES;
+    for call in calls.iter().filter(|call| call.mode != "chat") {
+        let index = (call.started_at - midnight).num_minutes() / INTERVAL_MINUTES;
         if let Some(interval) = usize::try_from(index)
             .ok()
             .and_then(|index| intervals.get_mut(index))
@@ -116,45 +114,46 @@ pub fn calls_per_interval(records: &[CallRecord], now: DateTime<Utc>) -> Vec<Int
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::CallId;
 
-    fn call(minutes: i64, outcome: CallOutcome, agent: Option<&str>, seconds: i64) -> CallRecord {
+    fn call(minutes: i64, outcome: CallOutcome, agent: Option<&str>, seconds: i64) -> CallFigures {
         let midnight = Utc::now()
             .date_naive()
             .and_hms_opt(0, 0, 0)
             .unwrap()
             .and_utc();
-        let mut record = CallRecord::starting(CallId::new(), "alice", "1000", "main", "speech");
-        record.started_at = midnight + Duration::minutes(minutes);
-        record.ended_at = Some(record.started_at + Duration::seconds(seconds));
-        record.outcome = outcome;
-        record.agent = agent.map(String::from);
-        record
+        let started_at = midnight + Duration::minutes(minutes);
+        CallFigures {
+            mode: "speech".into(),
+            started_at,
+            ended_at: Some(started_at + Duration::seconds(seconds)),
+            outcome,
+            handed_over: agent.is_some(),
+            agent: agent.map(String::from),
+            variable: None,
+        }
     }
 
     #[test]
-    fn rates_averages_and_intervals_come_from_the_records() {
+    fn rates_averages_and_intervals_come_from_the_figures() {
         let mut surveyed = call(1, CallOutcome::CallerHangup, Some("agent1"), 120);
-        surveyed
-            .variables
-            .insert(SURVEY_VARIABLE.into(), "4".into());
+        surveyed.variable = Some("4".into());
         let mut chat = call(2, CallOutcome::FlowHangup, None, 10);
         chat.mode = "chat".into();
-        let records = vec![
+        let calls = vec![
             call(0, CallOutcome::FlowHangup, None, 30),
             call(16, CallOutcome::CallerHangup, None, 40),
             surveyed,
             call(20, CallOutcome::Failed, None, 5),
             chat,
         ];
-        let found = totals(&records);
+        let found = totals(&calls);
         assert_eq!(found.calls, 4);
         assert_eq!(found.self_service_rate, Some(0.5));
         assert_eq!(found.transfer_rate, Some(0.25));
         assert_eq!(found.average_handle_seconds, Some(120.0));
         assert_eq!((found.average_survey_score, found.surveys), (Some(4.0), 1));
-        let midnight = records[0].started_at;
-        let intervals = calls_per_interval(&records, midnight + Duration::minutes(40));
+        let midnight = calls[0].started_at;
+        let intervals = calls_per_interval(&calls, midnight + Duration::minutes(40));
         let counts: Vec<usize> = intervals.iter().map(|interval| interval.calls).collect();
         assert_eq!(counts, [2, 2, 0]);
         assert_eq!(totals(&[]).self_service_rate, None);

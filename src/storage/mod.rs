@@ -14,7 +14,7 @@ mod users;
 pub use audit::{AuditEntry, AuditLog};
 pub use error::StorageError;
 pub use flow_versions::{FlowFiles, FlowVersion, FlowVersionStore};
-pub use record::{CallOutcome, CallRecord, Speaker, TranscriptLine, WrapUp};
+pub use record::{CallFigures, CallOutcome, CallRecord, Speaker, TranscriptLine, WrapUp};
 pub use sqlite::{SqliteStore, open_database, open_with_schema};
 pub use users::{Role, User, UserStore, hash_password, new_token, password_matches, token_hash};
 
@@ -37,6 +37,13 @@ pub trait CallStore: Send + Sync + 'static {
         filter: &CallFilter,
         limit: usize,
     ) -> Result<Vec<CallRecord>, StorageError>;
+    /// The figures of every call and chat started on `day` (UTC), with the value each stored
+    /// in `variable`: what the day's totals need, without transcripts.
+    fn day_figures(
+        &self,
+        day: chrono::NaiveDate,
+        variable: &str,
+    ) -> Result<Vec<CallFigures>, StorageError>;
     /// Empties a call's transcript and drops its hand-over, which quotes it (its recording was
     /// deleted at the end of its retention).
     fn forget_transcript(&self, id: CallId) -> Result<(), StorageError>;

@@ -113,6 +113,25 @@ pub struct CallRecord {
     pub wrap_up: Option<WrapUp>,
 }
 
+/// What the day's totals need of one call, without its transcript.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallFigures {
+    /// `speech`, `dtmf` or `chat`.
+    pub mode: String,
+    /// When it was answered.
+    pub started_at: DateTime<Utc>,
+    /// When it ended; `None` while active.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// How it ended.
+    pub outcome: CallOutcome,
+    /// Whether the flow asked for a person.
+    pub handed_over: bool,
+    /// The agent who took it.
+    pub agent: Option<String>,
+    /// The value of the variable asked for, if the call stored one.
+    pub variable: Option<String>,
+}
+
 /// What the agent noted after (or during) the call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct WrapUp {

@@ -1,7 +1,7 @@
 //! SQLite implementation of the stores: one file under the data directory, WAL mode so CLI
 //! commands can read while the server writes.
 
-use super::{CallFilter, CallOutcome, CallRecord, CallStore, StorageError, WrapUp};
+use super::{CallFigures, CallFilter, CallOutcome, CallRecord, CallStore, StorageError, WrapUp};
 use crate::ids::CallId;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::path::{Path, PathBuf};
@@ -260,6 +260,67 @@ impl CallStore for SqliteStore {
         Ok(records)
     }
 
+    fn day_figures(
+        &self,
+        day: chrono::NaiveDate,
+        variable: &str,
+    ) -> Result<Vec<CallFigures>, StorageError> {
+        let format = |day: chrono::NaiveDate| day.format("%Y-%m-%d").to_string();
+        let next_day = day.succ_opt().unwrap_or(day);
+        let path = format!("$.\"{}\"", variable.replace('"', ""));
+        let connection = self.connection();
+        let mut statement = connection.prepare(
+            "SELECT id, mode, started_at, ended_at, outcome, handover IS NOT NULL, agent, \
+             json_extract(variables, ?3) FROM calls WHERE started_at >= ?1 AND started_at < ?2",
+        )?;
+        let rows = statement.query_map(params![format(day), format(next_day), path], |row| {
+            let id: String = row.get(0)?;
+            let started_at: String = row.get(2)?;
+            let ended_at: Option<String> = row.get(3)?;
+            let outcome: String = row.get(4)?;
+            let variable: Option<rusqlite::types::Value> = row.get(7)?;
+            Ok((
+                id,
+                row.get::<_, String>(1)?,
+                started_at,
+                ended_at,
+                outcome,
+                row.get(5)?,
+                row.get(6)?,
+                variable,
+            ))
+        })?;
+        let mut figures = Vec::new();
+        for row in rows {
+            let (id, mode, started_at, ended_at, outcome, handed_over, agent, variable) = row?;
+            let corrupt = |message: String| StorageError::Corrupt {
+                id: id.clone(),
+                message,
+            };
+            let time = |text: &str| {
+                chrono::DateTime::parse_from_rfc3339(text)
+                    .map(|time| time.with_timezone(&chrono::Utc))
+                    .map_err(|error| corrupt(error.to_string()))
+            };
+            figures.push(CallFigures {
+                mode,
+                started_at: time(&started_at)?,
+                ended_at: ended_at.as_deref().map(time).transpose()?,
+                outcome: CallOutcome::from_name(&outcome)
+                    .ok_or_else(|| corrupt(format!("unknown outcome {outcome:?}")))?,
+                handed_over,
+                agent,
+                variable: variable.and_then(|value| match value {
+                    rusqlite::types::Value::Text(text) => Some(text),
+                    rusqlite::types::Value::Integer(number) => Some(number.to_string()),
+                    rusqlite::types::Value::Real(number) => Some(number.to_string()),
+                    _ => None,
+                }),
+            });
+        }
+        Ok(figures)
+    }
+
     fn forget_transcript(&self, id: CallId) -> Result<(), StorageError> {
         self.connection().execute(
             "UPDATE calls SET transcript = '[]', handover = NULL WHERE id = ?1",
@@ -347,5 +408,29 @@ mod tests {
         assert_eq!(kept.wrap_up, Some(wrap_up));
         assert_eq!(reopened.recent_calls(1).expect("list").len(), 1);
         std::fs::remove_dir_all(&directory).ok();
+    }
+
+    #[test]
+    fn a_days_figures_are_its_calls_without_their_transcripts() {
+        let directory = tempfile::tempdir().expect("temp dir");
+        let store = SqliteStore::open(&directory.path().join("hotline.db")).expect("open");
+        let mut rated = record(CallOutcome::CallerHangup, 0);
+        rated.variables.insert("survey_rating".into(), "4".into());
+        let next_day = record(CallOutcome::FlowHangup, 86_400);
+        store.save_call(&rated).expect("save");
+        store.save_call(&next_day).expect("save");
+        let day = rated.started_at.date_naive();
+        let figures = store.day_figures(day, "survey_rating").expect("figures");
+        assert_eq!(figures.len(), 1);
+        let figure = &figures[0];
+        assert_eq!(
+            (figure.started_at, figure.outcome),
+            (rated.started_at, rated.outcome)
+        );
+        assert!(figure.handed_over);
+        assert_eq!(figure.agent.as_deref(), Some("agent1"));
+        assert_eq!(figure.variable.as_deref(), Some("4"));
+        let unrated = store.day_figures(day, "no_such_variable").expect("figures");
+        assert_eq!(unrated[0].variable, None);
     }
 }
