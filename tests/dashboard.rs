@@ -4,11 +4,11 @@
 
 mod common;
 
-use common::desk::{QUEUES, agents_config, available, phone};
+use common::desk::{QUEUES, available, phone, queue_server_with};
 use common::playwright::Script;
 use common::sipp::{dial, press_after_prompt};
 use common::softphone::Answer;
-use common::{Route, Server, ServerOptions, add_user, http_request_with, repo_dir};
+use common::{Server, add_user, http_request_with};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -16,18 +16,7 @@ const WATCHER_PASSWORD: &str = "watcher-secret";
 
 /// The queue test flow on [`QUEUES`], the demo agents, and a long wait alert after 2 s.
 fn dashboard_server() -> Server {
-    Server::start(ServerOptions {
-        routes: vec![Route {
-            number: QUEUES.into(),
-            flow: "queues".into(),
-            mode: "dtmf".into(),
-            ring_time: "0s".into(),
-        }],
-        flows_dir: repo_dir().join("tests/flows"),
-        extra_config: agents_config("") + "\n[dashboard]\nlongest_wait_alert = \"2s\"\n",
-        rtp_ports: 80,
-        ..ServerOptions::default()
-    })
+    queue_server_with("", "\n[dashboard]\nlongest_wait_alert = \"2s\"\n")
 }
 
 fn get(server: &Server, token: &str, path: &str) -> (u16, String) {

@@ -45,6 +45,11 @@ pub const QUEUES: &str = "2000";
 /// A server with the demo agents, `[acd]` settings `acd`, and the queue test flow on
 /// [`QUEUES`].
 pub fn queue_server(acd: &str) -> Server {
+    queue_server_with(acd, "")
+}
+
+/// Like [`queue_server`], with more config (other sections) after the agents.
+pub fn queue_server_with(acd: &str, extra: &str) -> Server {
     Server::start(ServerOptions {
         routes: vec![Route {
             number: QUEUES.into(),
@@ -53,7 +58,7 @@ pub fn queue_server(acd: &str) -> Server {
             ring_time: "0s".into(),
         }],
         flows_dir: repo_dir().join("tests/flows"),
-        extra_config: agents_config(acd),
+        extra_config: agents_config(acd) + extra,
         rtp_ports: 80,
         ..ServerOptions::default()
     })
