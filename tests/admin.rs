@@ -469,7 +469,7 @@ fn drafts_are_tried_by_chat_and_by_voice_and_the_api_refuses_other_roles_and_bad
 
 #[test]
 fn an_admin_builds_publishes_and_rolls_back_a_flow_in_the_designer() {
-    let (server, _prompts) = promo_server();
+    let (server, prompts) = promo_server();
     add_user(&server.data, "designer", "admin", Some(DESIGNER_PASSWORD));
     let mut browser = Script::start(
         "designer.mjs",
@@ -500,10 +500,20 @@ fn an_admin_builds_publishes_and_rolls_back_a_flow_in_the_designer() {
     assert_first_version_is_followed(&server);
     browser.tell("NEXT");
     browser.expect("PUBLISHED 2", wait, &server);
+    let intents = prompts.join("promo/promo.intents.toml");
+    let article = prompts.join("promo/knowledge/summer-sale.md");
+    assert!(
+        intents.is_file() && article.is_file(),
+        "version 2's intents and article"
+    );
     assert_rollback_keeps_calls_in_progress(&server, || {
         browser.tell("NEXT");
         browser.expect("ROLLED_BACK 1", wait, &server);
     });
+    assert!(
+        !intents.exists() && !article.exists(),
+        "version 1 has neither"
+    );
     browser.tell("NEXT");
     browser.expect("DONE", wait, &server);
     browser.finish();

@@ -2,7 +2,8 @@
 // would: sign in, build a new flow from the minimal template with the step editor (watching the
 // draft being checked as it is typed), hear a text in the server voice, save and publish v1, try
 // it in the test chat; then turn its first step into a question with a choice leading to a new
-// step, save and publish v2 and read its diff; finally roll back to v1. Between the publications
+// step, give the flow an intent and a knowledge article, save and publish v2 and read its diff;
+// finally roll back to v1. Between the publications
 // the Rust test places SIP calls to the flow's number and writes NEXT when it is done.
 // The Rust test reads the lines it prints, one per step:
 //   SIGNED_IN, VALIDATED, PREVIEWED played|unavailable, PUBLISHED 1, CHATTED,
@@ -31,6 +32,7 @@ function fail(message) { throw new Error(message); }
 function step(line) { console.log(line); }
 
 const test = instructions();
+const ARTICLE = '+++\nid = "summer_sale"\ntitle = "The summer sale"\nquestions = ["when does the sale end", "what is on sale"]\nkeywords = ["sale"]\n+++\nThe summer sale runs until the end of August, with forty percent off outdoor gear.\n';
 
 let page;
 
@@ -243,6 +245,29 @@ try {
   for (const edge of ['hello->offers', 'hello->goodbye', 'offers->goodbye']) {
     if (!second.edges.includes(edge)) fail(`the graph has no edge ${edge}: ${JSON.stringify(second.edges)}`);
   }
+
+  // The flow's own intents and a knowledge article, managed in their tabs and checked as typed.
+  await page.click('#tab-intents');
+  await page.click('#create-intents');
+  await settle();
+  await page.fill('#add-intent-name', 'sale_question');
+  await page.click('#add-intent');
+  await settle();
+  const examples = page.locator('textarea[data-intent="sale_question"]');
+  await examples.fill('what offers do you have\nis anything on sale\nwhat is discounted this week');
+  await examples.blur();
+  await settle();
+  await waitUntil('the intents checked clean', () => (window.hotlineDesigner.draft().intents || '').includes('is anything on sale')
+    && !document.querySelector('#intents-problems li.error'));
+  await page.click('#tab-knowledge');
+  await page.fill('#add-article-name', 'summer-sale');
+  await page.click('#add-article');
+  const article = page.locator('textarea[data-article="summer-sale.md"]');
+  await article.fill(ARTICLE);
+  await article.blur();
+  await waitUntil('the article checked clean', () => (window.hotlineDesigner.draft().knowledge['summer-sale.md'] || '').includes('end of August')
+    && !document.querySelector('.article[data-article-file="summer-sale.md"] .problem-list li'));
+  await page.click('#tab-source');
 
   await saveVersion('summer sale', 2);
   await publish(2);
