@@ -81,6 +81,16 @@ fn a_browser_softphone_registers_over_websocket() {
         sip_websocket: Some(websocket),
         ..ServerOptions::default()
     });
+    // The SIP stack opens its WebSocket listener as it starts serving, which may be a moment
+    // after HTTP answers.
+    let listening = common::wait_for(Duration::from_secs(5), || {
+        std::net::TcpStream::connect(("127.0.0.1", websocket)).ok()
+    });
+    assert!(
+        listening.is_some(),
+        "the SIP WebSocket never listened:\n{}",
+        server.log_text()
+    );
     let url = format!("ws://127.0.0.1:{websocket}");
     let mut request = tungstenite::client::IntoClientRequest::into_client_request(url.as_str())
         .expect("a WebSocket URL");
