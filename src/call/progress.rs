@@ -4,6 +4,7 @@
 use super::actor::CallActor;
 use super::transfer::TransferPhase;
 use crate::acd::Stage;
+use crate::ids::AgentId;
 use crate::operations::{CallState, LiveCall, Progress};
 use std::time::{Duration, Instant};
 
@@ -21,19 +22,29 @@ impl CallActor {
         self.registry.services.board.show(line);
     }
 
-    /// Updates the call's line where it changed.
+    /// Updates the call's line where it changed. Runs on every turn of the actor's loop, so it
+    /// compares borrowed values and allocates only when something changed.
     pub(super) fn report_progress(&mut self) {
         let (state, agent) = stage_of(self.transfer.as_ref());
+        let step = self.flow.step();
+        let intent = self.flow.variables().get("intent").map(String::as_str);
+        let agent = agent.map(AgentId::as_str);
+        let shown = &self.reporting.shown;
+        if shown.state == state
+            && shown.step.as_deref() == step
+            && shown.intent.as_deref() == intent
+            && shown.agent.as_deref() == agent
+        {
+            return;
+        }
         let progress = Progress {
             state,
-            step: self.flow.step().map(String::from),
-            intent: self.flow.variables().get("intent").cloned(),
-            agent,
+            step: step.map(String::from),
+            intent: intent.map(String::from),
+            agent: agent.map(String::from),
         };
-        if progress != self.reporting.shown {
-            self.registry.services.board.progress(self.id, &progress);
-            self.reporting.shown = progress;
-        }
+        self.registry.services.board.progress(self.id, &progress);
+        self.reporting.shown = progress;
     }
 
     /// A caller's turn ended `decoding` ago (it was being recognised since) with `confidence`.
@@ -60,7 +71,7 @@ impl CallActor {
 }
 
 /// Where a hand-over stands, and the agent involved.
-fn stage_of(transfer: Option<&TransferPhase>) -> (Option<CallState>, Option<String>) {
+fn stage_of(transfer: Option<&TransferPhase>) -> (Option<CallState>, Option<&AgentId>) {
     let Some(transfer) = transfer else {
         return (None, None);
     };
@@ -75,5 +86,5 @@ fn stage_of(transfer: Option<&TransferPhase>) -> (Option<CallState>, Option<Stri
         }
         Stage::Done => return (None, None),
     };
-    (Some(state), agent.map(|agent| agent.to_string()))
+    (Some(state), agent)
 }
