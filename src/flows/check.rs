@@ -143,7 +143,7 @@ fn flow_problem(file: &str, problem: &Problem, headers: &[(usize, Option<String>
 }
 
 /// The table headers of a flow file's text by line, with the step each names (`[steps.NAME]`).
-fn step_headers(source: &str) -> Vec<(usize, Option<String>)> {
+pub(super) fn step_headers(source: &str) -> Vec<(usize, Option<String>)> {
     source
         .lines()
         .enumerate()

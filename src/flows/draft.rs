@@ -2,6 +2,7 @@
 //! comments and layout of everything else), the text read back as a JSON document for the
 //! page's forms, and the step graph (steps as nodes, transitions as edges) to draw.
 
+use super::check::step_headers;
 use crate::dialogue::Reference;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
@@ -192,7 +193,10 @@ const LABEL_KEYS: [&str; 9] = [
 /// The graph of the flow `document`, with the transitions the parser found.
 pub fn graph(document: &Json, source: &str, references: &[Reference]) -> Graph {
     let steps = document.get("steps").and_then(Json::as_object);
-    let lines = header_lines(source);
+    let lines: Vec<(usize, String)> = step_headers(source)
+        .into_iter()
+        .filter_map(|(line, step)| Some((line, step?)))
+        .collect();
     let nodes = steps
         .into_iter()
         .flatten()
@@ -243,17 +247,6 @@ fn label(step: &Json) -> String {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text,
     }
-}
-
-fn header_lines(source: &str) -> Vec<(usize, String)> {
-    source
-        .lines()
-        .enumerate()
-        .filter_map(|(index, line)| {
-            let name = line.trim().strip_prefix("[steps.")?.split(']').next()?;
-            Some((index + 1, name.trim().trim_matches('"').to_string()))
-        })
-        .collect()
 }
 
 #[cfg(test)]
