@@ -1,6 +1,5 @@
 //! Commands a call actor accepts on its channel.
 
-pub use super::agent_leg::MonitorMode;
 use crate::agents::QueueEvent;
 use crate::ids::AgentId;
 use crate::sip::EndReason;
@@ -44,6 +43,29 @@ pub enum CallCommand {
         /// What they do.
         mode: Option<MonitorMode>,
     },
+}
+
+/// What a supervisor does on a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MonitorMode {
+    /// Hears caller and agent; nobody hears the supervisor.
+    Listen,
+    /// Hears both; only the agent hears the supervisor.
+    Whisper,
+    /// Everyone hears everyone.
+    Barge,
+}
+
+impl MonitorMode {
+    /// Reads `listen`, `whisper` or `barge`.
+    pub fn parse(name: &str) -> Option<MonitorMode> {
+        match name {
+            "listen" => Some(MonitorMode::Listen),
+            "whisper" => Some(MonitorMode::Whisper),
+            "barge" => Some(MonitorMode::Barge),
+            _ => None,
+        }
+    }
 }
 
 /// What an agent's desk can ask of the call offered to or handled by them.

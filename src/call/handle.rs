@@ -1,6 +1,6 @@
 //! The handle signaling and HTTP hold to reach a running call.
 
-use super::CallCommand;
+use super::command::CallCommand;
 use crate::ids::CallId;
 use crate::sip::sdp::NegotiatedAudio;
 use crate::sip::{CallSession, EndReason};

@@ -2,78 +2,18 @@
 //! the graceful drain on shutdown.
 
 use super::actor::{self, CallSetup};
+use super::command::CallCommand;
 use super::handle::{COMMAND_CAPACITY, CallHandle};
-use super::records::RecordWriter;
-use super::{CallCommand, PromptCache};
-use crate::agents::AgentService;
-use crate::asr::TranscriberPool;
-use crate::config::Config;
-use crate::dialogue::PublishedFlows;
+use super::services::{CallServices, Registry};
 use crate::ids::CallId;
-use crate::lookup::LookupClient;
 use crate::net::{MediaSockets, PortPool};
-use crate::sip::{Admission, CallSessions, Dialer, DialogHandle, InboundCall};
+use crate::sip::{Admission, CallSessions, DialogHandle, InboundCall};
 use crate::storage::CallOutcome;
-use crate::telemetry::Metrics;
-use crate::tts::SpeechService;
-use crate::understanding::UnderstandingService;
-use dashmap::DashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::mpsc;
 use tracing::{info, warn};
-
-/// What every call shares: read-only configuration and thread-safe services.
-pub struct CallServices {
-    /// Server configuration.
-    pub config: Arc<Config>,
-    /// The published flows.
-    pub flows: PublishedFlows,
-    /// Converted prompt audio.
-    pub prompts: PromptCache,
-    /// Metrics registry.
-    pub metrics: Metrics,
-    /// Ordered writer of call records (shared with chat sessions).
-    pub records: Arc<RecordWriter>,
-    /// Where recordings are written.
-    pub recordings: Arc<crate::recording::RecordingService>,
-    /// Speech recognition for speech-mode calls; without it they take keys only.
-    pub transcriber: Option<Arc<TranscriberPool>>,
-    /// Speech synthesis for `say` steps; without it they are skipped.
-    pub synthesizer: Option<SpeechService>,
-    /// Intents and knowledge for flows that have them; without it utterances carry no meaning.
-    pub understanding: Option<UnderstandingService>,
-    /// The HTTP client of `lookup` steps.
-    pub lookups: LookupClient,
-    /// Hotline's own HTTP origin (e.g. `http://127.0.0.1:8080`), the flows' `{server}`.
-    pub http_origin: String,
-    /// Queues and agents: where transfers go.
-    pub agents: AgentService,
-    /// Calls agents' phones.
-    pub dialer: Dialer,
-    /// Agents' browser phones, rung before their SIP phones.
-    pub phones: crate::webrtc::BrowserPhones,
-    /// The operations board calls keep their line on.
-    pub board: crate::operations::CallBoard,
-}
-
-pub(super) struct Registry {
-    pub(super) services: CallServices,
-    pub(super) ports: PortPool,
-    calls: DashMap<CallId, CallHandle>,
-    draining: AtomicBool,
-    changed: Notify,
-}
-
-impl Registry {
-    pub(super) fn remove(&self, id: CallId) {
-        if self.calls.remove(&id).is_some() {
-            self.services.metrics.active_calls.dec();
-        }
-        self.changed.notify_waiters();
-    }
-}
 
 /// Starts, tracks and drains calls.
 #[derive(Clone)]
@@ -87,13 +27,7 @@ impl CallManager {
         let media = &services.config.media;
         let ports = PortPool::new(media.rtp_port_first, media.rtp_port_last);
         CallManager {
-            registry: Arc::new(Registry {
-                services,
-                ports,
-                calls: DashMap::new(),
-                draining: AtomicBool::new(false),
-                changed: Notify::new(),
-            }),
+            registry: Arc::new(Registry::new(services, ports)),
         }
     }
 

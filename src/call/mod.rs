@@ -1,31 +1,35 @@
-//! Calls: one actor (task) per call executes its flow over its media session.
+//! Calls: one actor (task) per call drives that call's sans-IO [`core`] over its media session.
 //!
 //! [`CallManager`] is the signaling seam's [`crate::sip::CallSessions`]: it routes a dialled
-//! number to a flow, leases RTP ports, and starts a [`actor`] that owns all of that call's state
-//! (media session, flow engine, recorder). Signaling and HTTP reach a call only through its
-//! [`CallHandle`]'s bounded command channel; nothing inside a call is shared behind a lock.
+//! number to a flow, leases RTP ports, and starts an actor that owns all of that call's state.
+//! The actor reads the call's sockets, timer and commands, feeds what happened to its
+//! [`core::CallCore`] (which makes every decision), and hands the core's outputs to its executor
+//! (which owns the I/O). Signaling and HTTP reach a call only through its [`CallHandle`]'s
+//! bounded command channel; nothing inside a call is shared behind a lock.
+//!
+//! Imports within the folder go one way: `manager` → `actor` → `executor` → `legs`/`speech`/
+//! `speaking` → `core` → `command`; nothing imports back.
 
 mod actor;
-mod agent_leg;
-mod bridge;
 mod command;
+pub mod core;
 mod error;
+mod executor;
 mod handle;
-mod interruption;
-#[cfg(test)]
-mod interruption_tests;
+mod legs;
 mod manager;
 mod media_metrics;
-mod progress;
+mod media_setup;
 mod prompts;
 mod records;
+mod services;
 mod speaking;
 mod speech;
-mod transfer;
 
 pub use command::{CallCommand, DeskCommand, MonitorMode, TransferTarget};
 pub use error::CallError;
 pub use handle::CallHandle;
-pub use manager::{CallManager, CallServices};
+pub use manager::CallManager;
 pub use prompts::PromptCache;
 pub use records::RecordWriter;
+pub use services::CallServices;

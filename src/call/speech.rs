@@ -11,7 +11,8 @@
 //! runs here — utterances go to the [`TranscriberPool`] without blocking, and final transcripts
 //! come back in the order the turns ended. A full pool drops the turn (logged), never the call.
 
-use super::CallError;
+use super::core::Recognised;
+use super::error::CallError;
 use crate::asr::{ASR_SAMPLE_RATE, AsrError, TranscriberPool, Transcript, TranscriptionRequest};
 use crate::audio::{self, AudioError, BargeInDetector, TurnDetector, TurnEvent};
 use crate::config::SpeechConfig;
@@ -21,16 +22,6 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 
 type PendingTranscript = oneshot::Receiver<Result<Transcript, AsrError>>;
-
-/// A recognition result for the driver.
-#[derive(Debug)]
-pub(super) enum Recognised {
-    /// The transcript of a finished turn.
-    Turn(Result<Transcript, AsrError>),
-    /// The transcript of the current turn's audio so far, while the caller pauses; the turn may
-    /// still go on.
-    Tentative(Transcript),
-}
 
 /// A finished turn waiting for its transcript.
 enum PendingTurn {

@@ -1,15 +1,17 @@
-//! The legs of a call to agents' phones: the agent's, a consultant's (attended transfer) and a
-//! supervisor's (listen, whisper, barge). Each has its sockets, its media session once
-//! answered, and the brief spoken to it; its SIP events come back as call commands.
+//! The legs of a call to agents' phones as the driver holds them: each has its sockets, its
+//! media session once answered, and the brief being synthesized for it; its SIP events come back
+//! as call commands carrying the call's own number for the leg.
 //!
-//! Invariant: a leg's events carry the call's own number for it, so events of a leg the call
-//! already gave up (a late 487 after CANCEL, say) are told apart from the current legs'.
+//! Invariant: a leg's number is never reused within a call, so events of a leg the call already
+//! gave up (a late 487 after CANCEL, say) match no slot and are dropped.
 
+use super::command::CallCommand;
+use super::core::Slot;
+use super::handle::CallHandle;
 use super::media_metrics::MediaMetrics;
+use super::media_setup::open_media;
 use super::speaking::{self, Speaking};
-use super::{CallCommand, CallHandle};
 use crate::config::MediaConfig;
-use crate::ids::AgentId;
 use crate::media::MediaSession;
 use crate::net::MediaSockets;
 use crate::sip::sdp::NegotiatedAudio;
@@ -22,65 +24,10 @@ use std::time::Instant;
 /// Receive buffer of a leg: larger than any valid RTP datagram.
 const DATAGRAM_BUFFER: usize = 2048;
 
-/// Which leg of a call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Slot {
-    /// The agent who has the caller.
-    Agent,
-    /// The agent consulted before an attended transfer.
-    Consultant,
-    /// A supervisor listening in.
-    Supervisor,
-}
-
-impl Slot {
-    /// The media relay source of the leg's audio (the caller's is [`CALLER_SOURCE`]), one per
-    /// leg so a session mixes what several legs say.
-    pub fn source(self) -> usize {
-        match self {
-            Slot::Agent => 1,
-            Slot::Consultant => 2,
-            Slot::Supervisor => 3,
-        }
-    }
-
-    fn index(self) -> usize {
-        self.source() - 1
-    }
-}
-
-/// The media relay source of the caller's audio.
-pub(super) const CALLER_SOURCE: usize = 0;
-
-/// What a supervisor does on a call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MonitorMode {
-    /// Hears caller and agent; nobody hears the supervisor.
-    Listen,
-    /// Hears both; only the agent hears the supervisor.
-    Whisper,
-    /// Everyone hears everyone.
-    Barge,
-}
-
-impl MonitorMode {
-    /// Reads `listen`, `whisper` or `barge`.
-    pub fn parse(name: &str) -> Option<MonitorMode> {
-        match name {
-            "listen" => Some(MonitorMode::Listen),
-            "whisper" => Some(MonitorMode::Whisper),
-            "barge" => Some(MonitorMode::Barge),
-            _ => None,
-        }
-    }
-}
-
 /// One leg to an agent's or supervisor's phone.
 pub(super) struct AgentLeg {
     /// The call's own number for the leg.
     pub number: u64,
-    /// The agent (or supervisor) being called.
-    pub agent: AgentId,
     /// Ends the leg.
     pub dialog: DialogHandle,
     /// The leg's RTP and RTCP sockets.
@@ -89,24 +36,16 @@ pub(super) struct AgentLeg {
     pub media: Option<MediaSession>,
     /// The brief being spoken to the agent.
     pub speaking: Option<Speaking>,
-    /// When the phone answered (for the media timeout).
-    pub answered_at: Option<Instant>,
-    /// The leg's RTP counters, added to the process-wide ones as it runs and when it ends.
-    pub counters: LegCounters,
-}
-
-/// What a leg adds to `/metrics`.
-pub(super) struct LegCounters {
+    /// What the leg's RTP counters already added to `/metrics`.
     pub reported: MediaMetrics,
+    /// Where they are added.
     pub metrics: Metrics,
 }
 
 impl Drop for AgentLeg {
     fn drop(&mut self) {
         if let Some(media) = &self.media {
-            self.counters
-                .reported
-                .report(&media.stats(), &self.counters.metrics);
+            self.reported.report(&media.stats(), &self.metrics);
         }
     }
 }
@@ -121,8 +60,49 @@ impl AgentLeg {
         cname: String,
         start: Instant,
     ) {
-        self.media = Some(super::actor::open_media(audio, config, cname, start));
-        self.answered_at = Some(Instant::now());
+        self.media = Some(open_media(audio, config, cname, start));
+    }
+}
+
+/// The call's legs, by slot.
+#[derive(Default)]
+pub(super) struct Legs([Option<AgentLeg>; 3]);
+
+impl Legs {
+    /// The slot of the leg numbered `number`, if it is still one of the call's.
+    pub fn slot_of(&self, number: u64) -> Option<Slot> {
+        Slot::ALL
+            .into_iter()
+            .find(|slot| self.get(*slot).is_some_and(|leg| leg.number == number))
+    }
+
+    pub fn get(&self, slot: Slot) -> Option<&AgentLeg> {
+        self.0[slot.index()].as_ref()
+    }
+
+    pub fn get_mut(&mut self, slot: Slot) -> Option<&mut AgentLeg> {
+        self.0[slot.index()].as_mut()
+    }
+
+    pub fn put(&mut self, slot: Slot, leg: AgentLeg) {
+        self.0[slot.index()] = Some(leg);
+    }
+
+    pub fn take(&mut self, slot: Slot) -> Option<AgentLeg> {
+        self.0[slot.index()].take()
+    }
+
+    /// Every leg, with its slot.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (Slot, &mut AgentLeg)> {
+        Slot::ALL
+            .into_iter()
+            .zip(self.0.iter_mut())
+            .filter_map(|(slot, leg)| leg.as_mut().map(|leg| (slot, leg)))
+    }
+
+    /// The consultant's leg becomes the agent's.
+    pub fn promote_consultant(&mut self) {
+        self.0[Slot::Agent.index()] = self.take(Slot::Consultant);
     }
 }
 
@@ -201,17 +181,13 @@ async fn one_input(leg: Option<&mut AgentLeg>, buffer: &mut LegBuffer) -> LegInp
     }
 }
 
-/// The next input of any of the three legs.
-pub(super) async fn next_input(
-    agent: Option<&mut AgentLeg>,
-    consultant: Option<&mut AgentLeg>,
-    supervisor: Option<&mut AgentLeg>,
-    buffers: &mut LegBuffers,
-) -> (Slot, LegInput) {
+/// The next input of any leg; never resolves without one.
+pub(super) async fn next_input(legs: &mut Legs, buffers: &mut LegBuffers) -> (Slot, LegInput) {
+    let [agent, consultant, supervisor] = &mut legs.0;
     let [first, second, third] = &mut buffers.0;
     tokio::select! {
-        input = one_input(agent, first) => (Slot::Agent, input),
-        input = one_input(consultant, second) => (Slot::Consultant, input),
-        input = one_input(supervisor, third) => (Slot::Supervisor, input),
+        input = one_input(agent.as_mut(), first) => (Slot::Agent, input),
+        input = one_input(consultant.as_mut(), second) => (Slot::Consultant, input),
+        input = one_input(supervisor.as_mut(), third) => (Slot::Supervisor, input),
     }
 }

@@ -1,0 +1,82 @@
+//! What every call shares: the services calls use, and the registry of running calls that the
+//! manager admits into and each actor leaves.
+
+use super::handle::CallHandle;
+use super::prompts::PromptCache;
+use super::records::RecordWriter;
+use crate::agents::AgentService;
+use crate::asr::TranscriberPool;
+use crate::config::Config;
+use crate::dialogue::PublishedFlows;
+use crate::ids::CallId;
+use crate::lookup::LookupClient;
+use crate::net::PortPool;
+use crate::sip::Dialer;
+use crate::telemetry::Metrics;
+use crate::tts::SpeechService;
+use crate::understanding::UnderstandingService;
+use dashmap::DashMap;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use tokio::sync::Notify;
+
+/// What every call shares: read-only configuration and thread-safe services.
+pub struct CallServices {
+    /// Server configuration.
+    pub config: Arc<Config>,
+    /// The published flows.
+    pub flows: PublishedFlows,
+    /// Converted prompt audio.
+    pub prompts: PromptCache,
+    /// Metrics registry.
+    pub metrics: Metrics,
+    /// Ordered writer of call records (shared with chat sessions).
+    pub records: Arc<RecordWriter>,
+    /// Where recordings are written.
+    pub recordings: Arc<crate::recording::RecordingService>,
+    /// Speech recognition for speech-mode calls; without it they take keys only.
+    pub transcriber: Option<Arc<TranscriberPool>>,
+    /// Speech synthesis for `say` steps; without it they are skipped.
+    pub synthesizer: Option<SpeechService>,
+    /// Intents and knowledge for flows that have them; without it utterances carry no meaning.
+    pub understanding: Option<UnderstandingService>,
+    /// The HTTP client of `lookup` steps.
+    pub lookups: LookupClient,
+    /// Hotline's own HTTP origin (e.g. `http://127.0.0.1:8080`), the flows' `{server}`.
+    pub http_origin: String,
+    /// Queues and agents: where transfers go.
+    pub agents: AgentService,
+    /// Calls agents' phones.
+    pub dialer: Dialer,
+    /// Agents' browser phones, rung before their SIP phones.
+    pub phones: crate::webrtc::BrowserPhones,
+    /// The operations board calls keep their line on.
+    pub board: crate::operations::CallBoard,
+}
+
+pub(super) struct Registry {
+    pub(super) services: CallServices,
+    pub(super) ports: PortPool,
+    pub(super) calls: DashMap<CallId, CallHandle>,
+    pub(super) draining: AtomicBool,
+    pub(super) changed: Notify,
+}
+
+impl Registry {
+    pub(super) fn new(services: CallServices, ports: PortPool) -> Registry {
+        Registry {
+            services,
+            ports,
+            calls: DashMap::new(),
+            draining: AtomicBool::new(false),
+            changed: Notify::new(),
+        }
+    }
+
+    pub(super) fn remove(&self, id: CallId) {
+        if self.calls.remove(&id).is_some() {
+            self.services.metrics.active_calls.dec();
+        }
+        self.changed.notify_waiters();
+    }
+}
