@@ -3,6 +3,28 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The body of every error answer: `{"error": ...}`, with each problem on 422.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What is wrong, in a sentence.
+    error: String,
+    /// Each problem of a draft with errors (422 answers only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problems: Option<Vec<crate::flows::FileProblem>>,
+}
+
+impl ErrorBody {
+    /// A body that says `error`.
+    pub fn new(error: impl Into<String>) -> ErrorBody {
+        ErrorBody {
+            error: error.into(),
+            problems: None,
+        }
+    }
+}
 
 /// An error an HTTP handler returns.
 #[derive(Debug, thiserror::Error)]
@@ -65,11 +87,13 @@ impl IntoResponse for AppError {
         if status.is_server_error() {
             tracing::warn!(error = %self, "HTTP request failed");
         }
-        let body = match &self {
-            AppError::Invalid { problems, .. } => {
-                serde_json::json!({ "error": self.to_string(), "problems": problems })
-            }
-            _ => serde_json::json!({ "error": self.to_string() }),
+        let error = self.to_string();
+        let body = match self {
+            AppError::Invalid { problems, .. } => ErrorBody {
+                error,
+                problems: Some(problems),
+            },
+            _ => ErrorBody::new(error),
         };
         (status, Json(body)).into_response()
     }

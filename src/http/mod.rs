@@ -13,7 +13,7 @@ mod pages;
 
 pub use auth::{Principal, trial_flow};
 pub use desk_sessions::DeskSessions;
-pub use error::AppError;
+pub use error::{AppError, ErrorBody};
 
 use crate::agents::AgentService;
 use crate::chat::ChatService;

@@ -6,7 +6,7 @@
 //! `hotline_desk` cookie the sign-in sets (or the `hotline_session` cookie of `/api/login`, for
 //! an agent), or `?token=` (for WebSockets).
 
-use super::send_json;
+use super::shared::send_json;
 use crate::acd::Presence;
 use crate::agents::DeskEvent;
 use crate::call::{DeskCommand, MonitorMode, TransferTarget};
@@ -53,13 +53,8 @@ impl FromRequestParts<AppState> for Desk {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Desk, Response> {
-        let unauthorized = |message: &str| {
-            (
-                axum::http::StatusCode::UNAUTHORIZED,
-                Json(json!({ "error": message })),
-            )
-                .into_response()
-        };
+        let unauthorized =
+            |message: &str| AppError::Unauthorized(message.to_string()).into_response();
         let tokens = crate::http::auth::tokens_of(parts);
         if tokens.is_empty() {
             return Err(unauthorized("sign in first"));
@@ -374,7 +369,7 @@ async fn recording(
     .await
     .map_err(|error| AppError::Internal(error.to_string()))??;
     let detail = format!("{} bytes, at the desk", audio.len());
-    super::recordings::append_audit(
+    super::shared::append_audit(
         &state,
         desk.agent.as_str(),
         "agent",

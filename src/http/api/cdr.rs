@@ -2,8 +2,8 @@
 //! row per call or chat (newest first) without transcripts. Admins and supervisors; every
 //! export is written to the audit log.
 
-use super::openapi::ErrorBody;
-use super::recordings::{append_audit, blocking};
+use super::shared::{append_audit, blocking};
+use crate::http::ErrorBody;
 use crate::http::{AppError, AppState, Principal};
 use crate::storage::{CallFilter, CallRecord, Role};
 use axum::extract::{Query, State};

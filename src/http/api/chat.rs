@@ -11,9 +11,9 @@
 //! text). A message it cannot use gets `{"error": ".."}` and the conversation goes on; the
 //! socket closes when the flow ends the session.
 
-use super::send_json;
+use super::shared::send_json;
 use crate::chat::{ChatService, ChatTurn};
-use crate::http::{AppError, AppState, Principal, trial_flow};
+use crate::http::{AppError, AppState, ErrorBody, Principal, trial_flow};
 use crate::ids::CallId;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
@@ -120,7 +120,7 @@ async fn converse(mut socket: WebSocket, chat: ChatService, opening: ChatTurn) {
             match serde_json::from_str::<SocketMessage>(&text) {
                 Ok(message) => message.text,
                 Err(error) => {
-                    let reply = serde_json::json!({ "error": format!("bad message: {error}") });
+                    let reply = ErrorBody::new(format!("bad message: {error}"));
                     if send_json(&mut socket, &reply).await.is_err() {
                         return;
                     }
@@ -135,7 +135,7 @@ async fn converse(mut socket: WebSocket, chat: ChatService, opening: ChatTurn) {
                 ended = turn.ended;
                 serde_json::to_value(&turn)
             }
-            Err(error) => Ok(serde_json::json!({ "error": error.to_string() })),
+            Err(error) => serde_json::to_value(ErrorBody::new(error.to_string())),
         };
         let Ok(reply) = reply else { return };
         if send_json(&mut socket, &reply).await.is_err() {

@@ -2,8 +2,8 @@
 //! `GET /api/admin/live` (a WebSocket pushing a snapshot every second). Admins and
 //! supervisors only.
 
-use super::openapi::ErrorBody;
-use super::send_json;
+use super::shared::send_json;
+use crate::http::ErrorBody;
 use crate::http::{AppError, AppState, Principal};
 use crate::operations::Snapshot;
 use crate::storage::Role;

@@ -3,12 +3,11 @@
 //! with the step graph; an intents file and a knowledge article checked; a draft made ready to
 //! chat with or call for half an hour; a text spoken with the server's voice.
 
-use super::flows::{JsonBody, READERS, WRITERS};
-use super::openapi::ErrorBody;
-use super::recordings::blocking;
+use super::shared::{JsonBody, READERS, WRITERS, blocking, internal};
 use crate::dialogue::intents::Intents;
 use crate::dialogue::knowledge::Article;
 use crate::flows::{Edit, FileProblem, Graph, apply_edits, document, graph};
+use crate::http::ErrorBody;
 use crate::http::{AppError, AppState, Principal};
 use crate::storage::FlowFiles;
 use axum::extract::State;
@@ -306,8 +305,4 @@ fn check_size(text: &str) -> Result<(), AppError> {
         )));
     }
     Ok(())
-}
-
-fn internal(error: impl std::fmt::Display) -> AppError {
-    AppError::Internal(error.to_string())
 }

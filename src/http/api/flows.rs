@@ -5,11 +5,11 @@
 //! Admins and supervisors read; only admins save, publish and roll back. Every publish and
 //! rollback is written to the audit log.
 
-use super::openapi::ErrorBody;
-use super::recordings::{append_audit, blocking};
+use super::shared::{JsonBody, READERS, WRITERS, append_audit, blocking};
 use crate::flows::{FileDiff, diff};
+use crate::http::ErrorBody;
 use crate::http::{AppError, AppState, Principal};
-use crate::storage::{FlowFiles, FlowVersion, Role};
+use crate::storage::{FlowFiles, FlowVersion};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -32,13 +32,6 @@ pub fn router() -> Router<AppState> {
         .route("/admin/flows/{name}/diff", get(compare))
 }
 
-/// Who reads flows.
-pub const READERS: &[Role] = &[Role::Admin, Role::Supervisor];
-/// Who changes them.
-pub const WRITERS: &[Role] = &[Role::Admin];
-
-/// A JSON body, or the reason it is not one.
-pub type JsonBody<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
 /// Path parameters, or the reason they do not parse.
 type PathOf<T> = Result<Path<T>, axum::extract::rejection::PathRejection>;
 

@@ -9,11 +9,11 @@ mod drafts;
 mod flows;
 mod openapi;
 mod recordings;
+mod shared;
 mod webrtc;
 
 use super::AppState;
 use axum::Router;
-use axum::extract::ws::{Message, WebSocket};
 
 pub fn router() -> Router<AppState> {
     calls::router()
@@ -27,14 +27,4 @@ pub fn router() -> Router<AppState> {
         .merge(dashboard::router())
         .merge(cdr::router())
         .merge(super::auth::router())
-}
-
-/// Sends `value` as a JSON text message; an error when it cannot be encoded or the socket is
-/// gone.
-async fn send_json(socket: &mut WebSocket, value: &impl serde::Serialize) -> Result<(), ()> {
-    let text = serde_json::to_string(value).map_err(|_| ())?;
-    socket
-        .send(Message::Text(text.into()))
-        .await
-        .map_err(|_| ())
 }

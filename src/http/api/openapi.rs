@@ -2,23 +2,11 @@
 //! handlers' and types' own annotations, so it says what the server does.
 
 use super::{cdr, dashboard, drafts, flows};
-use crate::flows::FileProblem;
 use axum::Json;
 use axum::Router;
 use axum::routing::get;
-use serde::Serialize;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
-
-/// The body of every error answer.
-#[derive(Serialize, ToSchema)]
-pub struct ErrorBody {
-    /// What is wrong, in a sentence.
-    error: String,
-    /// Each problem of a draft with errors (422 answers only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    problems: Option<Vec<FileProblem>>,
-}
+use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(

@@ -6,6 +6,7 @@
 //! admins none; only compliance exports, holds and reads the audit log. Every view, play and
 //! export is written to the audit log before the answer goes out.
 
+use super::shared::{append_audit, blocking, internal};
 use crate::http::{AppError, AppState, Principal};
 use crate::ids::CallId;
 use crate::recording::{Manifest, RecordingError, Segment};
@@ -39,10 +40,6 @@ pub fn router() -> Router<AppState> {
         .route("/audit", get(audit_log))
 }
 
-fn internal(error: impl std::fmt::Display) -> AppError {
-    AppError::Internal(error.to_string())
-}
-
 impl From<RecordingError> for AppError {
     fn from(error: RecordingError) -> AppError {
         match error {
@@ -54,13 +51,6 @@ impl From<RecordingError> for AppError {
             error => AppError::Internal(error.to_string()),
         }
     }
-}
-
-/// Runs blocking work off the runtime.
-pub(super) async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
-) -> Result<T, AppError> {
-    tokio::task::spawn_blocking(work).await.map_err(internal)?
 }
 
 /// Writes an audit entry for `principal`.
@@ -80,26 +70,6 @@ async fn audit(
         detail,
     )
     .await
-}
-
-/// Writes an audit entry, off the runtime.
-pub(super) async fn append_audit(
-    state: &AppState,
-    actor: &str,
-    role: &str,
-    action: &str,
-    target: &str,
-    detail: String,
-) -> Result<(), AppError> {
-    let log = state.audit.clone();
-    let (actor, role, action, target) = (
-        actor.to_string(),
-        role.to_string(),
-        action.to_string(),
-        target.to_string(),
-    );
-    blocking(move || Ok(log.append(&actor, &role, &action, &target, &detail)?)).await?;
-    Ok(())
 }
 
 /// The call `id`, if the principal may review it, with its recording file.

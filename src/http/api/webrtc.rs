@@ -5,7 +5,7 @@
 //! `/api/webrtc/call?test=KEY` calls a draft an admin is trying in the designer instead.
 
 use super::agent::Desk;
-use super::send_json;
+use super::shared::send_json;
 use crate::dialogue::Flow;
 use crate::http::{AppError, AppState, Principal, trial_flow};
 use crate::webrtc::driver::{self, LegChannels, LegEvent, LegSignal};
