@@ -19,14 +19,12 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::context::Context;
-use super::error::FlowError;
+use super::error::{FlowError, invalid};
 use super::model::{Answers, Ask, AskInput, InputPolicy, Message, StepKind};
 use super::speech_keys::{convert_phrases, minimum_confidence};
-use super::steps::{
-    DEFAULT_BARGE_IN, DEFAULT_RETRIES, DEFAULT_TIMEOUT, FlowDefaults, convert_choices, invalid,
-};
+use super::steps::{DEFAULT_BARGE_IN, DEFAULT_RETRIES, DEFAULT_TIMEOUT, convert_choices};
 use super::template::parse_text;
-use super::values::parse_dtmf_key;
+use super::values::{FlowDefaults, parse_dtmf_key};
 
 type RawChoices = BTreeMap<Spanned<String>, Spanned<String>>;
 type RawPhrases = BTreeMap<Spanned<String>, Vec<Spanned<String>>>;

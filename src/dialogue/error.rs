@@ -225,6 +225,15 @@ pub struct Problem {
     pub error: FlowError,
 }
 
+/// The error of a value of `what` that is not what it should be.
+pub(super) fn invalid(what: &'static str, value: &str, expected: &str) -> FlowError {
+    FlowError::InvalidValue {
+        what,
+        value: value.into(),
+        expected: expected.into(),
+    }
+}
+
 impl Problem {
     /// An error-level problem.
     pub fn error(file: impl Into<PathBuf>, line: usize, error: FlowError) -> Self {

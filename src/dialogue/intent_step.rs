@@ -20,8 +20,9 @@ use super::context::Context;
 use super::error::FlowError;
 use super::model::{InputPolicy, IntentStep, Message, StepKind};
 use super::speech_keys::minimum_confidence;
-use super::steps::{DEFAULT_BARGE_IN, DEFAULT_TIMEOUT, FlowDefaults, convert_choices};
+use super::steps::{DEFAULT_BARGE_IN, DEFAULT_TIMEOUT, convert_choices};
 use super::template::parse_text;
+use super::values::FlowDefaults;
 
 /// How many more attempts an intent step allows when it does not say: re-prompt once.
 const DEFAULT_INTENT_RETRIES: u32 = 1;

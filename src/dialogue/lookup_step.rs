@@ -18,10 +18,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::context::Context;
+use super::error::invalid;
 use super::intent_step::optional_message;
 use super::lookup::LookupMethod;
 use super::model::{Lookup, StepKind};
-use super::steps::invalid;
 use super::template::parse_text;
 
 const DEFAULT_LOOKUP_TIMEOUT: Duration = Duration::from_secs(3);

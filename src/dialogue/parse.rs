@@ -23,11 +23,12 @@ use super::model::{Flow, Step, StepKind};
 use super::slots::SlotKind;
 use super::speech_keys::{DEFAULT_MINIMUM_CONFIDENCE, confidence};
 use super::steps::{
-    FlowDefaults, RawCollect, RawGoto, RawHangup, RawHours, RawMenu, RawPlay, RawRecord, RawSay,
-    STEP_TYPES, timezone,
+    RawCollect, RawGoto, RawHangup, RawHours, RawMenu, RawPlay, RawRecord, RawSay, STEP_TYPES,
+    timezone,
 };
 use super::template::check_variables;
 use super::transfer_step::{RawEscalation, RawTransfer};
+use super::values::FlowDefaults;
 
 /// The flow file schema version this build understands.
 pub const SCHEMA_VERSION: i64 = 1;

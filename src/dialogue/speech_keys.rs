@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use toml::Spanned;
 
 use super::context::Context;
-use super::error::FlowError;
+use super::error::{FlowError, invalid};
 use super::speech::normalise;
-use super::steps::{FlowDefaults, invalid};
+use super::values::FlowDefaults;
 use super::values::parse_dtmf_key;
 
 /// The `minimum_confidence` of menu, collect and ask steps when neither they nor the flow set

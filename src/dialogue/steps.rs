@@ -16,12 +16,12 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::context::Context;
-use super::error::FlowError;
+use super::error::{FlowError, invalid};
 use super::hours::{Hours, Window, parse_clock_time, parse_day};
 use super::model::{Collect, InputPolicy, Menu, Message, StepKind};
 use super::speech_keys::{convert_phrases, minimum_confidence};
 use super::template::parse_text;
-use super::values::{DTMF_KEYS, parse_dtmf_key};
+use super::values::{DTMF_KEYS, FlowDefaults, parse_dtmf_key};
 
 /// The step types a flow file may use.
 pub const STEP_TYPES: &str = "play, say, menu, collect, ask, intent, answer, lookup, branch, transfer, goto, hours, record, hangup";
@@ -33,15 +33,6 @@ const DEFAULT_INTER_DIGIT_TIMEOUT: Duration = Duration::from_secs(3);
 pub(super) const DEFAULT_RETRIES: u32 = 2;
 /// Whether caller input may interrupt a step's prompts when the step does not say.
 pub(super) const DEFAULT_BARGE_IN: bool = true;
-
-/// Flow-wide settings that steps fall back to.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct FlowDefaults {
-    /// The flow's timezone, for `hours` steps without their own.
-    pub timezone: Option<Tz>,
-    /// The flow's `minimum_confidence`, for menu, collect and ask steps without their own.
-    pub minimum_confidence: f32,
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -409,14 +400,6 @@ impl RawHangup {
             prompt: context.optional_prompt(&self.prompt),
             reason: self.reason.unwrap_or_else(|| "flow ended".into()),
         }
-    }
-}
-
-pub(super) fn invalid(what: &'static str, value: &str, expected: &str) -> FlowError {
-    FlowError::InvalidValue {
-        what,
-        value: value.into(),
-        expected: expected.into(),
     }
 }
 

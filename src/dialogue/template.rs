@@ -9,8 +9,7 @@
 use toml::Spanned;
 
 use super::context::Context;
-use super::error::FlowError;
-use super::steps::invalid;
+use super::error::{FlowError, invalid};
 
 /// The built-in placeholder for the last transcript of what the caller said.
 pub const HEARD: &str = "heard";

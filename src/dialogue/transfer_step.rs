@@ -29,9 +29,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::context::Context;
+use super::error::invalid;
 use super::intent_step::optional_message;
 use super::model::{Escalation, Priority, StepKind, Transfer};
-use super::steps::invalid;
 use super::template::parse_text;
 
 #[derive(Deserialize)]

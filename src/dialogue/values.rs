@@ -1,6 +1,9 @@
-//! Small value syntaxes used in flow files: durations and DTMF keys.
+//! Small value syntaxes used in flow files (durations and DTMF keys), and the flow-wide
+//! settings steps fall back to.
 
 use std::time::Duration;
+
+use chrono_tz::Tz;
 
 /// The keys a DTMF keypad can send.
 pub const DTMF_KEYS: &str = "0123456789*#ABCD";
@@ -51,4 +54,13 @@ mod tests {
         assert_eq!(parse_dtmf_key("x"), None);
         assert_eq!(parse_dtmf_key(""), None);
     }
+}
+
+/// Flow-wide settings that steps fall back to.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct FlowDefaults {
+    /// The flow's timezone, for `hours` steps without their own.
+    pub timezone: Option<Tz>,
+    /// The flow's `minimum_confidence`, for menu, collect and ask steps without their own.
+    pub minimum_confidence: f32,
 }
