@@ -3,46 +3,12 @@
 //! knowledge articles), run on text in memory, with each problem placed by file, line and step.
 
 use super::files::{FlowPlace, valid_article_name};
+use super::problem::FileProblem;
 use crate::dialogue::intents::Intents;
 use crate::dialogue::knowledge::KnowledgeBase;
 use crate::dialogue::{Flow, Problem, Reference, UnderstandingFiles, load_flow_source};
 use crate::storage::FlowFiles;
-use serde::Serialize;
 use std::path::{Path, PathBuf};
-
-/// One problem with a draft.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct FileProblem {
-    /// The file, relative to the flow's directory (`main.flow.toml`, `knowledge/faq.md`).
-    pub file: String,
-    /// 1-based line; 0 when it is about the whole file.
-    pub line: usize,
-    /// The step the line belongs to, for problems in a flow file's steps.
-    pub step: Option<String>,
-    /// `error` (the draft cannot run) or `warning`.
-    #[schema(value_type = String)]
-    pub severity: &'static str,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl FileProblem {
-    /// An error in `file` at `line`, outside any step.
-    pub fn error(file: &str, line: usize, message: String) -> FileProblem {
-        FileProblem {
-            file: file.to_string(),
-            line,
-            step: None,
-            severity: "error",
-            message,
-        }
-    }
-
-    /// Whether the problem stops the draft from running.
-    pub fn is_error(&self) -> bool {
-        self.severity == "error"
-    }
-}
 
 /// A draft, checked.
 pub struct Checked {

@@ -1,6 +1,6 @@
 //! Errors of the flow publisher.
 
-use super::check::FileProblem;
+use super::problem::FileProblem;
 use crate::storage::StorageError;
 
 /// What can stop a save, a publish, a rollback or a trial.

@@ -3,7 +3,7 @@
 //! rolled back, and tried out before they are published.
 //!
 //! * `files`: where a flow's files live, reading and writing them;
-//! * `check`: a draft's problems, by file, line and step;
+//! * `check`: a draft's problems, by file, line and step (`problem`);
 //! * `draft`: the designer's edits to TOML text, the text as JSON, the step graph;
 //! * `diff`: line differences between two versions;
 //! * `publisher`: saving, publishing (a new [`crate::dialogue::PublishedFlows`] set; calls in
@@ -14,11 +14,13 @@ mod diff;
 mod draft;
 mod error;
 mod files;
+mod problem;
 mod publisher;
 
-pub use check::{Checked, FileProblem, check};
+pub use check::{Checked, check};
 pub use diff::{DiffLine, FileDiff, diff};
 pub use draft::{Edit, EditError, Graph, apply_edits, document, graph};
 pub use error::PublishError;
 pub use files::{FlowPlace, valid_flow_name};
+pub use problem::FileProblem;
 pub use publisher::{FlowPublisher, PublisherSetup};
