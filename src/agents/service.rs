@@ -1,11 +1,12 @@
 //! The agent service task and its handle.
 
+use super::commands::{DeskCommand, MonitorMode};
 use super::context::{CallContext, DeskEvent, QueueEvent};
+use super::line::CallLine;
 use crate::acd::{
     AcdError, AcdOutput, AcdSettings, AgentProfile, AgentStatus, Declined, Distributor, Presence,
     QueueStatus,
 };
-use crate::call::{CallCommand, CallHandle, DeskCommand, MonitorMode};
 use crate::ids::{AgentId, CallId};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -29,11 +30,11 @@ pub struct Snapshot {
 
 enum Request {
     Enqueue {
-        handle: CallHandle,
+        handle: Arc<dyn CallLine>,
         context: Arc<CallContext>,
     },
     Reserve {
-        handle: CallHandle,
+        handle: Arc<dyn CallLine>,
         context: Arc<CallContext>,
         agent: AgentId,
         consultation: bool,
@@ -102,7 +103,7 @@ pub struct AgentService {
 }
 
 struct Known {
-    handle: CallHandle,
+    handle: Arc<dyn CallLine>,
     context: Arc<CallContext>,
 }
 
@@ -150,8 +151,8 @@ impl AgentService {
         let _ = self.requests.send(request);
     }
 
-    /// The call joins its group's queue; the answer arrives as `CallCommand::Queue`.
-    pub fn enqueue(&self, handle: CallHandle, context: CallContext) {
+    /// The call joins its group's queue; the answer arrives as a queue event on the call's line.
+    pub fn enqueue(&self, handle: Arc<dyn CallLine>, context: CallContext) {
         self.send(Request::Enqueue {
             handle,
             context: Arc::new(context),
@@ -159,8 +160,8 @@ impl AgentService {
     }
 
     /// The call is offered to this agent directly (a transfer to a named agent); the answer
-    /// arrives as `CallCommand::Queue` (an offer, or refused).
-    pub fn reserve(&self, handle: CallHandle, context: CallContext, agent: AgentId) {
+    /// arrives on the call's line (an offer, or refused).
+    pub fn reserve(&self, handle: Arc<dyn CallLine>, context: CallContext, agent: AgentId) {
         self.send(Request::Reserve {
             handle,
             context: Arc::new(context),
@@ -170,8 +171,13 @@ impl AgentService {
     }
 
     /// The agent is reserved for a consultation about the call (an attended transfer); the
-    /// answer arrives as `CallCommand::Queue` (the consultant, or refused).
-    pub fn reserve_consultant(&self, handle: CallHandle, context: CallContext, agent: AgentId) {
+    /// answer arrives as a queue event on the call's line (the consultant, or refused).
+    pub fn reserve_consultant(
+        &self,
+        handle: Arc<dyn CallLine>,
+        context: CallContext,
+        agent: AgentId,
+    ) {
         self.send(Request::Reserve {
             handle,
             context: Arc::new(context),
@@ -334,7 +340,7 @@ impl ServiceTask {
 
     fn tell(&self, call: CallId, event: QueueEvent) {
         if let Some(known) = self.calls.get(&call) {
-            known.handle.send(CallCommand::Queue(event));
+            known.handle.queue(event);
         }
     }
 
@@ -351,9 +357,7 @@ impl ServiceTask {
                         info!(%call, group = %context.group, priority = ?context.priority, "call queued");
                         self.calls.insert(call, Known { handle, context });
                     }
-                    Err(error) => {
-                        handle.send(CallCommand::Queue(QueueEvent::Refused(error.to_string())))
-                    }
+                    Err(error) => handle.queue(QueueEvent::Refused(error.to_string())),
                 }
             }
             Request::Reserve {
@@ -374,19 +378,17 @@ impl ServiceTask {
                                 agent: agent.clone(),
                             }
                         };
-                        handle.send(CallCommand::Queue(event));
+                        handle.queue(event);
                         self.publish(DeskEvent::Offer {
                             agent,
                             context: Box::new((*context).clone()),
                         });
                         self.calls.insert(call, Known { handle, context });
                     }
-                    Err(error) if consultation => handle.send(CallCommand::Queue(
-                        QueueEvent::ConsultantRefused(error.to_string()),
-                    )),
-                    Err(error) => {
-                        handle.send(CallCommand::Queue(QueueEvent::Refused(error.to_string())))
+                    Err(error) if consultation => {
+                        handle.queue(QueueEvent::ConsultantRefused(error.to_string()))
                     }
+                    Err(error) => handle.queue(QueueEvent::Refused(error.to_string())),
                 }
             }
             Request::Leave(call) => {
@@ -466,7 +468,7 @@ impl ServiceTask {
                     .is_some_and(|status| status.call == Some(call));
                 let result = match self.calls.get(&call) {
                     Some(known) if handles => {
-                        known.handle.send(CallCommand::Desk { agent, command });
+                        known.handle.desk(agent, command);
                         Ok(())
                     }
                     _ => Err(format!(
@@ -483,7 +485,7 @@ impl ServiceTask {
             } => {
                 let result = match self.calls.get(&call) {
                     Some(known) => {
-                        known.handle.send(CallCommand::Monitor { supervisor, mode });
+                        known.handle.monitor(supervisor, mode);
                         Ok(())
                     }
                     None => Err(format!("call {call} is not with an agent or in a queue")),

@@ -140,12 +140,10 @@ impl Executor {
         let agents = &self.registry.services.agents;
         let id = self.id;
         match request {
-            AgentRequest::Enqueue(context) => agents.enqueue(self.handle.clone(), *context),
-            AgentRequest::Reserve(context, agent) => {
-                agents.reserve(self.handle.clone(), *context, agent)
-            }
+            AgentRequest::Enqueue(context) => agents.enqueue(self.line(), *context),
+            AgentRequest::Reserve(context, agent) => agents.reserve(self.line(), *context, agent),
             AgentRequest::ReserveConsultant(context, agent) => {
-                agents.reserve_consultant(self.handle.clone(), *context, agent)
+                agents.reserve_consultant(self.line(), *context, agent)
             }
             AgentRequest::Leave => agents.leave(id),
             AgentRequest::Declined(agent, why) => agents.declined(id, agent, why),
@@ -153,6 +151,11 @@ impl Executor {
             AgentRequest::Connected(agent) => agents.connected(id, agent),
             AgentRequest::Finished(agent) => agents.finished(id, agent),
         }
+    }
+
+    /// The call's line for the agent service.
+    fn line(&self) -> Arc<dyn crate::agents::CallLine> {
+        Arc::new(self.handle.clone())
     }
 
     fn count(&self, metric: Metric) {

@@ -1,7 +1,8 @@
 //! The handle signaling and HTTP hold to reach a running call.
 
 use super::command::CallCommand;
-use crate::ids::CallId;
+use crate::agents::{CallLine, DeskCommand, MonitorMode, QueueEvent};
+use crate::ids::{AgentId, CallId};
 use crate::sip::sdp::NegotiatedAudio;
 use crate::sip::{CallSession, EndReason};
 use tokio::sync::mpsc;
@@ -61,5 +62,23 @@ impl CallSession for CallHandle {
 
     fn ended(&self, reason: EndReason) {
         self.send(CallCommand::DialogEnded(reason));
+    }
+}
+
+impl CallLine for CallHandle {
+    fn id(&self) -> CallId {
+        self.id
+    }
+
+    fn queue(&self, event: QueueEvent) {
+        self.send(CallCommand::Queue(event));
+    }
+
+    fn desk(&self, agent: AgentId, command: DeskCommand) {
+        self.send(CallCommand::Desk { agent, command });
+    }
+
+    fn monitor(&self, supervisor: AgentId, mode: Option<MonitorMode>) {
+        self.send(CallCommand::Monitor { supervisor, mode });
     }
 }

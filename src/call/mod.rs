@@ -26,7 +26,8 @@ mod services;
 mod speaking;
 mod speech;
 
-pub use command::{CallCommand, DeskCommand, MonitorMode, TransferTarget};
+pub use crate::agents::{DeskCommand, MonitorMode, TransferTarget};
+pub use command::CallCommand;
 pub use error::CallError;
 pub use handle::CallHandle;
 pub use manager::CallManager;

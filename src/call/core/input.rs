@@ -4,8 +4,8 @@
 use super::output::KeySource;
 use super::routing::Slot;
 use crate::agents::QueueEvent;
+use crate::agents::{DeskCommand, MonitorMode};
 use crate::asr::{AsrError, Transcript};
-use crate::call::command::{DeskCommand, MonitorMode};
 use crate::dialogue::FlowEvent;
 use crate::ids::AgentId;
 use crate::sip::EndReason;

@@ -4,7 +4,7 @@
 //! Invariant: nobody hears themselves, and nobody hears a leg that has not answered: the core
 //! computes a route only from what it was told, and the driver relays frames only along routes.
 
-use crate::call::command::MonitorMode;
+use crate::agents::MonitorMode;
 
 /// Which leg to an agent's phone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

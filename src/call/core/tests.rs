@@ -9,7 +9,7 @@ use super::{
 };
 use crate::acd::Declined;
 use crate::agents::QueueEvent;
-use crate::call::command::{DeskCommand, MonitorMode, TransferTarget};
+use crate::agents::{DeskCommand, MonitorMode, TransferTarget};
 use crate::ids::AgentId;
 use crate::operations::CallState;
 use crate::recording::MarkEvent;

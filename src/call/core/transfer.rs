@@ -14,7 +14,7 @@ use super::output::{AgentRequest, BoardUpdate, CallOutput, Metric, Sound};
 use super::routing::{Situation, Slot};
 use crate::acd::{Declined, Stage, TransferAction, TransferTiming, WarmTransfer};
 use crate::agents::{CallContext, QueueEvent};
-use crate::call::command::{DeskCommand, MonitorMode, TransferTarget};
+use crate::agents::{DeskCommand, MonitorMode, TransferTarget};
 use crate::config::Config;
 use crate::dialogue::{FlowEvent, Handover, Priority as FlowPriority, TransferOutcome};
 use crate::ids::{AgentId, CallId};
