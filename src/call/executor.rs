@@ -131,7 +131,7 @@ impl Executor {
                 }
             }
             CallOutput::Count(metric) => self.count(metric),
-            CallOutput::SaveRecord(record) => services.records.save(*record),
+            CallOutput::SaveRecord(record) => services.records.save(record),
         }
         None
     }

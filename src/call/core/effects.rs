@@ -4,12 +4,14 @@
 //! Invariants: the caller's playback state follows only from what was asked (`Play`,
 //! `StopPlayback`, `Say`) and what the driver reported (`PlaybackFinished`, `PlaybackFailed`,
 //! the answer's last sentence), so it never needs the media session. Record changes are
-//! collected and leave as one `SaveRecord` after the outputs of the same input.
+//! collected and leave as one `SaveRecord` after the outputs of the same input, as a shared
+//! snapshot rather than a copy.
 
 use super::output::{CallOutput, Sound};
 use crate::recording::{MarkEvent, Redactor};
 use crate::storage::CallRecord;
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 /// What the caller's playback is doing, as far as the core asked for it.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +29,9 @@ pub struct Playback {
 pub(super) struct Effects {
     outputs: VecDeque<CallOutput>,
     pub playback: Playback,
-    record: CallRecord,
+    /// Shared with the record writer until it has written it: a change after that is made
+    /// in place, and only a change before that copies it.
+    record: Arc<CallRecord>,
     record_changed: bool,
     recording: bool,
     paused: bool,
@@ -39,7 +43,7 @@ impl Effects {
         Effects {
             outputs: VecDeque::new(),
             playback: Playback::default(),
-            record,
+            record: Arc::new(record),
             record_changed: false,
             recording,
             paused: false,
@@ -58,7 +62,7 @@ impl Effects {
         }
         if self.record_changed {
             self.record_changed = false;
-            return Some(CallOutput::SaveRecord(Box::new(self.record.clone())));
+            return Some(CallOutput::SaveRecord(Arc::clone(&self.record)));
         }
         None
     }
@@ -119,7 +123,7 @@ impl Effects {
     /// The record, to change; it is saved after this input.
     pub fn record_mut(&mut self) -> &mut CallRecord {
         self.record_changed = true;
-        &mut self.record
+        Arc::make_mut(&mut self.record)
     }
 
     pub fn redactor(&self) -> &Redactor {

@@ -166,6 +166,6 @@ pub enum CallOutput {
     Board(BoardUpdate),
     /// Count a figure.
     Count(Metric),
-    /// Store this snapshot of the call record.
-    SaveRecord(Box<CallRecord>),
+    /// Store this snapshot of the call record (the writer redacts only what is new in it).
+    SaveRecord(Arc<CallRecord>),
 }
