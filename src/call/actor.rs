@@ -350,7 +350,7 @@ impl CallActor {
         Some(match event {
             OutboundEvent::Ringing => return None,
             OutboundEvent::Answered(audio) => {
-                debug!(call = %id, ?slot, codec = %audio.codec, "leg media starts");
+                info!(call = %id, ?slot, codec = %audio.codec, "answered");
                 leg.answered(&audio, config, format!("hotline-{id}-{slot:?}"), start);
                 LegEvent::Answered
             }

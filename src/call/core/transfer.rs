@@ -294,7 +294,7 @@ impl TransferPhase {
             }
             LegEvent::Key(_) | LegEvent::Refer(_) => {}
             LegEvent::Answered => {
-                info!(%call, agent = %leg.agent, ?slot, "answered");
+                debug!(%call, agent = %leg.agent, ?slot, "leg answered");
                 leg.answered_at = Some(now.instant);
                 match slot {
                     Slot::Agent => {
