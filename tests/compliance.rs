@@ -73,7 +73,7 @@ fn loudest(samples: &[i16]) -> i16 {
 #[test]
 fn a_killed_call_keeps_its_recording_and_verify_finds_tampering() {
     let mut server = Server::start(ServerOptions::default());
-    let (_peer, sipp) = common::sipp::dial(&server, "1001", "caller", 30_000);
+    let (peer, sipp) = common::sipp::dial(&server, "1001", "caller", 30_000);
     let call = server.wait_call(10 * SECOND, |call| call["outcome"] == "in_progress");
     let id = call["id"].as_str().unwrap().to_string();
     let started: chrono::DateTime<chrono::Utc> =
@@ -82,6 +82,9 @@ fn a_killed_call_keeps_its_recording_and_verify_finds_tampering() {
     let killed_at = chrono::Utc::now();
     server.kill_hard();
     drop(sipp);
+    // The first caller's media stops with it: still sending, it could reach the restarted
+    // server's first media port, where the second call would latch onto it.
+    drop(peer);
     let lived = (killed_at - started).num_milliseconds() as f64 / 1000.0;
 
     server.restart();

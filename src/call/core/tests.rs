@@ -108,6 +108,14 @@ fn released(outputs: &[CallOutput]) -> Vec<(Slot, Option<&'static str>)> {
         .collect()
 }
 
+/// The context the call joined a queue with, if it did.
+fn queued(outputs: &[CallOutput]) -> Option<crate::agents::CallContext> {
+    outputs.iter().find_map(|output| match output {
+        CallOutput::Agents(AgentRequest::Enqueue(context)) => Some((**context).clone()),
+        _ => None,
+    })
+}
+
 fn marks(outputs: &[CallOutput]) -> Vec<MarkEvent> {
     outputs
         .iter()
@@ -296,13 +304,7 @@ fn a_transfer_queues_the_caller_with_music_and_the_context() {
     call.press("0");
     call.play_out();
     let outputs = call.take();
-    let context = outputs
-        .iter()
-        .find_map(|output| match output {
-            CallOutput::Agents(AgentRequest::Enqueue(context)) => Some(context.clone()),
-            _ => None,
-        })
-        .expect("the call joins a queue");
+    let context = queued(&outputs).expect("the call joins a queue");
     assert_eq!(context.group, "support");
     assert_eq!(context.caller, "5551234");
     assert_eq!(marks(&outputs), [MarkEvent::Queue]);
@@ -602,13 +604,7 @@ fn an_agent_sends_the_caller_back_into_the_flow_or_on_to_a_group() {
         DeskCommand::Transfer(TransferTarget::Group("billing".to_string())),
     ));
     let outputs = call.take();
-    let context = outputs
-        .iter()
-        .find_map(|output| match output {
-            CallOutput::Agents(AgentRequest::Enqueue(context)) => Some(context.clone()),
-            _ => None,
-        })
-        .expect("queued again");
+    let context = queued(&outputs).expect("queued again");
     assert_eq!(context.group, "billing");
     assert!(
         context
