@@ -79,14 +79,19 @@ pub fn load_wav_mono(path: &Path) -> (Vec<f32>, u32) {
     (mono, rate)
 }
 
+/// Root-mean-square level of `samples` (0 for none).
+pub fn rms(samples: &[f32]) -> f32 {
+    (samples.iter().map(|sample| sample * sample).sum::<f32>() / samples.len().max(1) as f32).sqrt()
+}
+
 /// RMS energy per 20 ms window (rate-independent resolution).
 pub fn envelope(samples: &[f32], rate: u32) -> Vec<f32> {
     let win = (rate / 50).max(1) as usize;
-    samples
-        .chunks(win)
-        .map(|w| (w.iter().map(|s| s * s).sum::<f32>() / w.len() as f32).sqrt())
-        .collect()
+    samples.chunks(win).map(rms).collect()
 }
+
+/// The level above which a 20 ms window counts as voiced (what a prompt's end waits out).
+pub const VOICED_RMS: f32 = 0.01;
 
 /// Pearson correlation of two equal-length slices.
 pub fn correlation(a: &[f32], b: &[f32]) -> f32 {
@@ -237,20 +242,10 @@ pub fn prompt_wav(name: &str) -> PathBuf {
     if direct.is_file() {
         return direct;
     }
-    let mut stack = vec![root.clone()];
-    let mut found = Vec::new();
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let p = entry.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "wav")
-                && p.file_name().unwrap().to_string_lossy().contains(name)
-            {
-                found.push(p);
-            }
-        }
-    }
+    let mut found: Vec<PathBuf> = super::find_files(&root, ".wav")
+        .into_iter()
+        .filter(|p| p.file_name().unwrap().to_string_lossy().contains(name))
+        .collect();
     found.sort();
     found
         .into_iter()
@@ -267,6 +262,32 @@ pub fn wav_seconds(path: &Path) -> f32 {
 /// Duration of the recording notice the demo flow plays, uninterruptible, before its greeting.
 pub fn notice_seconds() -> f32 {
     wav_seconds(&prompt_wav("recording-notice"))
+}
+
+/// The speech fixtures' directory, `audio-fixtures/speech/`.
+pub fn speech_fixtures_dir() -> PathBuf {
+    super::repo_dir().join("audio-fixtures/speech")
+}
+
+/// A fixture of `audio-fixtures/speech/`.
+pub fn speech_fixture(name: &str) -> PathBuf {
+    speech_fixtures_dir().join(name)
+}
+
+/// The samples of a speech fixture, which is 8 kHz mono.
+pub fn speech_samples(name: &str) -> Vec<i16> {
+    let path = speech_fixture(name);
+    let (samples, channels, rate) = hotline::audio::read_wav_i16(&path).expect("fixture reads");
+    assert_eq!((channels, rate), (1, 8000), "{}", path.display());
+    samples
+}
+
+/// 16-bit samples as f32 in [-1, 1].
+pub fn to_f32(samples: &[i16]) -> Vec<f32> {
+    samples
+        .iter()
+        .map(|sample| f32::from(*sample) / 32768.0)
+        .collect()
 }
 
 /// What `hotline transcribe` (whisper, the repository's models) hears in a WAV, lower-cased.
