@@ -93,6 +93,52 @@ pub fn envelope(samples: &[f32], rate: u32) -> Vec<f32> {
 /// The level above which a 20 ms window counts as voiced (what a prompt's end waits out).
 pub const VOICED_RMS: f32 = 0.01;
 
+/// How much of some audio is voiced, and in how many separate stretches.
+#[derive(Debug)]
+pub struct SpeechProfile {
+    pub seconds: f32,
+    /// Total length of the voiced 20 ms windows.
+    pub voiced_seconds: f32,
+    /// Runs of voiced windows parted by at least 60 ms below [`VOICED_RMS`]: words and
+    /// sentences come in bursts, a tone or noise in one.
+    pub bursts: usize,
+}
+
+pub fn speech_profile(samples: &[f32], rate: u32) -> SpeechProfile {
+    let voiced: Vec<bool> = envelope(samples, rate)
+        .iter()
+        .map(|level| *level > VOICED_RMS)
+        .collect();
+    let mut bursts = 0;
+    let mut quiet = usize::MAX;
+    for &window in &voiced {
+        if window {
+            if quiet >= 3 {
+                bursts += 1;
+            }
+            quiet = 0;
+        } else {
+            quiet = quiet.saturating_add(1);
+        }
+    }
+    SpeechProfile {
+        seconds: samples.len() as f32 / rate as f32,
+        voiced_seconds: voiced.iter().filter(|window| **window).count() as f32 * 0.02,
+        bursts,
+    }
+}
+
+/// Asserts that `samples` carry speech that really arrived: at least `voiced_seconds` of voiced
+/// audio, in at least three bursts (not silence, not one steady tone). Used where what was said
+/// is checked on the text Hotline spoke, not by recognising captured audio.
+pub fn assert_speech(samples: &[f32], rate: u32, voiced_seconds: f32, what: &str) {
+    let profile = speech_profile(samples, rate);
+    assert!(
+        profile.voiced_seconds >= voiced_seconds && profile.bursts >= 3,
+        "{what}: not {voiced_seconds} s of speech: {profile:?}"
+    );
+}
+
 /// Pearson correlation of two equal-length slices.
 pub fn correlation(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());
@@ -288,21 +334,6 @@ pub fn to_f32(samples: &[i16]) -> Vec<f32> {
         .iter()
         .map(|sample| f32::from(*sample) / 32768.0)
         .collect()
-}
-
-/// What `hotline transcribe` (whisper, the repository's models) hears in a WAV, lower-cased.
-pub fn transcribe(path: &Path) -> String {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .arg("transcribe")
-        .arg(path)
-        .arg("--models")
-        .arg(super::repo_dir().join("voice-models"))
-        .output()
-        .expect("hotline transcribe runs");
-    let line = String::from_utf8_lossy(&output.stdout).to_string();
-    let json: serde_json::Value = serde_json::from_str(line.trim())
-        .unwrap_or_else(|error| panic!("transcribe output {line:?}: {error}"));
-    json["text"].as_str().unwrap_or_default().to_lowercase()
 }
 
 #[cfg(test)]
