@@ -110,14 +110,8 @@ fn a_browser_caller_asks_where_their_order_is_and_hears_the_answer() {
     browser.expect("DONE", 30 * SECOND, &server);
     browser.finish();
 
-    // Hotline spoke the greeting and the answer (its transcript lines, checked above); the
-    // browser heard the recorded greeting, then speech, and the answer playing when it hung up.
-    assert!(
-        lines_by(&call, "hotline")
-            .iter()
-            .any(|line| line.starts_with("Thanks for calling Acme Outfitters")),
-        "{call:#}"
-    );
+    // Hotline spoke the answer (its transcript lines, checked above); the browser heard the
+    // recorded greeting, then speech, and the answer playing when it hung up.
     let (heard, heard_rate) = common::audio::load_wav_mono(&received);
     let (greeting, greeting_rate) =
         common::audio::load_wav_mono(&common::audio::prompt_wav("greeting"));
@@ -228,7 +222,7 @@ fn an_agent_in_the_browser_takes_a_warm_transfer_from_a_sip_caller() {
     assert_speech(
         &brief_heard,
         brief_rate,
-        3.0,
+        2.0,
         "the brief the agent's browser heard",
     );
     drop(sipp);

@@ -93,13 +93,18 @@ pub fn envelope(samples: &[f32], rate: u32) -> Vec<f32> {
 /// The level above which a 20 ms window counts as voiced (what a prompt's end waits out).
 pub const VOICED_RMS: f32 = 0.01;
 
+/// The level above which a 20 ms window counts as speech in [`speech_profile`]: about -50 dBFS,
+/// well below quiet syllables as a browser hears them, and far above the digital silence between
+/// words.
+pub const SPEECH_RMS: f32 = 0.003;
+
 /// How much of some audio is voiced, and in how many separate stretches.
 #[derive(Debug)]
 pub struct SpeechProfile {
     pub seconds: f32,
     /// Total length of the voiced 20 ms windows.
     pub voiced_seconds: f32,
-    /// Runs of voiced windows parted by at least 60 ms below [`VOICED_RMS`]: words and
+    /// Runs of voiced windows parted by at least 60 ms below [`SPEECH_RMS`]: words and
     /// sentences come in bursts, a tone or noise in one.
     pub bursts: usize,
 }
@@ -107,7 +112,7 @@ pub struct SpeechProfile {
 pub fn speech_profile(samples: &[f32], rate: u32) -> SpeechProfile {
     let voiced: Vec<bool> = envelope(samples, rate)
         .iter()
-        .map(|level| *level > VOICED_RMS)
+        .map(|level| *level > SPEECH_RMS)
         .collect();
     let mut bursts = 0;
     let mut quiet = usize::MAX;
