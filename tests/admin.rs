@@ -8,33 +8,15 @@ mod common;
 use common::browser_client::BrowserClient;
 use common::playwright::Script;
 use common::sipp::dial;
-use common::{Server, ServerOptions, add_user, http_request_with, repo_dir, temp_dir};
+use common::{Server, ServerOptions, add_user, copied_prompts, json_request, lines_by};
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The number routed to the flow the tests build, which does not exist when the server starts.
 const PROMO_NUMBER: &str = "2000";
 /// The password of the admin who uses the designer.
 const DESIGNER_PASSWORD: &str = "designer-secret";
-
-/// A copy of the repository's flows, which publishing writes to.
-fn copied_prompts() -> PathBuf {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).expect("directory");
-        for entry in std::fs::read_dir(from).expect("readable").flatten() {
-            let target = to.join(entry.file_name());
-            if entry.path().is_dir() {
-                copy(&entry.path(), &target);
-            } else {
-                std::fs::copy(entry.path(), &target).expect("copied");
-            }
-        }
-    }
-    let directory = temp_dir("prompts");
-    copy(&repo_dir().join("prompts"), &directory);
-    directory
-}
 
 fn promo_server() -> (Server, PathBuf) {
     let prompts = copied_prompts();
@@ -52,27 +34,6 @@ fn promo_server() -> (Server, PathBuf) {
 }
 
 /// A request with `token`; the status and the JSON answer.
-fn request(
-    server: &Server,
-    token: &str,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let authorization = format!("Bearer {token}");
-    let body = body.map(|body| body.to_string());
-    let (status, text) = http_request_with(
-        server.http,
-        method,
-        path,
-        body.as_deref(),
-        &[("Authorization", authorization.as_str())],
-    )
-    .expect("HTTP answers");
-    let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    (status, value)
-}
-
 fn edit(path: &[&str], value: Value) -> Value {
     json!({ "path": path, "value": value })
 }
@@ -89,8 +50,8 @@ fn first_draft(server: &Server) -> Value {
         ),
         edit(&["steps", "goodbye"], json!({"type": "hangup"})),
     ]);
-    let (status, draft) = request(
-        server,
+    let (status, draft) = json_request(
+        server.http,
         &server.admin_token,
         "POST",
         "/api/admin/flows/draft",
@@ -104,23 +65,17 @@ fn files(source: &str) -> Value {
     json!({ "flow": source, "intents": null, "knowledge": {} })
 }
 
-fn said_by_hotline(call: &Value) -> String {
-    call["transcript"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|line| line["speaker"] == "hotline")
-        .filter_map(|line| line["text"].as_str())
-        .collect::<Vec<_>>()
-        .join(" | ")
-}
-
 /// A call to the promo number follows version 1: it hears the spring sale, and the flow hangs
 /// up.
 fn assert_first_version_is_followed(server: &Server) {
     let (_peer, _sipp) = dial(server, PROMO_NUMBER, "alice", 20_000);
     let first = ended_call_from(server, "alice");
-    assert!(said_by_hotline(&first).contains("spring sale"), "{first}");
+    assert!(
+        lines_by(&first, "hotline")
+            .join(" | ")
+            .contains("spring sale"),
+        "{first}"
+    );
     assert_eq!(first["outcome"], "flow_hangup", "{first}");
 }
 
@@ -133,12 +88,14 @@ fn assert_rollback_keeps_calls_in_progress(server: &Server, roll_back: impl FnOn
     let (_new_peer, _new_call) = dial(server, PROMO_NUMBER, "carol", 20_000);
     let after_rollback = ended_call_from(server, "carol");
     assert!(
-        said_by_hotline(&after_rollback).contains("spring sale"),
+        lines_by(&after_rollback, "hotline")
+            .join(" | ")
+            .contains("spring sale"),
         "{after_rollback}"
     );
     peer.send_dtmf("1");
     let kept = ended_call_from(server, "bob");
-    let heard = said_by_hotline(&kept);
+    let heard = lines_by(&kept, "hotline").join(" | ");
     assert!(
         heard.contains("summer sale") && heard.contains("forty percent"),
         "{kept}"
@@ -155,7 +112,7 @@ fn ended_call_from(server: &Server, caller: &str) -> Value {
 fn a_flow_built_from_scratch_is_published_rolled_back_and_followed_by_calls() {
     let (server, prompts) = promo_server();
     let admin = server.admin_token.clone();
-    let (status, listed) = request(&server, &admin, "GET", "/api/admin/flows", None);
+    let (status, listed) = json_request(server.http, &admin, "GET", "/api/admin/flows", None);
     assert_eq!(status, 200, "{listed}");
     let flows = listed["flows"].as_array().expect("flows");
     let named = |name: &str| flows.iter().find(|flow| flow["name"] == name).cloned();
@@ -179,8 +136,8 @@ fn a_flow_built_from_scratch_is_published_rolled_back_and_followed_by_calls() {
     let source = draft["source"].as_str().expect("source").to_string();
 
     // A transition to nowhere is found as it is typed, placed on its step, and cannot be saved.
-    let (_, broken) = request(
-        &server,
+    let (_, broken) = json_request(
+        server.http,
         &admin,
         "POST",
         "/api/admin/flows/draft",
@@ -197,8 +154,8 @@ fn a_flow_built_from_scratch_is_published_rolled_back_and_followed_by_calls() {
             .unwrap_or_default()
             .contains("nowhere")
     );
-    let (status, refused) = request(
-        &server,
+    let (status, refused) = json_request(
+        server.http,
         &admin,
         "POST",
         "/api/admin/flows/promo/versions",
@@ -209,24 +166,24 @@ fn a_flow_built_from_scratch_is_published_rolled_back_and_followed_by_calls() {
     assert_eq!(status, 422, "{refused}");
     assert_eq!(refused["problems"][0]["step"], "hello");
 
-    let (status, _) = request(
-        &server,
+    let (status, _) = json_request(
+        server.http,
         &admin,
         "POST",
         "/api/admin/flows/promo/rollback",
         None,
     );
     assert_eq!(status, 409, "nothing was published yet");
-    let (status, saved) = request(
-        &server,
+    let (status, saved) = json_request(
+        server.http,
         &admin,
         "POST",
         "/api/admin/flows/promo/versions",
         Some(json!({"files": files(&source), "note": "spring sale"})),
     );
     assert_eq!((status, &saved["version"]), (201, &json!(1)), "{saved}");
-    let (status, published) = request(
-        &server,
+    let (status, published) = json_request(
+        server.http,
         &admin,
         "POST",
         "/api/admin/flows/promo/versions/1/publish",
@@ -241,8 +198,8 @@ fn a_flow_built_from_scratch_is_published_rolled_back_and_followed_by_calls() {
     assert_first_version_is_followed(&server);
 
     // Version 2 asks for a key first.
-    let (_, second) = request(
-        &server,
+    let (_, second) = json_request(
+        server.http,
         &admin,
         "POST",
         "/api/admin/flows/draft",
@@ -252,8 +209,8 @@ fn a_flow_built_from_scratch_is_published_rolled_back_and_followed_by_calls() {
         ]})),
     );
     assert_eq!(second["valid"], true, "{second}");
-    let (status, _) = request(
-        &server,
+    let (status, _) = json_request(
+        server.http,
         &admin,
         "POST",
         "/api/admin/flows/promo/versions",
@@ -262,16 +219,16 @@ fn a_flow_built_from_scratch_is_published_rolled_back_and_followed_by_calls() {
         ),
     );
     assert_eq!(status, 201);
-    let (status, _) = request(
-        &server,
+    let (status, _) = json_request(
+        server.http,
         &admin,
         "POST",
         "/api/admin/flows/promo/versions/2/publish",
         None,
     );
     assert_eq!(status, 200);
-    let (_, difference) = request(
-        &server,
+    let (_, difference) = json_request(
+        server.http,
         &admin,
         "GET",
         "/api/admin/flows/promo/diff?from=1&to=2",
@@ -289,8 +246,8 @@ fn a_flow_built_from_scratch_is_published_rolled_back_and_followed_by_calls() {
     );
 
     assert_rollback_keeps_calls_in_progress(&server, || {
-        let (status, rolled) = request(
-            &server,
+        let (status, rolled) = json_request(
+            server.http,
             &admin,
             "POST",
             "/api/admin/flows/promo/rollback",
@@ -303,7 +260,7 @@ fn a_flow_built_from_scratch_is_published_rolled_back_and_followed_by_calls() {
         );
     });
 
-    let (_, shown) = request(&server, &admin, "GET", "/api/admin/flows/promo", None);
+    let (_, shown) = json_request(server.http, &admin, "GET", "/api/admin/flows/promo", None);
     let versions: Vec<(u64, bool)> = shown["versions"]
         .as_array()
         .into_iter()
@@ -328,38 +285,50 @@ fn drafts_are_tried_by_chat_and_by_voice_and_the_api_refuses_other_roles_and_bad
     let (server, _prompts) = promo_server();
     let admin = server.admin_token.clone();
     let supervisor = add_user(&server.data, "watcher", "supervisor", None);
-    let (status, _) = request(
-        &server,
+    let (status, _) = json_request(
+        server.http,
         &server.reviewer_token,
         "GET",
         "/api/admin/flows",
         None,
     );
     assert_eq!(status, 403, "a compliance reviewer does not design flows");
-    let (status, _) = request(&server, "not-a-token", "GET", "/api/admin/flows", None);
+    let (status, _) = json_request(server.http, "not-a-token", "GET", "/api/admin/flows", None);
     assert_eq!(status, 401);
-    let (status, _) = request(&server, &supervisor, "GET", "/api/admin/flows/main", None);
+    let (status, _) = json_request(
+        server.http,
+        &supervisor,
+        "GET",
+        "/api/admin/flows/main",
+        None,
+    );
     assert_eq!(status, 200, "supervisors read");
-    let (status, _) = request(
-        &server,
+    let (status, _) = json_request(
+        server.http,
         &supervisor,
         "POST",
         "/api/admin/flows/main/versions/1/publish",
         None,
     );
     assert_eq!(status, 403, "only admins publish");
-    let (status, body) = request(&server, &admin, "GET", "/api/admin/flows/..%2Fetc", None);
+    let (status, body) = json_request(
+        server.http,
+        &admin,
+        "GET",
+        "/api/admin/flows/..%2Fetc",
+        None,
+    );
     assert_eq!(status, 400, "{body}");
-    let (status, body) = request(
-        &server,
+    let (status, body) = json_request(
+        server.http,
         &admin,
         "POST",
         "/api/admin/flows/main/versions/99/publish",
         None,
     );
     assert_eq!(status, 404, "{body}");
-    let (status, body) = request(
-        &server,
+    let (status, body) = json_request(
+        server.http,
         &admin,
         "POST",
         "/api/admin/flows/draft",
@@ -368,16 +337,16 @@ fn drafts_are_tried_by_chat_and_by_voice_and_the_api_refuses_other_roles_and_bad
         ),
     );
     assert_eq!(status, 400, "{body}");
-    let (status, body) = request(
-        &server,
+    let (status, body) = json_request(
+        server.http,
         &admin,
         "POST",
         "/api/admin/flows/draft",
         Some(json!({"name": 5})),
     );
     assert_eq!(status, 400, "{body}");
-    let (_, syntax) = request(
-        &server,
+    let (_, syntax) = json_request(
+        server.http,
         &admin,
         "POST",
         "/api/admin/flows/draft",
@@ -388,16 +357,16 @@ fn drafts_are_tried_by_chat_and_by_voice_and_the_api_refuses_other_roles_and_bad
         (&json!(false), &Value::Null),
         "{syntax}"
     );
-    let (status, body) = request(
-        &server,
+    let (status, body) = json_request(
+        server.http,
         &admin,
         "POST",
         "/api/admin/tests",
         Some(json!({"name": "promo", "files": {"flow": "", "knowledge": {"../escape.md": "x"}}})),
     );
     assert_eq!(status, 422, "{body}");
-    let (_, intents) = request(
-        &server,
+    let (_, intents) = json_request(
+        server.http,
         &admin,
         "POST",
         "/api/admin/intents/draft",
@@ -407,8 +376,8 @@ fn drafts_are_tried_by_chat_and_by_voice_and_the_api_refuses_other_roles_and_bad
 
     // The draft is tried in a chat without being published.
     let draft = first_draft(&server);
-    let (status, trial) = request(
-        &server,
+    let (status, trial) = json_request(
+        server.http,
         &admin,
         "POST",
         "/api/admin/tests",
@@ -456,11 +425,16 @@ fn drafts_are_tried_by_chat_and_by_voice_and_the_api_refuses_other_roles_and_bad
     let tried = server.wait_call(Duration::from_secs(60), |call| {
         call["id"] == reference.as_str() && !call["ended_at"].is_null()
     });
-    assert!(said_by_hotline(&tried).contains("spring sale"), "{tried}");
+    assert!(
+        lines_by(&tried, "hotline")
+            .join(" | ")
+            .contains("spring sale"),
+        "{tried}"
+    );
     assert_eq!(tried["flow"], "promo", "{tried}");
     caller.hang_up();
 
-    let (_, listed) = request(&server, &admin, "GET", "/api/admin/flows/promo", None);
+    let (_, listed) = json_request(server.http, &admin, "GET", "/api/admin/flows/promo", None);
     assert!(
         listed["published_version"].is_null(),
         "trying is not publishing"

@@ -10,6 +10,7 @@
 
 mod common;
 
+use common::SECOND;
 use common::{
     REVIEWER_PASSWORD, Route, Server, ServerOptions, add_user, http_bytes, http_request_with,
 };
@@ -18,8 +19,6 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-const SECOND: Duration = Duration::from_secs(1);
 
 /// `hotline recordings verify` on the server's data: exit success and what it printed.
 fn verify(server: &Server) -> (bool, String) {

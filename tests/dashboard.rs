@@ -8,7 +8,7 @@ use common::desk::{QUEUES, available, phone, queue_server_with};
 use common::playwright::Script;
 use common::sipp::{dial, press_after_prompt};
 use common::softphone::Answer;
-use common::{Server, add_user, http_request_with};
+use common::{Server, add_user};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -17,18 +17,6 @@ const WATCHER_PASSWORD: &str = "watcher-secret";
 /// The queue test flow on [`QUEUES`], the demo agents, and a long wait alert after 2 s.
 fn dashboard_server() -> Server {
     queue_server_with("", "\n[dashboard]\nlongest_wait_alert = \"2s\"\n")
-}
-
-fn get(server: &Server, token: &str, path: &str) -> (u16, String) {
-    let authorization = format!("Bearer {token}");
-    http_request_with(
-        server.http,
-        "GET",
-        path,
-        None,
-        &[("Authorization", authorization.as_str())],
-    )
-    .expect("HTTP answers")
 }
 
 #[test]
@@ -85,7 +73,7 @@ fn the_dashboard_follows_a_call_into_a_queue_alerts_on_its_wait_and_counts_it() 
     browser.expect("DONE", wait, &server);
     browser.finish();
 
-    let (status, body) = get(&server, &watcher, "/api/admin/dashboard");
+    let (status, body) = server.get_as("/api/admin/dashboard", &watcher);
     assert_eq!(status, 200, "{body}");
     let snapshot: Value = serde_json::from_str(&body).expect("JSON");
     assert_eq!(snapshot["today"]["calls"], 1, "{snapshot:#}");
@@ -101,7 +89,7 @@ fn the_dashboard_follows_a_call_into_a_queue_alerts_on_its_wait_and_counts_it() 
     );
 
     // The call's detail record, as CSV and as JSON; exports are audited.
-    let (status, csv) = get(&server, &watcher, "/api/admin/cdr?format=csv");
+    let (status, csv) = server.get_as("/api/admin/cdr?format=csv", &watcher);
     assert_eq!(status, 200, "{csv}");
     let mut lines = csv.lines();
     let header = lines.next().unwrap_or_default();
@@ -114,30 +102,22 @@ fn the_dashboard_follows_a_call_into_a_queue_alerts_on_its_wait_and_counts_it() 
         row.contains("+15550100009") && row.contains("caller_hangup"),
         "{csv}"
     );
-    let (status, json_rows) = get(
-        &server,
-        &watcher,
-        "/api/admin/cdr?format=json&from=2000-01-01",
-    );
+    let (status, json_rows) = server.get_as("/api/admin/cdr?format=json&from=2000-01-01", &watcher);
     assert_eq!(status, 200, "{json_rows}");
     let rows: Value = serde_json::from_str(&json_rows).expect("JSON rows");
     assert_eq!(rows[0]["flow"], "queues", "{rows}");
     assert_eq!(rows[0]["handed_over"], true, "{rows}");
-    let (status, _) = get(&server, &watcher, "/api/admin/cdr?format=xml");
+    let (status, _) = server.get_as("/api/admin/cdr?format=xml", &watcher);
     assert_eq!(status, 400);
-    let (status, _) = get(&server, &watcher, "/api/admin/cdr?from=2026-02-30");
+    let (status, _) = server.get_as("/api/admin/cdr?from=2026-02-30", &watcher);
     assert_eq!(status, 400);
-    let (status, _) = get(
-        &server,
-        &watcher,
-        "/api/admin/cdr?from=2026-12-07&to=2026-12-01",
-    );
+    let (status, _) = server.get_as("/api/admin/cdr?from=2026-12-07&to=2026-12-01", &watcher);
     assert_eq!(status, 400);
-    let (status, _) = get(&server, &server.reviewer_token, "/api/admin/cdr");
+    let (status, _) = server.get_as("/api/admin/cdr", &server.reviewer_token);
     assert_eq!(
         status, 403,
         "a compliance reviewer exports recordings, not call records"
     );
-    let (_, audit) = get(&server, &server.reviewer_token, "/api/audit");
+    let (_, audit) = server.get_as("/api/audit", &server.reviewer_token);
     assert!(audit.contains("export call records"), "{audit}");
 }

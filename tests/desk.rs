@@ -7,12 +7,11 @@
 
 mod common;
 
+use common::SECOND;
 use common::desk::{QUEUES, password, queue_server};
 use common::playwright::Script;
 use common::softphone::{Answer, Softphone};
-use std::time::{Duration, Instant};
-
-const SECOND: Duration = Duration::from_secs(1);
+use std::time::Instant;
 
 #[test]
 fn an_agent_takes_a_call_at_the_desk_in_the_browser() {

@@ -4,13 +4,12 @@
 
 mod common;
 
+use common::SECOND;
 use common::rtp::RtpPeer;
 use common::sipp::Sipp;
 use common::{Server, ServerOptions};
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
-
-const SECOND: Duration = Duration::from_secs(1);
 
 #[test]
 fn silent_caller_is_hung_up_after_the_media_timeout() {

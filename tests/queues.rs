@@ -5,15 +5,15 @@
 
 mod common;
 
-use common::Server;
+use common::audio::rms;
 use common::desk::{Desk, QUEUES, available, phone, queue_server};
 use common::rtp::RtpPeer;
 use common::sipp::SippHandle;
 use common::softphone::Answer;
+use common::{SECOND, Server};
 use serde_json::{Value, json};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-const SECOND: Duration = Duration::from_secs(1);
 fn away(desk: &Desk) {
     let (status, answer) = desk.request(
         "POST",
@@ -46,10 +46,6 @@ fn took_it(server: &Server, number: &str, agent: &str) {
 fn accept(desk: &Desk, call: &str) {
     let (status, answer) = desk.request("POST", &format!("/api/agent/calls/{call}/accept"), None);
     assert_eq!(status, 200, "{answer}");
-}
-
-fn rms(samples: &[f32]) -> f32 {
-    (samples.iter().map(|sample| sample * sample).sum::<f32>() / samples.len().max(1) as f32).sqrt()
 }
 
 #[test]

@@ -4,13 +4,12 @@
 
 mod common;
 
+use common::SECOND;
 use common::desk::{Desk, agents_config, available, password, phone};
 use common::softphone::{Answer, Softphone};
 use common::{Server, ServerOptions};
 use md5::{Digest, Md5};
 use std::time::Duration;
-
-const SECOND: Duration = Duration::from_secs(1);
 
 fn server(acd: &str) -> Server {
     Server::start(ServerOptions {

@@ -2,20 +2,11 @@
 //! espeak-ng's data from the models directory (what makes a copied binary work): a broken copy
 //! there makes it fail, whatever the build directory holds, and `hotline models` repairs it.
 
+mod common;
+
+use common::{models_dir, output_text};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn repository_models() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("voice-models")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 /// Runs `hotline ARGUMENTS` in `directory`, with none of espeak-ng's own ways to find data.
 fn hotline(directory: &Path, arguments: &[&str]) -> Output {
@@ -31,7 +22,7 @@ fn hotline(directory: &Path, arguments: &[&str]) -> Output {
 
 /// A models directory whose registry and models are links to the repository's.
 fn linked_models(root: &Path) -> Option<PathBuf> {
-    let source = repository_models();
+    let source = models_dir();
     if !source.join("piper/en_US-joe-medium.onnx").is_file() {
         eprintln!("SKIPPED: needs the voice models; run `make models`");
         return None;
@@ -64,8 +55,8 @@ fn speaks_with_the_espeak_data_of_the_models_directory() {
     ];
 
     let broken = hotline(root.path(), &say);
-    assert!(!broken.status.success(), "{}", text(&broken));
-    let message = text(&broken);
+    assert!(!broken.status.success(), "{}", output_text(&broken));
+    let message = output_text(&broken);
     assert!(
         message.contains("cannot load espeak-ng data from"),
         "{message}"
@@ -74,20 +65,24 @@ fn speaks_with_the_espeak_data_of_the_models_directory() {
     assert!(message.contains("hotline models"), "{message}");
 
     let provisioned = hotline(root.path(), &["models", "--models", models_text]);
-    assert!(provisioned.status.success(), "{}", text(&provisioned));
     assert!(
-        text(&provisioned).contains("ok espeak-ng data: provisioned"),
+        provisioned.status.success(),
         "{}",
-        text(&provisioned)
+        output_text(&provisioned)
+    );
+    assert!(
+        output_text(&provisioned).contains("ok espeak-ng data: provisioned"),
+        "{}",
+        output_text(&provisioned)
     );
     assert!(data.join("phondata").is_file());
 
     let spoken = hotline(root.path(), &say);
-    assert!(spoken.status.success(), "{}", text(&spoken));
+    assert!(spoken.status.success(), "{}", output_text(&spoken));
     assert!(
-        text(&spoken).contains(&format!("espeak-ng data {}", data.display())),
+        output_text(&spoken).contains(&format!("espeak-ng data {}", data.display())),
         "{}",
-        text(&spoken)
+        output_text(&spoken)
     );
     let wav = hound::WavReader::open(root.path().join("hello.wav")).expect("a WAV file");
     assert_eq!(wav.spec().sample_rate, 22_050);
@@ -98,7 +93,7 @@ fn speaks_with_the_espeak_data_of_the_models_directory() {
 fn voice_settings_come_from_the_config_and_are_checked() {
     let root = tempfile::tempdir().expect("temporary directory");
     let config = root.path().join("hotline.toml");
-    let models = repository_models();
+    let models = models_dir();
     std::fs::write(
         &config,
         format!(
@@ -122,7 +117,7 @@ fn voice_settings_come_from_the_config_and_are_checked() {
     ];
     let unknown = hotline(root.path(), &say);
     assert!(!unknown.status.success());
-    let message = text(&unknown);
+    let message = output_text(&unknown);
     assert!(
         message.contains("no tts model named \"de_DE-nobody-low\""),
         "{message}"
@@ -133,7 +128,7 @@ fn voice_settings_come_from_the_config_and_are_checked() {
     std::fs::write(&config, format!("{settings}speaking_rate = 9\n")).expect("config");
     let out_of_range = hotline(root.path(), &say);
     assert!(!out_of_range.status.success());
-    let message = text(&out_of_range);
+    let message = output_text(&out_of_range);
     assert!(
         message.contains(&format!(
             "{config_text}:15: speaking_rate 9 is out of range"

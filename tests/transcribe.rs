@@ -1,6 +1,10 @@
 //! `hotline transcribe` with the real whisper model on the speech fixtures: synthesized
 //! telephone-rate prompts and real human recordings, scored by word error rate.
 
+mod common;
+
+use common::audio::{speech_fixture, speech_fixtures_dir};
+use common::{models_dir, repo_dir};
 use hotline::asr::word_errors;
 use std::path::PathBuf;
 use std::process::Command;
@@ -8,12 +12,8 @@ use std::process::Command;
 /// Word error rate the fixture set must stay under (measured 0.0 synthesized, see bench/).
 const MAXIMUM_WER: f64 = 0.15;
 
-fn repository() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn speech_fixtures() -> Vec<(PathBuf, String)> {
-    let directory = repository().join("audio-fixtures/speech");
+    let directory = speech_fixtures_dir();
     let mut fixtures: Vec<(PathBuf, String)> = std::fs::read_dir(&directory)
         .expect("audio-fixtures/speech exists")
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
@@ -34,7 +34,7 @@ fn fixtures_are_transcribed_within_the_word_error_bound() {
     let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
         .arg("transcribe")
         .arg("--models")
-        .arg(repository().join("voice-models"))
+        .arg(models_dir())
         .args(fixtures.iter().map(|(path, _)| path))
         .output()
         .expect("hotline runs");
@@ -91,9 +91,9 @@ fn an_unreadable_file_fails_alone() {
     let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
         .arg("transcribe")
         .arg("--models")
-        .arg(repository().join("voice-models"))
+        .arg(models_dir())
         .arg(good)
-        .arg(repository().join("Cargo.toml"))
+        .arg(repo_dir().join("Cargo.toml"))
         .output()
         .expect("hotline runs");
     assert_eq!(output.status.code(), Some(1));
@@ -119,10 +119,10 @@ fn a_biasing_prompt_never_makes_recognition_loop() {
         let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
             .arg("transcribe")
             .arg("--models")
-            .arg(repository().join("voice-models"))
+            .arg(models_dir())
             .arg("--prompt")
             .arg(prompt)
-            .arg(repository().join("audio-fixtures/speech").join(fixture))
+            .arg(speech_fixture(fixture))
             .output()
             .expect("hotline runs");
         let stdout = String::from_utf8_lossy(&output.stdout);

@@ -4,17 +4,16 @@
 
 mod common;
 
-use common::Server;
 use common::audio::{self, tone, tone_level, write_wav};
 use common::desk::{Desk, QUEUES, available, password, queue_server};
 use common::rtp::RtpPeer;
 use common::sipp::SippHandle;
 use common::softphone::{Answer, Softphone};
+use common::{SECOND, Server};
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-const SECOND: Duration = Duration::from_secs(1);
 const CALLER_TONE: f32 = 400.0;
 const CONSULTANT_TONE: f32 = 700.0;
 const SUPERVISOR_TONE: f32 = 1000.0;
@@ -107,9 +106,7 @@ fn an_agent_consults_a_colleague_then_hands_the_caller_over() {
     let since = Instant::now();
     std::thread::sleep(3 * SECOND);
     let waiting = peer.audio_since(since);
-    let music = (waiting.iter().map(|sample| sample * sample).sum::<f32>()
-        / waiting.len().max(1) as f32)
-        .sqrt();
+    let music = audio::rms(&waiting);
     assert!(
         music > 0.01,
         "the caller heard no music while waiting: {music}"

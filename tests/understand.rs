@@ -3,13 +3,12 @@
 //! the right intent, keywords decide, unrelated text is no match, and a phrase added to the
 //! intents file changes the answer without a rebuild.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod common;
 
-fn repository() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{models_dir, repo_dir};
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
 
 /// Runs `hotline understand` on `texts` (one per stdin line) with the intents under `flows`.
 fn understand(flows: &Path, texts: &[&str]) -> Vec<serde_json::Value> {
@@ -18,7 +17,7 @@ fn understand(flows: &Path, texts: &[&str]) -> Vec<serde_json::Value> {
         .arg("--flows")
         .arg(flows)
         .arg("--models")
-        .arg(repository().join("voice-models"))
+        .arg(models_dir())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -64,7 +63,7 @@ fn paraphrases_keywords_and_no_match() {
         ("what's the weather on mars", None),
     ];
     let texts: Vec<&str> = cases.iter().map(|(text, _)| *text).collect();
-    let lines = understand(&repository().join("prompts"), &texts);
+    let lines = understand(&repo_dir().join("prompts"), &texts);
     assert_eq!(lines.len(), cases.len());
     for ((text, intent), line) in cases.iter().zip(&lines) {
         assert_eq!(line["text"], *text);
@@ -79,7 +78,7 @@ fn paraphrases_keywords_and_no_match() {
 #[test]
 fn spoken_numbers_are_reported_as_digits() {
     let lines = understand(
-        &repository().join("prompts"),
+        &repo_dir().join("prompts"),
         &["where is my order twelve thousand three hundred forty five"],
     );
     assert_eq!(lines[0]["intent"], "order_status", "{}", lines[0]);
@@ -89,7 +88,7 @@ fn spoken_numbers_are_reported_as_digits() {
 #[test]
 fn a_new_example_phrase_changes_the_answer_without_a_rebuild() {
     let flows = tempfile::tempdir().expect("temporary directory");
-    let original = std::fs::read_to_string(repository().join("prompts/demo/main.intents.toml"))
+    let original = std::fs::read_to_string(repo_dir().join("prompts/demo/main.intents.toml"))
         .expect("demo intents");
     let phrase = "the zipper broke on day one";
     std::fs::write(flows.path().join("main.intents.toml"), &original).expect("intents copy");
@@ -122,7 +121,7 @@ fn a_broken_intents_file_names_file_and_line() {
         .arg("--flows")
         .arg(flows.path())
         .arg("--models")
-        .arg(repository().join("voice-models"))
+        .arg(models_dir())
         .arg("hello")
         .output()
         .expect("hotline runs");
@@ -134,7 +133,7 @@ fn a_broken_intents_file_names_file_and_line() {
 
 /// The (text, expected intent) lines of a TSV file in tests/data; `None` for `none`.
 fn labelled(name: &str) -> Vec<(String, Option<String>)> {
-    let text = std::fs::read_to_string(repository().join("tests/data").join(name)).expect("set");
+    let text = std::fs::read_to_string(repo_dir().join("tests/data").join(name)).expect("set");
     text.lines()
         .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
         .map(|line| {
@@ -149,7 +148,7 @@ fn labelled(name: &str) -> Vec<(String, Option<String>)> {
 fn held_out_accuracy_is_at_least_92_percent() {
     let set = labelled("intents-held-out.tsv");
     let texts: Vec<&str> = set.iter().map(|(text, _)| text.as_str()).collect();
-    let lines = understand(&repository().join("prompts"), &texts);
+    let lines = understand(&repo_dir().join("prompts"), &texts);
     assert_eq!(lines.len(), set.len());
     let wrong: Vec<String> = set
         .iter()
@@ -183,7 +182,7 @@ fn held_out_accuracy_is_at_least_92_percent() {
 /// The demo's intents and knowledge copied into a fresh flows directory.
 fn demo_copy() -> tempfile::TempDir {
     let flows = tempfile::tempdir().expect("temporary directory");
-    let demo = repository().join("prompts/demo");
+    let demo = repo_dir().join("prompts/demo");
     std::fs::copy(
         demo.join("main.intents.toml"),
         flows.path().join("main.intents.toml"),
@@ -217,7 +216,7 @@ fn spoken_questions_find_their_knowledge_article() {
         ("who won the football game last night", None),
     ];
     let texts: Vec<&str> = cases.iter().map(|(text, _)| *text).collect();
-    let lines = understand(&repository().join("prompts"), &texts);
+    let lines = understand(&repo_dir().join("prompts"), &texts);
     for ((text, id), line) in cases.iter().zip(&lines) {
         let article = &line["article"];
         assert_eq!(article["id"].as_str(), *id, "{text}: {line}");
@@ -267,7 +266,7 @@ fn a_broken_article_names_file_and_line() {
         .arg("--flows")
         .arg(flows.path())
         .arg("--models")
-        .arg(repository().join("voice-models"))
+        .arg(models_dir())
         .arg("hello")
         .output()
         .expect("hotline runs");
@@ -281,11 +280,11 @@ fn calibrating_prints_a_table_to_paste() {
     let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
         .arg("understand")
         .arg("--flows")
-        .arg(repository().join("prompts"))
+        .arg(repo_dir().join("prompts"))
         .arg("--models")
-        .arg(repository().join("voice-models"))
+        .arg(models_dir())
         .arg("--calibrate")
-        .arg(repository().join("tests/data/intents-calibration.tsv"))
+        .arg(repo_dir().join("tests/data/intents-calibration.tsv"))
         .output()
         .expect("hotline runs");
     let stdout = String::from_utf8_lossy(&output.stdout);

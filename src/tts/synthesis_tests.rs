@@ -2,7 +2,6 @@
 //! absent) and of the clear errors for missing files.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use super::{PiperSynthesizer, ServiceOptions, SpeechService, Synthesizer, TtsError, VoiceFiles};
 use crate::audio::rms;
@@ -38,22 +37,15 @@ fn real_voice_speaks_and_streams_sentence_by_sentence() {
     assert_eq!(synthesizer.native_rate(), 22_050);
 
     let short = synthesizer.synthesize("Hello.", 8000).expect("synthesized");
-    let started = Instant::now();
     let long = synthesizer
         .synthesize(FOUR_SECOND_SENTENCE, 8000)
         .expect("synthesized");
-    let synthesis_time = started.elapsed();
     let native = synthesizer
         .synthesize(FOUR_SECOND_SENTENCE, 22_050)
         .expect("synthesized");
 
     let long_seconds = seconds(long.len(), 8000);
     let native_seconds = seconds(native.len(), 22_050);
-    eprintln!(
-        "one {long_seconds:.2} s sentence: synthesized in {:.3} s, real-time factor {:.3}",
-        synthesis_time.as_secs_f64(),
-        synthesis_time.as_secs_f64() / long_seconds
-    );
     assert!((2.5..7.0).contains(&long_seconds), "{long_seconds} s");
     assert!(
         (long_seconds - native_seconds).abs() < 0.5,
@@ -67,35 +59,22 @@ fn real_voice_speaks_and_streams_sentence_by_sentence() {
     );
     assert!(rms(&long) > 1000.0, "speech has energy: rms {}", rms(&long));
 
+    // Sentence by sentence: each arrives as its own chunk, so a call can play the first while
+    // the rest is made. How soon the first arrives is a benchmark figure (bench/synthesis.sh).
     let service =
         SpeechService::start(synthesizer, ServiceOptions::default()).expect("thread starts");
     let text = format!("{FOUR_SECOND_SENTENCE} Press one for orders. Press two for returns.");
-    let started = Instant::now();
     let mut stream = service.speak_blocking(&text, 8000).expect("queued");
-    let mut arrivals: Vec<Duration> = Vec::new();
-    let mut total_samples = 0;
+    let mut chunks = Vec::new();
     while let Some(chunk) = stream.blocking_next() {
         let chunk = chunk.expect("synthesized");
         assert_eq!(chunk.sample_rate, 8000);
-        total_samples += chunk.samples.len();
-        arrivals.push(started.elapsed());
+        chunks.push(seconds(chunk.samples.len(), 8000));
     }
-    assert_eq!(arrivals.len(), 3, "one chunk per sentence");
-    let first = arrivals[0];
-    let last = arrivals[2];
-    eprintln!(
-        "three sentences ({:.2} s of audio): first audio after {:.3} s, all after {:.3} s",
-        seconds(total_samples, 8000),
-        first.as_secs_f64(),
-        last.as_secs_f64()
-    );
+    assert_eq!(chunks.len(), 3, "one chunk per sentence: {chunks:?}");
     assert!(
-        first < last,
-        "the first sentence arrives before the whole text is done"
-    );
-    assert!(
-        first.as_secs_f64() < long_seconds,
-        "first audio is faster than real time"
+        chunks[0] > chunks[1] && chunks[0] > chunks[2],
+        "the long sentence comes first: {chunks:?}"
     );
 }
 
@@ -141,10 +120,8 @@ fn registry_only() -> tempfile::TempDir {
 #[test]
 fn a_missing_voice_is_a_clear_error() {
     let directory = registry_only();
-    let started = Instant::now();
     let error = VoiceFiles::in_directory(directory.path(), DEFAULT_VOICE)
         .expect_err("no voice in an empty directory");
-    assert!(started.elapsed() < Duration::from_secs(5), "fails fast");
     let message = error.to_string();
     assert!(
         matches!(error, TtsError::Models(ModelsError::NotProvisioned { .. })),

@@ -79,13 +79,69 @@ pub fn load_wav_mono(path: &Path) -> (Vec<f32>, u32) {
     (mono, rate)
 }
 
+/// Root-mean-square level of `samples` (0 for none).
+pub fn rms(samples: &[f32]) -> f32 {
+    (samples.iter().map(|sample| sample * sample).sum::<f32>() / samples.len().max(1) as f32).sqrt()
+}
+
 /// RMS energy per 20 ms window (rate-independent resolution).
 pub fn envelope(samples: &[f32], rate: u32) -> Vec<f32> {
     let win = (rate / 50).max(1) as usize;
-    samples
-        .chunks(win)
-        .map(|w| (w.iter().map(|s| s * s).sum::<f32>() / w.len() as f32).sqrt())
-        .collect()
+    samples.chunks(win).map(rms).collect()
+}
+
+/// The level above which a 20 ms window counts as voiced (what a prompt's end waits out).
+pub const VOICED_RMS: f32 = 0.01;
+
+/// The level above which a 20 ms window counts as speech in [`speech_profile`]: about -50 dBFS,
+/// well below quiet syllables as a browser hears them, and far above the digital silence between
+/// words.
+pub const SPEECH_RMS: f32 = 0.003;
+
+/// How much of some audio is voiced, and in how many separate stretches.
+#[derive(Debug)]
+pub struct SpeechProfile {
+    pub seconds: f32,
+    /// Total length of the voiced 20 ms windows.
+    pub voiced_seconds: f32,
+    /// Runs of voiced windows parted by at least 60 ms below [`SPEECH_RMS`]: words and
+    /// sentences come in bursts, a tone or noise in one.
+    pub bursts: usize,
+}
+
+pub fn speech_profile(samples: &[f32], rate: u32) -> SpeechProfile {
+    let voiced: Vec<bool> = envelope(samples, rate)
+        .iter()
+        .map(|level| *level > SPEECH_RMS)
+        .collect();
+    let mut bursts = 0;
+    let mut quiet = usize::MAX;
+    for &window in &voiced {
+        if window {
+            if quiet >= 3 {
+                bursts += 1;
+            }
+            quiet = 0;
+        } else {
+            quiet = quiet.saturating_add(1);
+        }
+    }
+    SpeechProfile {
+        seconds: samples.len() as f32 / rate as f32,
+        voiced_seconds: voiced.iter().filter(|window| **window).count() as f32 * 0.02,
+        bursts,
+    }
+}
+
+/// Asserts that `samples` carry speech that really arrived: at least `voiced_seconds` of voiced
+/// audio, in at least three bursts (not silence, not one steady tone). Used where what was said
+/// is checked on the text Hotline spoke, not by recognising captured audio.
+pub fn assert_speech(samples: &[f32], rate: u32, voiced_seconds: f32, what: &str) {
+    let profile = speech_profile(samples, rate);
+    assert!(
+        profile.voiced_seconds >= voiced_seconds && profile.bursts >= 3,
+        "{what}: not {voiced_seconds} s of speech: {profile:?}"
+    );
 }
 
 /// Pearson correlation of two equal-length slices.
@@ -237,20 +293,10 @@ pub fn prompt_wav(name: &str) -> PathBuf {
     if direct.is_file() {
         return direct;
     }
-    let mut stack = vec![root.clone()];
-    let mut found = Vec::new();
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let p = entry.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "wav")
-                && p.file_name().unwrap().to_string_lossy().contains(name)
-            {
-                found.push(p);
-            }
-        }
-    }
+    let mut found: Vec<PathBuf> = super::find_files(&root, ".wav")
+        .into_iter()
+        .filter(|p| p.file_name().unwrap().to_string_lossy().contains(name))
+        .collect();
     found.sort();
     found
         .into_iter()
@@ -269,19 +315,30 @@ pub fn notice_seconds() -> f32 {
     wav_seconds(&prompt_wav("recording-notice"))
 }
 
-/// What `hotline transcribe` (whisper, the repository's models) hears in a WAV, lower-cased.
-pub fn transcribe(path: &Path) -> String {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .arg("transcribe")
-        .arg(path)
-        .arg("--models")
-        .arg(super::repo_dir().join("voice-models"))
-        .output()
-        .expect("hotline transcribe runs");
-    let line = String::from_utf8_lossy(&output.stdout).to_string();
-    let json: serde_json::Value = serde_json::from_str(line.trim())
-        .unwrap_or_else(|error| panic!("transcribe output {line:?}: {error}"));
-    json["text"].as_str().unwrap_or_default().to_lowercase()
+/// The speech fixtures' directory, `audio-fixtures/speech/`.
+pub fn speech_fixtures_dir() -> PathBuf {
+    super::repo_dir().join("audio-fixtures/speech")
+}
+
+/// A fixture of `audio-fixtures/speech/`.
+pub fn speech_fixture(name: &str) -> PathBuf {
+    speech_fixtures_dir().join(name)
+}
+
+/// The samples of a speech fixture, which is 8 kHz mono.
+pub fn speech_samples(name: &str) -> Vec<i16> {
+    let path = speech_fixture(name);
+    let (samples, channels, rate) = hotline::audio::read_wav_i16(&path).expect("fixture reads");
+    assert_eq!((channels, rate), (1, 8000), "{}", path.display());
+    samples
+}
+
+/// 16-bit samples as f32 in [-1, 1].
+pub fn to_f32(samples: &[i16]) -> Vec<f32> {
+    samples
+        .iter()
+        .map(|sample| f32::from(*sample) / 32768.0)
+        .collect()
 }
 
 #[cfg(test)]

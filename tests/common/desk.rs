@@ -103,18 +103,7 @@ impl Desk {
 
     /// An authenticated request; returns the status and the body as JSON (or a string).
     pub fn request(&self, method: &str, path: &str, json: Option<Value>) -> (u16, Value) {
-        let bearer = format!("Bearer {}", self.token);
-        let body = json.map(|json| json.to_string());
-        let (status, text) = http_request_with(
-            self.http,
-            method,
-            path,
-            body.as_deref(),
-            &[("Authorization", &bearer)],
-        )
-        .unwrap_or_else(|error| panic!("{method} {path}: {error}"));
-        let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        (status, value)
+        super::json_request(self.http, &self.token, method, path, json)
     }
 
     /// `GET /api/agent/me`.

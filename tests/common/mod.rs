@@ -22,6 +22,9 @@ use std::time::{Duration, Instant};
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
+/// One second: tests wait in whole seconds (`10 * SECOND`).
+pub const SECOND: Duration = Duration::from_secs(1);
+
 /// A port free for both UDP and TCP on 127.0.0.1 (SIP listens on both).
 pub fn free_port() -> u16 {
     for _ in 0..200 {
@@ -74,6 +77,39 @@ pub fn temp_dir(tag: &str) -> PathBuf {
 
 pub fn repo_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The repository's voice models (`make models`).
+pub fn models_dir() -> PathBuf {
+    repo_dir().join("voice-models")
+}
+
+/// A finished command's standard output and error, as text.
+pub fn output_text(output: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// A copy of the repository's flows (`prompts/`) in a fresh directory, for tests that publish
+/// or edit them.
+pub fn copied_prompts() -> PathBuf {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("directory");
+        for entry in std::fs::read_dir(from).expect("readable").flatten() {
+            let target = to.join(entry.file_name());
+            if entry.path().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).expect("copied");
+            }
+        }
+    }
+    let directory = temp_dir("prompts");
+    copy(&repo_dir().join("prompts"), &directory);
+    directory
 }
 
 pub fn sipp_scenario(name: &str) -> PathBuf {
@@ -522,6 +558,29 @@ pub fn http_request_with(
     Ok((status, body))
 }
 
+/// A request with a bearer token and an optional JSON body; the status and the answer as JSON
+/// (or, when it is not JSON, as a string).
+pub fn json_request(
+    addr: SocketAddr,
+    token: &str,
+    method: &str,
+    path: &str,
+    json: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let bearer = format!("Bearer {token}");
+    let body = json.map(|json| json.to_string());
+    let (status, text) = http_request_with(
+        addr,
+        method,
+        path,
+        body.as_deref(),
+        &[("Authorization", &bearer)],
+    )
+    .unwrap_or_else(|error| panic!("{method} {path}: {error}"));
+    let value = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+    (status, value)
+}
+
 /// `GET path` with headers; the status, the response head and the body as bytes (no chunked
 /// bodies: the recording API sends lengths).
 pub fn http_bytes(
@@ -601,6 +660,50 @@ pub fn wait_for<T>(timeout: Duration, mut f: impl FnMut() -> Option<T>) -> Optio
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// The texts of a call record's transcript lines spoken by `speaker` ("hotline" or "caller"),
+/// in order.
+pub fn lines_by<'a>(call: &'a serde_json::Value, speaker: &str) -> Vec<&'a str> {
+    call["transcript"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|line| line["speaker"] == speaker)
+        .filter_map(|line| line["text"].as_str())
+        .collect()
+}
+
+/// Every file under `dir` whose name ends with `suffix`.
+pub fn find_files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p)
+            } else if p.to_string_lossy().ends_with(suffix) {
+                out.push(p)
+            }
+        }
+    }
+    out
+}
+
+/// Hands a timing figure to the benchmarks: when `HOTLINE_BENCH_FIGURES` names a file (as
+/// `bench/test_timings.sh` sets it), appends the line `NAME VALUE` to it. Tests never assert on
+/// timing; the benchmark reports these figures.
+pub fn bench_figure(name: &str, value: f64) {
+    let Some(path) = std::env::var_os("HOTLINE_BENCH_FIGURES") else {
+        return;
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .unwrap_or_else(|error| panic!("HOTLINE_BENCH_FIGURES {path:?}: {error}"));
+    writeln!(file, "{name} {value:.3}").expect("the figures file is writable");
 }
 
 pub fn file_exists(p: &Path) -> bool {
