@@ -12,16 +12,6 @@ use common::sipp::{Sipp, SippHandle};
 use common::{Route, SECOND, Server, ServerOptions};
 use std::time::{Duration, Instant};
 
-/// Each test runs a server with both speech models; one at a time keeps their timing honest on
-/// a small machine.
-static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn serialised() -> std::sync::MutexGuard<'static, ()> {
-    ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 /// Calls `number` with sipp (which hangs up after `pause_ms`) and an RTP peer for its media;
 /// returns once Hotline's first audio packet arrived.
 fn dial(server: &Server, number: &str, pause_ms: u64) -> (RtpPeer, SippHandle) {
@@ -44,7 +34,7 @@ fn line_index(call: &serde_json::Value, speaker: &str, words: &str) -> Option<us
 
 #[test]
 fn a_spoken_request_and_order_number_get_the_real_order_status() {
-    let _turn = serialised();
+    let _turn = common::one_at_a_time();
     let server = Server::start(ServerOptions::default());
     let (peer, sipp) = dial(&server, "1000", 70_000);
     peer.wait_prompt_over("greeting", 60 * SECOND);
@@ -74,7 +64,7 @@ fn a_spoken_request_and_order_number_get_the_real_order_status() {
 
 #[test]
 fn a_spoken_question_gets_the_knowledge_base_answer() {
-    let _turn = serialised();
+    let _turn = common::one_at_a_time();
     let server = Server::start(ServerOptions::default());
     let (peer, sipp) = dial(&server, "1000", 60_000);
     peer.wait_prompt_over("greeting", 60 * SECOND);
@@ -95,7 +85,7 @@ fn a_spoken_question_gets_the_knowledge_base_answer() {
 
 #[test]
 fn a_free_spoken_answer_is_stored_and_read_back() {
-    let _turn = serialised();
+    let _turn = common::one_at_a_time();
     let server = Server::start(ServerOptions {
         routes: vec![Route {
             number: "2000".into(),
@@ -139,7 +129,7 @@ fn a_free_spoken_answer_is_stored_and_read_back() {
 
 #[test]
 fn caller_speech_does_not_stop_the_recording_notice() {
-    let _turn = serialised();
+    let _turn = common::one_at_a_time();
     let server = Server::start(ServerOptions::default());
     let (peer, sipp) = dial(&server, "1000", 10_000);
     let first = peer.packets()[0].at;
@@ -163,7 +153,7 @@ fn caller_speech_does_not_stop_the_recording_notice() {
 
 #[test]
 fn caller_speech_stops_the_greeting() {
-    let _turn = serialised();
+    let _turn = common::one_at_a_time();
     let server = Server::start(ServerOptions::default());
     let (peer, sipp) = dial(&server, "1000", 15_000);
     // The recording notice cannot be interrupted; speak two seconds into the greeting.
@@ -192,7 +182,7 @@ fn caller_speech_stops_the_greeting() {
 
 #[test]
 fn a_keyed_order_number_gets_its_status_spoken() {
-    let _turn = serialised();
+    let _turn = common::one_at_a_time();
     let server = Server::start(ServerOptions::default());
     let (peer, sipp) = dial(&server, "1001", 40_000);
     peer.wait_prompt_over("greeting", 60 * SECOND);
@@ -240,7 +230,7 @@ fn a_keyed_order_number_gets_its_status_spoken() {
 
 #[test]
 fn words_spoken_as_the_caller_hangs_up_reach_the_transcript() {
-    let _turn = serialised();
+    let _turn = common::one_at_a_time();
     let server = Server::start(ServerOptions::default());
     // sipp hangs up 4 s after the answer, while the caller is still talking.
     let (peer, sipp) = dial(&server, "1000", 4_000);

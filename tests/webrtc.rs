@@ -54,6 +54,7 @@ fn microphone(path: &Path, seconds: usize, pieces: &[(f32, Vec<i16>)]) -> PathBu
 
 #[test]
 fn a_browser_caller_asks_where_their_order_is_and_hears_the_answer() {
+    let _turn = common::one_at_a_time();
     let address = enter_private_network();
     let server = Server::start(ServerOptions {
         extra_config: format!("\n[webrtc]\naddress = \"{address}\"\nnumber = \"1000\"\n"),
@@ -153,6 +154,7 @@ fn a_browser_caller_asks_where_their_order_is_and_hears_the_answer() {
 
 #[test]
 fn an_agent_in_the_browser_takes_a_warm_transfer_from_a_sip_caller() {
+    let _turn = common::one_at_a_time();
     let address = enter_private_network();
     let server = Server::start(ServerOptions {
         routes: vec![common::Route {
@@ -364,6 +366,7 @@ fn strongest_second(samples: &[f32], frequency: f32) -> f32 {
 
 #[test]
 fn a_webrtc_caller_is_bridged_to_an_agents_sip_phone() {
+    let _turn = common::one_at_a_time();
     let server = Server::start(ServerOptions {
         extra_config: agents_config(
             "ring_timeout = \"10s\"\naccept_timeout = \"30s\"\nwrap_up = \"1s\"",

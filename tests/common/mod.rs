@@ -709,3 +709,12 @@ pub fn bench_figure(name: &str, value: f64) {
 pub fn file_exists(p: &Path) -> bool {
     p.metadata().map(|m| m.is_file()).unwrap_or(false)
 }
+
+/// Tests that run a server with both speech models, or a browser, take turns within their test
+/// binary: one at a time keeps the recognition of what they hear honest on a small machine.
+pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
