@@ -162,14 +162,19 @@ fn caller_speech_stops_the_greeting() {
     peer.send_speech(&fixture("talk-to-a-person.wav"));
     std::thread::sleep(3 * SECOND);
     // The greeting runs about ten seconds; once barge-in fired, Hotline's audio goes quiet
-    // while the caller is still talking and the reply is being worked out.
-    let window_start = spoke_at + Duration::from_millis(900);
-    let heard = peer.audio_since(window_start);
-    let window = &heard[..heard.len().min(8000)];
+    // while the caller is still talking and the reply is being worked out. How soon is the
+    // detector's business (tested on simulated time, measured in bench/); here it must happen
+    // within the three seconds after the caller started, long before the greeting's end.
+    // A whole second of quiet: longer than any pause between the greeting's sentences.
+    let heard = peer.audio_since(spoke_at);
+    let quiet = heard
+        .windows(8000)
+        .step_by(4000)
+        .take(5)
+        .any(|second| rms(second) < 0.01);
     assert!(
-        rms(window) < 0.01,
-        "the greeting kept playing over the caller (rms {})\n{}",
-        rms(window),
+        quiet,
+        "the greeting kept playing over the caller\n{}",
         server.log_text()
     );
     let before = peer.audio_since(spoke_at - SECOND);
