@@ -74,7 +74,8 @@ pub fn router(state: AppState) -> Router {
         .route("/call", get(pages::call))
         .route("/admin/flows", get(pages::designer))
         .route("/admin", get(pages::dashboard))
-        .route("/admin/admin.js", get(pages::admin_script))
+        .route("/staff/staff.js", get(pages::staff_script))
+        .route("/staff/staff.css", get(pages::staff_styles))
         .nest("/api", api::router());
     if let Some(orders) = &state.orders {
         router = router.nest("/demo", demo::router(orders.clone()));

@@ -32,13 +32,21 @@ pub async fn dashboard() -> Html<&'static str> {
     Html(include_str!("dashboard.html"))
 }
 
-/// `GET /admin/admin.js`: what the admin pages share (sign-in, the API helper).
-pub async fn admin_script() -> impl axum::response::IntoResponse {
+/// `GET /staff/staff.js`: what the staff pages share (sign-in, the API helper).
+pub async fn staff_script() -> impl axum::response::IntoResponse {
     (
         [(
             axum::http::header::CONTENT_TYPE,
             "text/javascript; charset=utf-8",
         )],
-        include_str!("admin.js"),
+        include_str!("staff.js"),
+    )
+}
+
+/// `GET /staff/staff.css`: the staff pages' shared stylesheet (frame, forms, sign-in).
+pub async fn staff_styles() -> impl axum::response::IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("staff.css"),
     )
 }

@@ -1,5 +1,6 @@
-// Shared by the admin pages (/admin and /admin/flows): element helpers, the JSON API helper and
-// the sign-in form (#login-form with #name, #password, #signin, #signin-error; #signout).
+// Shared by the staff pages that sign in with a user's name (/review, /admin, /admin/flows):
+// element helpers, the JSON API helper and the sign-in form (#login-form with #name, #password,
+// #signin, #signin-error; #signout).
 'use strict';
 
 const element = (id) => document.getElementById(id);
