@@ -7,7 +7,7 @@ mod common;
 
 use common::audio::{self, match_prompt};
 use common::softphone::Softphone;
-use common::{Server, ServerOptions, free_port, free_udp_port, temp_dir};
+use common::{Server, ServerOptions, free_port, sipp_media_port, temp_dir};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -31,7 +31,7 @@ fn baresip_calls_a_sipp_uas() {
             "-p",
             &uas_port.to_string(),
             "-mp",
-            &free_udp_port().to_string(),
+            &sipp_media_port().to_string(),
         ])
         .args([
             "-rtp_echo",

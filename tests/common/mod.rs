@@ -37,13 +37,11 @@ pub fn free_port() -> u16 {
     panic!("no free UDP+TCP port");
 }
 
-/// A free UDP port (RTP peer, sipp media).
-pub fn free_udp_port() -> u16 {
-    UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// Where a sipp instance's media ports start: sipp binds four from there (audio and video,
+/// RTP and RTCP), so a whole block probed free, below the ephemeral range that other tests'
+/// sockets take ports from.
+pub fn sipp_media_port() -> u16 {
+    rtp_range(4).0
 }
 
 /// An even-aligned block of `len` UDP ports below the ephemeral range (20000..32000), distinct per

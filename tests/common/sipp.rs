@@ -90,7 +90,7 @@ impl Sipp {
             .args(["-i", "127.0.0.1", "-p"])
             .arg(super::free_port().to_string())
             .arg("-mp")
-            .arg(super::free_udp_port().to_string())
+            .arg(super::sipp_media_port().to_string())
             .arg("-key")
             .arg("rtp_port")
             .arg(self.rtp_port.to_string())
