@@ -10,8 +10,9 @@
 
 use criterion::Criterion;
 use hotline::config::SpeechConfig;
-use hotline::dialogue::intents::{IntentIndex, Intents, NO_INTENT, read_labelled};
-use hotline::dialogue::knowledge::{KnowledgeBase, KnowledgeIndex};
+use hotline::dialogue::language::intents::{IntentIndex, NO_INTENT};
+use hotline::dialogue::language::knowledge::KnowledgeIndex;
+use hotline::dialogue::loader::{read_intents, read_knowledge, read_labelled};
 use hotline::embedding::{Embedder, SentenceEmbedder, model_directory};
 use hotline::models::Registry;
 use std::hint::black_box;
@@ -34,10 +35,10 @@ fn main() -> anyhow::Result<()> {
         &SpeechConfig::default().embedding_model,
     )?)?;
     let demo = repository.join("prompts/demo");
-    let intents = IntentIndex::build(Intents::load(&demo.join("main.intents.toml"))?, |text| {
+    let intents = IntentIndex::build(read_intents(&demo.join("main.intents.toml"))?, |text| {
         embedder.embed(text)
     })?;
-    let knowledge = KnowledgeIndex::build(KnowledgeBase::load(&demo.join("knowledge"))?, |text| {
+    let knowledge = KnowledgeIndex::build(read_knowledge(&demo.join("knowledge"))?, |text| {
         embedder.embed(text)
     })?;
     let embed = |text: &str| embedder.embed(&intents.rejoin_split_words(text));

@@ -27,7 +27,10 @@ fn demo_flows_are_valid() {
 
 #[test]
 fn broken_flows_exit_1_naming_file_and_line() {
-    let directory = concat!(env!("CARGO_MANIFEST_DIR"), "/src/dialogue/fixtures/broken");
+    let directory = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/dialogue/loader/fixtures/broken"
+    );
     let output = hotline()
         .args(["flows", "check", directory])
         .output()

@@ -6,7 +6,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
-use hotline::dialogue::lookup::{LookupMethod, LookupOutcome, LookupRequest};
+use hotline::dialogue::flow_file::lookup::{LookupMethod, LookupOutcome, LookupRequest};
 use hotline::lookup::{LookupClient, MAXIMUM_BODY_BYTES};
 use serde_json::json;
 use std::net::SocketAddr;

@@ -2,8 +2,9 @@
 //! `knowledge/` directory under DIR).
 
 use crate::dialogue::check_flows;
-use crate::dialogue::intents::{Intents, intents_files};
-use crate::dialogue::knowledge::{KnowledgeBase, knowledge_directories};
+use crate::dialogue::loader::{
+    check_knowledge, intents_files, knowledge_directories, read_intents,
+};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -15,13 +16,13 @@ pub fn check(directory: &Path) -> ExitCode {
         println!("{problem}");
     }
     for file in intents_files(directory) {
-        if let Err(error) = Intents::load(&file) {
+        if let Err(error) = read_intents(&file) {
             println!("{error}");
             errors += 1;
         }
     }
     for knowledge in knowledge_directories(directory) {
-        for error in KnowledgeBase::check(&knowledge) {
+        for error in check_knowledge(&knowledge) {
             println!("{error}");
             errors += 1;
         }

@@ -10,11 +10,13 @@
 //! paste into the intents file, with accuracy and calibration error before and after on stderr.
 
 use super::speech::SpeechArguments;
-use crate::dialogue::intents::{
-    Calibration, INTENTS_FILE_SUFFIX, IntentIndex, Intents, Measurement, intents_files,
-    read_labelled,
+use crate::dialogue::language::intents::{
+    Calibration, INTENTS_FILE_SUFFIX, IntentIndex, Measurement,
 };
-use crate::dialogue::knowledge::{KnowledgeBase, KnowledgeIndex, knowledge_directory_of};
+use crate::dialogue::language::knowledge::KnowledgeIndex;
+use crate::dialogue::loader::{
+    intents_files, knowledge_directory_of, read_intents, read_knowledge, read_labelled,
+};
 use crate::dialogue::{UnderstandingFiles, spoken_digits_of};
 use crate::embedding::{Embedder, SentenceEmbedder, model_directory};
 use crate::models::Registry;
@@ -50,8 +52,8 @@ pub fn run(arguments: UnderstandArguments) -> anyhow::Result<ExitCode> {
         .into_iter()
         .find(|path| path.file_name().is_some_and(|name| *name == *file_name))
         .with_context(|| format!("no {file_name} under {}", arguments.flows.display()))?;
-    let intents = Intents::load(&path)?;
-    let knowledge = KnowledgeBase::load(&knowledge_directory_of(&path))?;
+    let intents = read_intents(&path)?;
+    let knowledge = read_knowledge(&knowledge_directory_of(&path))?;
     let registry = Registry::in_directory(&settings.models_directory)?;
     let embedder = SentenceEmbedder::load(&model_directory(&registry, &settings.embedding_model)?)?;
     let files = UnderstandingFiles {

@@ -4,7 +4,7 @@
 //! as the flow event it produces.
 
 use crate::dialogue::FlowEvent;
-use crate::dialogue::lookup::LookupRequest;
+use crate::dialogue::flow_file::lookup::LookupRequest;
 use crate::lookup::LookupClient;
 use crate::understanding::UnderstandingService;
 use tokio::sync::mpsc;

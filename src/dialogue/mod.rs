@@ -1,80 +1,34 @@
-//! Call flows: the flow file format, its loader and validator, and the sans-IO engine that runs
-//! a flow for one call.
+//! Call flows and what the caller's words mean, in four parts that import downwards only:
 //!
-//! * `loader` (the only I/O here) finds `*.flow.toml` files and checks prompt files exist;
-//! * `parse`, `steps`, `ask`, `speech_keys`, `template`, `graph` turn file text into a validated
-//!   [`Flow`], reporting every problem as `file:line: message`;
-//! * `engine` runs a flow: the call actor feeds it events and timeouts and executes the actions it
-//!   emits, including what to do with transcripts of what the caller said (`speech` reads
-//!   them). The engine never reads the clock, sleeps or does I/O; time comes in as arguments.
+//! * `language` (language understanding): transcripts, spoken numbers, slots, intents, the
+//!   knowledge base and sentiment, pure functions over text and embeddings;
+//! * `flow_file` (the flow-file format): `*.flow.toml` text turned into a validated [`Flow`],
+//!   every problem reported as `file:line: message`;
+//! * `engine`: runs a flow for one call or chat; the driver feeds it events and timeouts and
+//!   executes the actions it emits. It never reads the clock, sleeps or does I/O;
+//! * `loader`: the only I/O here. It finds and reads flow, intents, knowledge and labelled
+//!   files and hands their text to the pure parsers.
 
-mod ask;
-mod context;
 mod engine;
-mod error;
-mod graph;
-mod hours;
-mod intent_step;
-pub mod intents;
-pub mod knowledge;
-mod lexicon;
-mod loader;
-pub mod lookup;
-mod lookup_step;
-mod meaning;
-mod model;
-mod parse;
-mod published;
-pub mod sentiment;
-pub mod slots;
-mod speech;
-mod speech_keys;
-mod spoken_numbers;
-mod steps;
-mod summary;
-mod template;
-mod transfer_step;
-mod understander;
-mod values;
+pub mod flow_file;
+pub mod language;
+pub mod loader;
 
-#[cfg(test)]
-mod ask_check_tests;
-#[cfg(test)]
-mod ask_tests;
-#[cfg(test)]
-mod barge_in_tests;
-#[cfg(test)]
-mod conversation_check_tests;
-#[cfg(test)]
-mod conversation_tests;
-#[cfg(test)]
-mod demo_tests;
-#[cfg(test)]
-mod engine_tests;
-#[cfg(test)]
-mod loader_tests;
-#[cfg(test)]
-mod say_tests;
-#[cfg(test)]
-mod simulated_call;
-#[cfg(test)]
-mod speech_tests;
-
-pub use context::Reference;
+pub use engine::summary::{ConversationSummary, Handover, LookupNote, Party, SummaryLine};
 pub use engine::{FlowAction, FlowEngine, FlowEvent, TransferOutcome};
-pub use error::{FlowError, Problem, Severity};
-pub use hours::{Hours, Window};
-pub use loader::{FLOW_FILE_SUFFIX, LoadedFlow, check_flows, load_flow_source, load_flows};
-pub use meaning::Meaning;
-pub use model::{
+pub use flow_file::context::Reference;
+pub use flow_file::error::{FlowError, Problem, Severity};
+pub use flow_file::hours::{Hours, Window};
+pub use flow_file::model::{
     Answers, Ask, AskInput, Collect, Escalation, Flow, FlowSet, InputPolicy, IntentStep, Lookup,
     Menu, Message, Priority, Step, StepKind, Transfer,
 };
-pub use parse::SCHEMA_VERSION;
-pub use published::PublishedFlows;
-pub use sentiment::{NEGATIVE_THRESHOLD, sentiment};
-pub use slots::{SlotError, SlotKind};
-pub use speech::spoken_digits_of;
-pub use summary::{ConversationSummary, Handover, LookupNote, Party, SummaryLine};
-pub use template::Text;
-pub use understander::{Understander, UnderstandingFiles};
+pub use flow_file::parse::SCHEMA_VERSION;
+pub use flow_file::published::PublishedFlows;
+pub use flow_file::template::Text;
+pub use language::meaning::Meaning;
+pub use language::sentiment::{NEGATIVE_THRESHOLD, sentiment};
+pub use language::slots::{SlotError, SlotKind};
+pub use language::speech::spoken_digits_of;
+pub use language::understander::{Understander, UnderstandingFiles};
+pub use loader::{FLOW_FILE_SUFFIX, LoadedFlow, check_flows, load_flow_source, load_flows};

@@ -4,8 +4,8 @@
 
 use super::files::{FlowPlace, valid_article_name};
 use super::problem::FileProblem;
-use crate::dialogue::intents::Intents;
-use crate::dialogue::knowledge::KnowledgeBase;
+use crate::dialogue::language::intents::Intents;
+use crate::dialogue::language::knowledge::KnowledgeBase;
 use crate::dialogue::{Flow, Problem, Reference, UnderstandingFiles, load_flow_source};
 use crate::storage::FlowFiles;
 use std::path::{Path, PathBuf};
@@ -78,9 +78,16 @@ pub fn check(place: &FlowPlace, files: &FlowFiles) -> Checked {
             Ok(base) => understanding.knowledge = Some(base),
             Err(errors) => problems.extend(errors.iter().map(|error| {
                 let path = match error {
-                    crate::dialogue::knowledge::KnowledgeError::Unreadable { path, .. }
-                    | crate::dialogue::knowledge::KnowledgeError::Syntax { path, .. }
-                    | crate::dialogue::knowledge::KnowledgeError::Invalid { path, .. } => path,
+                    crate::dialogue::language::knowledge::KnowledgeError::Unreadable {
+                        path,
+                        ..
+                    }
+                    | crate::dialogue::language::knowledge::KnowledgeError::Syntax {
+                        path, ..
+                    }
+                    | crate::dialogue::language::knowledge::KnowledgeError::Invalid {
+                        path, ..
+                    } => path,
                 };
                 FileProblem::error(&relative(place, path), error.line(), error.message())
             })),

@@ -3,8 +3,9 @@
 
 use super::error::PublishError;
 use crate::dialogue::FLOW_FILE_SUFFIX;
-use crate::dialogue::intents::INTENTS_FILE_SUFFIX;
-use crate::dialogue::knowledge::{ARTICLE_SUFFIX, KNOWLEDGE_DIRECTORY, knowledge_files};
+use crate::dialogue::language::intents::INTENTS_FILE_SUFFIX;
+use crate::dialogue::language::knowledge::{ARTICLE_SUFFIX, KNOWLEDGE_DIRECTORY};
+use crate::dialogue::loader::knowledge_files;
 use crate::storage::FlowFiles;
 use std::path::{Component, Path, PathBuf};
 

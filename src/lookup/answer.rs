@@ -1,6 +1,6 @@
 //! What an HTTP answer means for a lookup, and how failures read (pure).
 
-use crate::dialogue::lookup::LookupOutcome;
+use crate::dialogue::flow_file::lookup::LookupOutcome;
 use std::time::Duration;
 
 /// Largest response body read, in bytes (1 MiB); a larger one fails the lookup.

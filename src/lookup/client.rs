@@ -6,7 +6,7 @@ use super::answer::{
     Attempt, MAXIMUM_BODY_BYTES, StatusVerdict, after_attempts, backoff, failed, judge_body,
     judge_status, timed_out, too_large,
 };
-use crate::dialogue::lookup::{LookupMethod, LookupOutcome, LookupRequest};
+use crate::dialogue::flow_file::lookup::{LookupMethod, LookupOutcome, LookupRequest};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 

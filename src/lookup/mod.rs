@@ -13,11 +13,11 @@
 //! `answer` judges status codes and bodies (pure); `client` does the I/O with reqwest (rustls
 //! with the ring provider, so `https` backends work).
 //!
-//! [`LookupRequest`]: crate::dialogue::lookup::LookupRequest
-//! [`LookupOutcome`]: crate::dialogue::lookup::LookupOutcome
-//! [`LookupOutcome::Found`]: crate::dialogue::lookup::LookupOutcome::Found
-//! [`LookupOutcome::NotFound`]: crate::dialogue::lookup::LookupOutcome::NotFound
-//! [`LookupOutcome::Failed`]: crate::dialogue::lookup::LookupOutcome::Failed
+//! [`LookupRequest`]: crate::dialogue::flow_file::lookup::LookupRequest
+//! [`LookupOutcome`]: crate::dialogue::flow_file::lookup::LookupOutcome
+//! [`LookupOutcome::Found`]: crate::dialogue::flow_file::lookup::LookupOutcome::Found
+//! [`LookupOutcome::NotFound`]: crate::dialogue::flow_file::lookup::LookupOutcome::NotFound
+//! [`LookupOutcome::Failed`]: crate::dialogue::flow_file::lookup::LookupOutcome::Failed
 
 mod answer;
 mod client;

@@ -1,6 +1,6 @@
 //! Errors of the understanding service.
 
-use crate::dialogue::intents::IntentsError;
+use crate::dialogue::language::intents::IntentsError;
 
 /// What can stop the understanding service from starting or installing a flow.
 #[derive(Debug, thiserror::Error)]
@@ -10,7 +10,7 @@ pub enum UnderstandingError {
     Intents(#[from] IntentsError),
     /// A knowledge article is broken.
     #[error(transparent)]
-    Knowledge(#[from] crate::dialogue::knowledge::KnowledgeError),
+    Knowledge(#[from] crate::dialogue::language::knowledge::KnowledgeError),
     /// The worker thread stopped before the indexes were built.
     #[error("the understanding thread stopped while building the indexes")]
     Stopped,

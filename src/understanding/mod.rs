@@ -14,8 +14,8 @@ mod error;
 pub use cache::EmbeddingCache;
 pub use error::UnderstandingError;
 
-use crate::dialogue::intents::Intents;
-use crate::dialogue::knowledge::{KnowledgeBase, knowledge_directory_of};
+use crate::dialogue::language::intents::INTENTS_FILE_SUFFIX;
+use crate::dialogue::loader::{knowledge_directory_of, read_intents, read_knowledge};
 use crate::dialogue::{FlowSet, Meaning, Understander, UnderstandingFiles};
 use crate::embedding::{Embedder, SentenceEmbedder};
 use dashmap::DashSet;
@@ -258,18 +258,15 @@ pub fn understanding_files(
     let mut files = BTreeMap::new();
     for (name, flow) in &flows.flows {
         let directory = flow.file.parent().map(PathBuf::from).unwrap_or_default();
-        let intents_path = directory.join(format!(
-            "{name}{}",
-            crate::dialogue::intents::INTENTS_FILE_SUFFIX
-        ));
+        let intents_path = directory.join(format!("{name}{INTENTS_FILE_SUFFIX}"));
         let intents = if intents_path.is_file() {
-            Some(Intents::load(&intents_path)?)
+            Some(read_intents(&intents_path)?)
         } else {
             None
         };
         let knowledge_directory = knowledge_directory_of(&flow.file);
         let knowledge = if knowledge_directory.is_dir() {
-            Some(KnowledgeBase::load(&knowledge_directory)?)
+            Some(read_knowledge(&knowledge_directory)?)
         } else {
             None
         };

@@ -5,7 +5,7 @@ use super::routing::{Routing, Slot};
 use crate::acd::Declined;
 use crate::agents::CallContext;
 use crate::asr::Transcript;
-use crate::dialogue::lookup::LookupRequest;
+use crate::dialogue::flow_file::lookup::LookupRequest;
 use crate::ids::AgentId;
 use crate::operations::{LiveCall, Progress};
 use crate::recording::MarkEvent;

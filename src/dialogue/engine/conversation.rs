@@ -2,8 +2,8 @@
 //! the intents understood, lookups, what did not work, not-understood turns in a row and a
 //! pending escalation.
 
-use super::super::model::Priority;
-use super::super::summary::{LookupNote, Party, SummaryLine};
+use super::summary::{LookupNote, Party, SummaryLine};
+use crate::dialogue::flow_file::model::Priority;
 
 /// An escalation trigger that fired; the transfer step it leads to uses it.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::conversation::PendingEscalation;
+use super::summary::{BriefFacts, ConversationSummary, Handover, brief};
 use super::{FlowAction, FlowEngine, TransferOutcome, kind_of};
-use crate::dialogue::model::{Priority, StepKind};
-use crate::dialogue::sentiment::sentiment;
-use crate::dialogue::summary::{BriefFacts, ConversationSummary, Handover, brief};
+use crate::dialogue::flow_file::model::{Priority, StepKind};
+use crate::dialogue::language::sentiment::sentiment;
 
 impl FlowEngine {
     /// Notes the intent of the last utterance in the conversation. Asking for a person or

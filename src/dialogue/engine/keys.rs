@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 
 use super::prompt::interruptible;
 use super::{Failure, FlowAction, FlowEngine, kind_of};
-use crate::dialogue::model::{Answers, StepKind};
+use crate::dialogue::flow_file::model::{Answers, StepKind};
 
 impl FlowEngine {
     /// Handles one key while the flow runs.

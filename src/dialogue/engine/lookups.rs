@@ -11,10 +11,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
+use super::summary::LookupNote;
 use super::{FlowAction, FlowEngine, kind_of};
-use crate::dialogue::lookup::{LookupOutcome, LookupRequest, map_response};
-use crate::dialogue::model::{Lookup, StepKind};
-use crate::dialogue::summary::LookupNote;
+use crate::dialogue::flow_file::lookup::{LookupOutcome, LookupRequest, map_response};
+use crate::dialogue::flow_file::model::{Lookup, StepKind};
 
 /// The placeholder for Hotline's own HTTP origin, filled in as is.
 const SERVER: &str = "server";
@@ -30,7 +30,7 @@ impl FlowEngine {
                 percent_encode(value)
             })
         });
-        let render = |text: &crate::dialogue::Text| {
+        let render = |text: &crate::dialogue::flow_file::template::Text| {
             text.render(|name| self.variables.get(name).map(String::as_str))
         };
         let request = LookupRequest {

@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use super::{FlowAction, FlowEngine, kind_of};
-use crate::dialogue::model::{Message, StepKind};
-use crate::dialogue::template::{HEARD, Text};
+use crate::dialogue::flow_file::model::{Message, StepKind};
+use crate::dialogue::flow_file::template::{HEARD, Text};
 
 /// Something to play: a prompt file or text to speak.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,9 +17,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::prompt::{interruptible, listens_to_speech};
 use super::{Failure, FlowAction, FlowEngine, kind_of};
-use crate::dialogue::model::{Answers, InputPolicy, StepKind};
-use crate::dialogue::slots::{find, normalise as normalise_slot};
-use crate::dialogue::speech::{DIGIT_WORDS, match_choice, normalise, spoken_digits};
+use crate::dialogue::flow_file::model::{Answers, InputPolicy, StepKind};
+use crate::dialogue::language::slots::{find, normalise as normalise_slot};
+use crate::dialogue::language::speech::{DIGIT_WORDS, match_choice, normalise, spoken_digits};
 
 /// How a step understood one utterance.
 enum Understood {

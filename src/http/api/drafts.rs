@@ -4,8 +4,8 @@
 //! chat with or call for half an hour; a text spoken with the server's voice.
 
 use super::shared::{JsonBody, READERS, WRITERS, blocking, internal};
-use crate::dialogue::intents::Intents;
-use crate::dialogue::knowledge::Article;
+use crate::dialogue::language::intents::Intents;
+use crate::dialogue::language::knowledge::Article;
 use crate::flows::{Edit, FileProblem, Graph, apply_edits, document, graph};
 use crate::http::ErrorBody;
 use crate::http::{AppError, AppState, Principal};

@@ -1,4 +1,4 @@
-//! Knowledge articles: parsing with `file:line` errors, loading a directory, and retrieval on
+//! Knowledge articles: parsing with `file:line` errors, and retrieval on
 //! small hand-made embeddings (the real model's behaviour is tested in tests/understand.rs).
 
 use std::path::Path;
@@ -90,46 +90,6 @@ fn problems_name_their_line() {
         assert_eq!(found_line, line, "{text:?}: {message}");
         assert!(message.contains(word), "{text:?}: {message}");
     }
-}
-
-#[test]
-fn a_directory_loads_recursively_and_reports_a_duplicate_id_in_the_second_file() {
-    let directory = tempfile::tempdir().expect("temporary directory");
-    let knowledge = directory.path().join(KNOWLEDGE_DIRECTORY);
-    std::fs::create_dir_all(knowledge.join("stores")).expect("directories");
-    std::fs::write(knowledge.join("stores/hours.md"), ARTICLE).expect("article");
-    std::fs::write(knowledge.join("notes.txt"), "not an article").expect("other file");
-    let base = KnowledgeBase::load(&knowledge).expect("valid base");
-    assert_eq!(base.articles.len(), 1);
-    assert_eq!(
-        knowledge_directories(directory.path()),
-        std::slice::from_ref(&knowledge)
-    );
-    assert_eq!(
-        knowledge_directory_of(&directory.path().join("main.flow.toml")),
-        knowledge
-    );
-    std::fs::write(knowledge.join("broken.md"), "\nno front matter\n").expect("article");
-    let messages: Vec<String> = KnowledgeBase::check(&knowledge)
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    assert_eq!(messages.len(), 1, "{messages:?}");
-    assert!(messages[0].contains("broken.md:2:"), "{messages:?}");
-    // Blank lines before the front matter are allowed, and counted.
-    std::fs::write(knowledge.join("z-copy.md"), format!("\n{ARTICLE}")).expect("article");
-    let messages: Vec<String> = KnowledgeBase::check(&knowledge)
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    assert_eq!(messages.len(), 2, "{messages:?}");
-    assert!(
-        messages[1].contains("z-copy.md:3: id \"store_hours\" is already used"),
-        "{messages:?}"
-    );
-    assert!(KnowledgeBase::load(&knowledge).is_err());
-    let missing = KnowledgeBase::load(&directory.path().join("nowhere")).expect("empty base");
-    assert!(missing.articles.is_empty());
 }
 
 /// An index of two articles: store hours along axis 0, returns along axis 1.

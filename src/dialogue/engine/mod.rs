@@ -43,10 +43,10 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 
-use super::lookup::{LookupOutcome, LookupRequest};
-use super::meaning::Meaning;
-use super::model::{Flow, StepKind};
-use super::summary::Handover;
+use self::summary::Handover;
+use crate::dialogue::flow_file::lookup::{LookupOutcome, LookupRequest};
+use crate::dialogue::flow_file::model::{Flow, StepKind};
+use crate::dialogue::language::meaning::Meaning;
 use conversation::Conversation;
 use prompt::Prompt;
 
@@ -56,6 +56,24 @@ mod keys;
 mod lookups;
 mod prompt;
 mod spoken;
+pub(super) mod summary;
+
+#[cfg(test)]
+mod ask_tests;
+#[cfg(test)]
+mod barge_in_tests;
+#[cfg(test)]
+mod conversation_tests;
+#[cfg(test)]
+mod demo_tests;
+#[cfg(test)]
+mod engine_tests;
+#[cfg(test)]
+mod say_tests;
+#[cfg(test)]
+mod simulated_call;
+#[cfg(test)]
+mod speech_tests;
 
 /// How many steps may be entered while handling a single event, start or timeout.
 pub const STEP_BUDGET: usize = 64;

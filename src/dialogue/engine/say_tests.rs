@@ -5,9 +5,10 @@ use std::path::Path;
 
 use chrono::{TimeZone, Utc};
 
-use super::parse::parse_flow;
+use super::FlowAction;
 use super::simulated_call::{Call, entered, hangup, heard, parse, play, say};
-use super::{FlowAction, FlowError};
+use crate::dialogue::FlowError;
+use crate::dialogue::flow_file::parse::parse_flow;
 
 const FLOW: &str = r##"
 schema = 1

@@ -3,9 +3,9 @@
 //! A keyword occurs in a text when consecutive whole words of the text, run together, spell the
 //! keyword's words run together: "representative" is found in "represent a tive" and "re fund"
 //! holds "refund". A trailing "s" is allowed ("agents", "refunds"). Text and keyword are
-//! normalised as transcripts are (see [`normalise`](crate::dialogue::speech)).
+//! normalised as transcripts are (see [`normalise`](crate::dialogue::language::speech)).
 
-use crate::dialogue::speech::normalise;
+use crate::dialogue::language::speech::normalise;
 
 /// A keyword ready to be looked for in normalised words.
 #[derive(Debug, Clone, PartialEq)]

@@ -22,7 +22,7 @@
 //! at least [`ANSWER_THRESHOLD`]. Articles are read when the index is built, so an article
 //! added on disk counts from the next load, without a rebuild.
 //!
-//! Pure apart from reading the files: embeddings come in from the caller.
+//! Pure: the loader reads the files, and embeddings come in from the caller.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -117,15 +117,6 @@ pub struct Article {
 }
 
 impl Article {
-    /// Reads and checks an article file.
-    pub fn load(path: &Path) -> Result<Article, KnowledgeError> {
-        let text = std::fs::read_to_string(path).map_err(|error| KnowledgeError::Unreadable {
-            path: path.to_path_buf(),
-            reason: error.to_string(),
-        })?;
-        Article::parse(&text, path)
-    }
-
     /// Parses and checks article text; `path` names the file in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Article, KnowledgeError> {
         let syntax = |line: usize, message: String| KnowledgeError::Syntax {
@@ -244,65 +235,6 @@ impl Article {
     }
 }
 
-/// Every article file under `directory` (searched recursively), in path order; unreadable
-/// directories are skipped.
-pub fn knowledge_files(directory: &Path) -> Vec<PathBuf> {
-    files_under(directory, &|path: &Path| {
-        path.is_file()
-            && path
-                .file_name()
-                .and_then(|name| name.to_str())
-                .is_some_and(|name| name.ends_with(ARTICLE_SUFFIX))
-    })
-}
-
-/// Every knowledge directory under `directory` (searched recursively, `directory` included),
-/// in path order.
-pub fn knowledge_directories(directory: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    if directory
-        .file_name()
-        .is_some_and(|name| name == KNOWLEDGE_DIRECTORY)
-    {
-        found.push(directory.to_path_buf());
-    }
-    found.extend(files_under(directory, &|path: &Path| {
-        path.is_dir()
-            && path
-                .file_name()
-                .is_some_and(|name| name == KNOWLEDGE_DIRECTORY)
-    }));
-    found
-}
-
-/// The knowledge directory of the flow (or intents) file at `file`: beside it.
-pub fn knowledge_directory_of(file: &Path) -> PathBuf {
-    file.parent()
-        .unwrap_or(Path::new("."))
-        .join(KNOWLEDGE_DIRECTORY)
-}
-
-/// The paths under `directory`, recursively and in path order, that `wanted` accepts.
-fn files_under(directory: &Path, wanted: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let Ok(entries) = std::fs::read_dir(directory) else {
-        return found;
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .collect();
-    paths.sort();
-    for path in paths {
-        if wanted(&path) {
-            found.push(path.clone());
-        }
-        if path.is_dir() {
-            found.extend(files_under(&path, wanted));
-        }
-    }
-    found
-}
-
 /// The articles of one knowledge directory.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KnowledgeBase {
@@ -313,26 +245,8 @@ pub struct KnowledgeBase {
 }
 
 impl KnowledgeBase {
-    /// Reads every article under `directory` (none when it does not exist); the first problem
-    /// is the error.
-    pub fn load(directory: &Path) -> Result<KnowledgeBase, KnowledgeError> {
-        let (articles, mut problems) = KnowledgeBase::read(directory);
-        match problems.is_empty() {
-            true => Ok(KnowledgeBase {
-                directory: directory.to_path_buf(),
-                articles,
-            }),
-            false => Err(problems.remove(0)),
-        }
-    }
-
-    /// Every problem with the articles under `directory`.
-    pub fn check(directory: &Path) -> Vec<KnowledgeError> {
-        KnowledgeBase::read(directory).1
-    }
-
-    /// The articles of `texts` (each file's path and text), checked as [`Self::check`] checks
-    /// the files of a directory: an article being written, before it is saved.
+    /// The articles of `texts` (each file's path and text), checked as the loader checks the
+    /// files of a directory: an article being written, before it is saved.
     pub fn from_texts(
         directory: &Path,
         texts: &[(PathBuf, String)],
@@ -350,16 +264,8 @@ impl KnowledgeBase {
         }
     }
 
-    fn read(directory: &Path) -> (Vec<Article>, Vec<KnowledgeError>) {
-        let files = knowledge_files(directory);
-        KnowledgeBase::collect(files.into_iter().map(|file| {
-            let article = Article::load(&file);
-            (file, article)
-        }))
-    }
-
     /// The articles parsed, and the problems: each article's own, and ids used twice.
-    fn collect(
+    pub fn collect(
         parsed: impl Iterator<Item = (PathBuf, Result<Article, KnowledgeError>)>,
     ) -> (Vec<Article>, Vec<KnowledgeError>) {
         let mut articles = Vec::new();

@@ -5,12 +5,12 @@
 
 use chrono::{TimeZone, Utc};
 
-use super::knowledge::Retrieval;
-use super::lookup::{LookupMethod, LookupOutcome, LookupRequest};
-use super::model::Priority;
 use super::simulated_call::{Call, collected, entered, heard, parse, say, say_to_the_end};
 use super::summary::Party;
 use super::{FlowAction, Handover, Meaning};
+use crate::dialogue::flow_file::lookup::{LookupMethod, LookupOutcome, LookupRequest};
+use crate::dialogue::flow_file::model::Priority;
+use crate::dialogue::language::knowledge::Retrieval;
 
 const FLOW: &str = r##"
 schema = 1

@@ -42,7 +42,7 @@ mod calibration;
 mod keywords;
 
 pub use calibration::{
-    Band, Calibration, Labelled, Measurement, NO_INTENT, Sample, Scores, read_labelled,
+    Band, Calibration, Labelled, Measurement, NO_INTENT, Sample, Scores, parse_labelled,
 };
 pub use keywords::Keyword;
 
@@ -145,15 +145,6 @@ pub struct Intents {
 }
 
 impl Intents {
-    /// Reads and checks an intents file.
-    pub fn load(path: &Path) -> Result<Intents, IntentsError> {
-        let text = std::fs::read_to_string(path).map_err(|error| IntentsError::Unreadable {
-            path: path.to_path_buf(),
-            reason: error.to_string(),
-        })?;
-        Intents::parse(&text, path)
-    }
-
     /// Parses and checks intents file text; `path` names the file in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Intents, IntentsError> {
         let file: IntentsFile = toml::from_str(text).map_err(|error| IntentsError::Syntax {
@@ -221,31 +212,6 @@ impl Intents {
             calibration,
         })
     }
-}
-
-/// Every intents file under `directory` (searched recursively), in path order; unreadable
-/// directories are skipped.
-pub fn intents_files(directory: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let Ok(entries) = std::fs::read_dir(directory) else {
-        return found;
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            found.extend(intents_files(&path));
-        } else if path
-            .file_name()
-            .and_then(|name| name.to_str())
-            .is_some_and(|name| name.ends_with(INTENTS_FILE_SUFFIX))
-        {
-            found.push(path);
-        }
-    }
-    found
 }
 
 /// The dot product of two embeddings: their cosine similarity when both have unit length.

@@ -3,11 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::parse::parse_flow;
-use super::{FlowError, Problem, Severity, check_flows, load_flows};
+use super::{check_flows, load_flows};
+use crate::dialogue::flow_file::parse::parse_flow;
+use crate::dialogue::{FlowError, Problem, Severity};
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("src/dialogue/fixtures/broken")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src/dialogue/loader/fixtures/broken")
 }
 
 fn demo() -> PathBuf {
@@ -320,7 +321,7 @@ fn minimum_confidence_defaults_inherits_and_is_checked() {
         );
         let flow = parse_flow(&source, Path::new("/flows/x.flow.toml")).flow;
         match flow.map(|flow| flow.steps["menu"].kind.clone()) {
-            Some(super::StepKind::Menu(menu)) => menu.input.minimum_confidence,
+            Some(crate::dialogue::StepKind::Menu(menu)) => menu.input.minimum_confidence,
             other => panic!("{other:?}"),
         }
     };

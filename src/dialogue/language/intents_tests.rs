@@ -209,20 +209,19 @@ fn a_fit_separates_right_from_wrong() {
 
 #[test]
 fn labelled_sets_name_the_bad_line() {
-    let directory = tempfile::tempdir().expect("temporary directory");
-    let path = directory.path().join("set.tsv");
-    std::fs::write(&path, "# comment\nwhere is it\torder_status\nhello\tnone\n").expect("set");
-    let set = read_labelled(&path, &["order_status"]).expect("valid set");
+    let path = Path::new("set.tsv");
+    let known = ["order_status"];
+    let text = "# comment\nwhere is it\torder_status\nhello\tnone\n";
+    let set = parse_labelled(text, path, &known).expect("valid set");
     assert_eq!(set.len(), 2);
     assert_eq!(set[1].intent, None);
-    std::fs::write(&path, "where is it\torder_status\nhello\tgreeting\n").expect("set");
-    let error = read_labelled(&path, &["order_status"]).expect_err("unknown intent");
+    let text = "where is it\torder_status\nhello\tgreeting\n";
+    let error = parse_labelled(text, path, &known).expect_err("unknown intent");
     assert!(
         error.to_string().contains("set.tsv:2: unknown intent"),
         "{error}"
     );
-    std::fs::write(&path, "where is it order_status\n").expect("set");
-    let error = read_labelled(&path, &["order_status"]).expect_err("no tab");
+    let error = parse_labelled("where is it order_status\n", path, &known).expect_err("no tab");
     assert!(error.to_string().contains("set.tsv:1:"), "{error}");
 }
 

@@ -15,8 +15,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::hours::Hours;
-use super::slots::SlotKind;
 use super::template::Text;
+use crate::dialogue::language::slots::SlotKind;
 
 /// One call flow: a named graph of steps.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::model::Priority;
+use crate::dialogue::flow_file::model::Priority;
 
 /// A request to hand the caller to a person.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::parse::parse_flow;
-use super::{Answers, AskInput, Message, StepKind, Text};
+use crate::dialogue::{Answers, AskInput, Message, StepKind, Text};
 
 /// Line of the first key written after the ask step's `type`.
 const FIRST_KEY_LINE: usize = 7;

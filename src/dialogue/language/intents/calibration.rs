@@ -176,13 +176,13 @@ pub struct Labelled {
     pub intent: Option<String>,
 }
 
-/// Reads a labelled set (see the module documentation); a line without a tab, or with an
-/// intent not in `known`, is an error at its line.
-pub fn read_labelled(path: &Path, known: &[&str]) -> Result<Vec<Labelled>, IntentsError> {
-    let text = std::fs::read_to_string(path).map_err(|error| IntentsError::Unreadable {
-        path: path.to_path_buf(),
-        reason: error.to_string(),
-    })?;
+/// Parses a labelled set (see the module documentation); `path` names the file in errors. A
+/// line without a tab, or with an intent not in `known`, is an error at its line.
+pub fn parse_labelled(
+    text: &str,
+    path: &Path,
+    known: &[&str],
+) -> Result<Vec<Labelled>, IntentsError> {
     let invalid = |line: usize, message: String| IntentsError::Invalid {
         path: PathBuf::from(path),
         line,

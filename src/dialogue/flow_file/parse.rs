@@ -20,7 +20,6 @@ use super::graph::check_graph;
 use super::intent_step::{RawAnswer, RawIntent};
 use super::lookup_step::{RawBranch, RawLookup};
 use super::model::{Flow, Step, StepKind};
-use super::slots::SlotKind;
 use super::speech_keys::{DEFAULT_MINIMUM_CONFIDENCE, confidence};
 use super::steps::{
     RawCollect, RawGoto, RawHangup, RawHours, RawMenu, RawPlay, RawRecord, RawSay, STEP_TYPES,
@@ -29,6 +28,7 @@ use super::steps::{
 use super::template::check_variables;
 use super::transfer_step::{RawEscalation, RawTransfer};
 use super::values::FlowDefaults;
+use crate::dialogue::language::slots::SlotKind;
 
 /// The flow file schema version this build understands.
 pub const SCHEMA_VERSION: i64 = 1;

@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
-use super::lookup::LookupOutcome;
-use super::parse::parse_flow;
 use super::{Flow, FlowAction, FlowEngine, FlowEvent, Meaning};
+use crate::dialogue::flow_file::lookup::LookupOutcome;
+use crate::dialogue::flow_file::parse::parse_flow;
 
 /// Parses a flow that must have no errors; prompts resolve under `/flows`.
 pub fn parse(source: &str) -> Flow {

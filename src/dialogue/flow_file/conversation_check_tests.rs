@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use super::FlowError;
 use super::parse::parse_flow;
+use crate::dialogue::FlowError;
 
 /// The (line, message) of every problem in `source`.
 fn problems(source: &str) -> Vec<(usize, String)> {

@@ -7,9 +7,9 @@ use toml::Spanned;
 
 use super::context::Context;
 use super::error::{FlowError, invalid};
-use super::speech::normalise;
 use super::values::FlowDefaults;
 use super::values::parse_dtmf_key;
+use crate::dialogue::language::speech::normalise;
 
 /// The `minimum_confidence` of menu, collect and ask steps when neither they nor the flow set
 /// one.

@@ -6,11 +6,11 @@ use std::path::Path;
 
 use chrono::{TimeZone, Utc};
 
-use super::load_flows;
-use super::lookup::{LookupMethod, LookupOutcome, LookupRequest};
-use super::model::Priority;
 use super::simulated_call::{Call, collected, entered, say, say_to_the_end};
 use super::{FlowAction, Handover, Meaning};
+use crate::dialogue::flow_file::lookup::{LookupMethod, LookupOutcome, LookupRequest};
+use crate::dialogue::flow_file::model::Priority;
+use crate::dialogue::load_flows;
 
 /// A demo call on `channel` from `caller` that has just started.
 fn demo_call(channel: &str, caller: &str) -> Call {

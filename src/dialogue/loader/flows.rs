@@ -1,4 +1,4 @@
-//! Loading flow files from disk: the only part of the dialogue module that does I/O.
+//! Loading flow files from disk.
 //!
 //! Every `*.flow.toml` under a directory (recursively, in sorted order) is parsed; prompt files
 //! are opened to check they exist and are readable; flow names must be unique across files.
@@ -9,10 +9,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::context::Reference;
-use super::error::{FlowError, Problem};
-use super::model::{Flow, FlowSet};
-use super::parse::parse_flow;
+use crate::dialogue::flow_file::context::Reference;
+use crate::dialogue::flow_file::error::{FlowError, Problem};
+use crate::dialogue::flow_file::model::{Flow, FlowSet};
+use crate::dialogue::flow_file::parse::parse_flow;
 
 /// The file name suffix of flow files.
 pub const FLOW_FILE_SUFFIX: &str = ".flow.toml";
@@ -123,7 +123,9 @@ pub const CAPTIONS_FILE: &str = "prompts.tsv";
 
 /// What each prompt says, from the `prompts.tsv` in each prompt's directory (where there is
 /// one). Prompts without a caption show in text channels by nothing and in summaries by name.
-fn captions(prompts: &[super::context::PromptReference]) -> BTreeMap<PathBuf, String> {
+fn captions(
+    prompts: &[crate::dialogue::flow_file::context::PromptReference],
+) -> BTreeMap<PathBuf, String> {
     let mut tables: BTreeMap<PathBuf, BTreeMap<String, String>> = BTreeMap::new();
     let mut captions = BTreeMap::new();
     for prompt in prompts {
@@ -182,3 +184,7 @@ fn check_readable(path: &Path) -> Result<(), String> {
         Err("not a regular file".into())
     }
 }
+
+#[cfg(test)]
+#[path = "flows_tests.rs"]
+mod tests;

@@ -7,9 +7,9 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 
 use super::FlowAction;
-use super::engine::STEP_BUDGET;
-use super::parse::parse_flow;
+use super::STEP_BUDGET;
 use super::simulated_call::{Call, entered, hangup, parse, play, play_to_the_end};
+use crate::dialogue::flow_file::parse::parse_flow;
 
 const FLOW: &str = r##"
 schema = 1
