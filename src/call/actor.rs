@@ -227,12 +227,11 @@ impl CallActor {
         let mut rtcp_buffer = vec![0u8; DATAGRAM_BUFFER];
         let mut leg_buffers = LegBuffers::default();
         while self.core.outcome().is_none() {
+            let media_deadline = self.io.media_deadline();
             let deadline = self
                 .core
                 .poll_timeout()
-                .map_or(self.io.media_deadline(), |core| {
-                    core.min(self.io.media_deadline())
-                });
+                .map_or(media_deadline, |core| core.min(media_deadline));
             let batching = self.io.bridged();
             let io = &mut self.io;
             let wake = tokio::select! {

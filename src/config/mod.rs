@@ -16,6 +16,19 @@ mod voice;
 mod voice_tests;
 mod webrtc;
 
+/// The smallest valid configuration (`[sip]`, `[media]`, `[http]`, `[flows]`: ten lines), for
+/// tests to extend.
+#[cfg(test)]
+macro_rules! minimal_config {
+    () => {
+        "[sip]\nlisten = \"127.0.0.1:5060\"\n[media]\naddress = \"127.0.0.1\"\n\
+         rtp_port_first = 20000\nrtp_port_last = 20100\n[http]\nlisten = \"127.0.0.1:8080\"\n\
+         [flows]\ndirectory = \"prompts\"\n"
+    };
+}
+#[cfg(test)]
+pub(crate) use minimal_config;
+
 pub use acd::{AcdConfig, AgentConfig, GroupConfig};
 pub use dashboard::DashboardConfig;
 pub use error::ConfigError;

@@ -186,21 +186,11 @@ pub fn check(config: &Config, path: &Path, text: &str) -> Result<(), ConfigError
 mod tests {
     use super::*;
 
-    const GOOD: &str = r#"
-[sip]
-listen = "127.0.0.1:5060"
-[media]
-address = "127.0.0.1"
-rtp_port_first = 20000
-rtp_port_last = 20100
-[http]
-listen = "127.0.0.1:8080"
-[flows]
-directory = "prompts"
-[[routes]]
-number = "1000"
-flow = "main"
-"#;
+    const GOOD: &str = concat!(
+        "\n",
+        crate::config::minimal_config!(),
+        "[[routes]]\nnumber = \"1000\"\nflow = \"main\"\n"
+    );
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::parse(Path::new("hotline.toml"), text)

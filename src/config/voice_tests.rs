@@ -8,9 +8,8 @@ use std::time::Duration;
 /// A valid config with `speech` on line 12 and `voice` on line 14.
 fn config_with(speech: &str, voice: &str) -> String {
     format!(
-        "[sip]\nlisten = \"127.0.0.1:5060\"\n[media]\naddress = \"127.0.0.1\"\n\
-         rtp_port_first = 20000\nrtp_port_last = 20100\n[http]\nlisten = \"127.0.0.1:8080\"\n\
-         [flows]\ndirectory = \"prompts\"\n[speech]\n{speech}\n[speech.voice]\n{voice}\n"
+        "{}[speech]\n{speech}\n[speech.voice]\n{voice}\n",
+        super::minimal_config!()
     )
 }
 

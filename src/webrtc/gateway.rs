@@ -233,9 +233,8 @@ mod tests {
 
     fn config(extra: &str) -> Config {
         let text = format!(
-            "[sip]\nlisten = \"127.0.0.1:5060\"\n[media]\naddress = \"127.0.0.1\"\n\
-             rtp_port_first = 20000\nrtp_port_last = 20100\n[http]\nlisten = \"127.0.0.1:8080\"\n\
-             [flows]\ndirectory = \"prompts\"\n[[routes]]\nnumber = \"1000\"\nflow = \"main\"\n{extra}"
+            "{}[[routes]]\nnumber = \"1000\"\nflow = \"main\"\n{extra}",
+            crate::config::minimal_config!()
         );
         Config::parse(Path::new("hotline.toml"), &text).expect("config")
     }

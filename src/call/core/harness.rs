@@ -20,20 +20,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// The configuration of simulated calls: two-second rings and accepts, hold music, the demo's
-/// agents and groups.
-pub const CONFIG: &str = r#"
-[sip]
-listen = "127.0.0.1:5060"
-[media]
-address = "127.0.0.1"
-rtp_port_first = 20000
-rtp_port_last = 20100
-media_timeout = "10s"
-[http]
-listen = "127.0.0.1:8080"
-[flows]
-directory = "prompts"
-[[routes]]
+/// agents and groups, and the default 30-second media timeout.
+pub const CONFIG: &str = concat!(
+    crate::config::minimal_config!(),
+    r#"[[routes]]
 number = "1000"
 flow = "core"
 [acd]
@@ -50,7 +40,8 @@ skills = { support = 1 }
 name = "agent2"
 password_ha1 = "0123456789abcdef0123456789abcdef"
 skills = { support = 1, billing = 1 }
-"#;
+"#
+);
 
 /// The core's media tick: how far [`Harness::wait`] moves time per step.
 const TICK: Duration = Duration::from_millis(20);

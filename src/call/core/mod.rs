@@ -80,8 +80,8 @@ pub struct CoreSetup {
 /// One answered call's decisions.
 pub struct CallCore {
     id: CallId,
-    config: Arc<Config>,
-    voice: bool,
+    /// The configuration, and whether a voice is there.
+    settings: Settings,
     flow: FlowEngine,
     transfer: Option<TransferPhase>,
     fx: Effects,
@@ -106,8 +106,10 @@ impl CallCore {
         flow.set_variable("server", &setup.http_origin);
         CallCore {
             id: record.id,
-            config: setup.config,
-            voice: setup.voice,
+            settings: Settings {
+                config: setup.config,
+                voice: setup.voice,
+            },
             flow,
             transfer: None,
             fx: Effects::new(record, setup.recording, setup.redactor),
@@ -163,18 +165,18 @@ impl CallCore {
             CallInput::RecordingStopped => self.fx.recording_stopped(),
             CallInput::Queue(event) => self.on_queue(now, event),
             CallInput::Leg(slot, event) => {
-                let settings = self.settings();
                 let next = match self.transfer.as_mut() {
-                    Some(transfer) => transfer.on_leg(now, slot, event, &settings, &mut self.fx),
+                    Some(transfer) => {
+                        transfer.on_leg(now, slot, event, &self.settings, &mut self.fx)
+                    }
                     None => Next::Stay,
                 };
                 self.follow(now, next);
             }
             CallInput::Desk(agent, command) => {
-                let settings = self.settings();
                 let next = match self.transfer.as_mut() {
                     Some(transfer) => {
-                        transfer.on_desk(now, agent, command, &settings, &mut self.fx)
+                        transfer.on_desk(now, agent, command, &self.settings, &mut self.fx)
                     }
                     None => Next::Stay,
                 };
@@ -193,13 +195,12 @@ impl CallCore {
     /// timeouts (checked at every call, so the driver calls this on every media tick).
     pub fn handle_timeout(&mut self, now: Now, activity: &MediaActivity) {
         self.flow.handle_timeout(now.instant, now.wall);
-        let settings = self.settings();
         if let Some(transfer) = self.transfer.as_mut() {
-            let next = transfer.handle_timeout(now, activity, &settings, &mut self.fx);
+            let next = transfer.handle_timeout(now, activity, &self.settings, &mut self.fx);
             self.follow(now, next);
         }
         if self.sending_and_receiving {
-            let media_timeout = self.config.media.media_timeout;
+            let media_timeout = self.settings.config.media.media_timeout;
             let last = activity.caller.unwrap_or(self.answered_at);
             if now.instant.saturating_duration_since(last) > media_timeout {
                 info!(call = %self.id, "no RTP for {media_timeout:?}: hanging up");
@@ -267,9 +268,8 @@ impl CallCore {
     /// transfer ends, the dialog is hung up where Hotline ends the call, the board forgets it.
     pub fn end_call(&mut self, now: Now) -> CallOutcome {
         let outcome = *self.outcome.get_or_insert(CallOutcome::Failed);
-        let settings = self.settings();
         if let Some(transfer) = self.transfer.take() {
-            transfer.caller_left(now, &settings, &mut self.fx);
+            transfer.caller_left(now, &self.settings, &mut self.fx);
         }
         if matches!(
             outcome,
@@ -309,13 +309,6 @@ impl CallCore {
                 speaker: Speaker::Caller,
                 text,
             });
-        }
-    }
-
-    fn settings(&self) -> Settings {
-        Settings {
-            config: Arc::clone(&self.config),
-            voice: self.voice,
         }
     }
 
@@ -366,10 +359,10 @@ impl CallCore {
             .digits
             .push(if paused { PAUSED_KEY } else { key });
         let offers_callback = self.flow.transfer_offers_callback();
-        let settings = self.settings();
         match self.transfer.as_mut() {
             Some(transfer) => {
-                let next = transfer.caller_key(now, key, offers_callback, &settings, &mut self.fx);
+                let next =
+                    transfer.caller_key(now, key, offers_callback, &self.settings, &mut self.fx);
                 self.follow(now, next);
             }
             None => self.flow_event(now, FlowEvent::Digit(key)),
@@ -457,9 +450,8 @@ impl CallCore {
 
     /// The caller's prompt, answer, music or announcement is over.
     fn nothing_plays(&mut self, now: Now) {
-        let settings = self.settings();
         match self.transfer.as_mut() {
-            Some(transfer) => transfer.playback_finished(&settings, &mut self.fx),
+            Some(transfer) => transfer.playback_finished(&self.settings, &mut self.fx),
             None => self.flow_event(now, FlowEvent::PlaybackFinished),
         }
     }
@@ -482,7 +474,6 @@ impl CallCore {
     }
 
     fn on_queue(&mut self, now: Now, event: crate::agents::QueueEvent) {
-        let settings = self.settings();
         let Some(transfer) = self.transfer.as_mut() else {
             if let crate::agents::QueueEvent::Offer { agent }
             | crate::agents::QueueEvent::Consultant { agent } = event
@@ -493,7 +484,7 @@ impl CallCore {
             }
             return;
         };
-        let next = transfer.on_queue(now, event, &settings, &mut self.fx);
+        let next = transfer.on_queue(now, event, &self.settings, &mut self.fx);
         self.follow(now, next);
     }
 
@@ -506,8 +497,12 @@ impl CallCore {
             "transfer requested"
         );
         self.fx.record_mut().handover = serde_json::to_value(handover).ok();
-        let settings = self.settings();
-        self.transfer = Some(TransferPhase::start(now, handover, &settings, &mut self.fx));
+        self.transfer = Some(TransferPhase::start(
+            now,
+            handover,
+            &self.settings,
+            &mut self.fx,
+        ));
     }
 
     fn run_flow_actions(&mut self, now: Now) {
@@ -520,7 +515,7 @@ impl CallCore {
                 }
                 FlowAction::StopPlayback => self.fx.stop_playback(),
                 FlowAction::Say { text, barge_in } => {
-                    if self.voice {
+                    if self.settings.voice {
                         self.interruption.prompt_started(barge_in);
                         self.fx.say(text);
                     } else {

@@ -763,7 +763,7 @@ fn an_offer_after_the_transfer_ended_is_given_back() {
 fn silent_media_ends_the_call_or_the_leg() {
     let mut call = Harness::start(FLOW);
     call.caller_media = false;
-    call.wait(Duration::from_secs(10));
+    call.wait(Duration::from_secs(30));
     assert_eq!(call.core.outcome(), None, "not before the media timeout");
     call.wait(Duration::from_millis(100));
     assert_eq!(call.core.outcome(), Some(CallOutcome::MediaTimeout));
@@ -773,12 +773,12 @@ fn silent_media_ends_the_call_or_the_leg() {
         sending_and_receiving: false,
     });
     call.caller_media = false;
-    call.wait(Duration::from_secs(11));
+    call.wait(Duration::from_secs(31));
     assert_eq!(call.core.outcome(), None, "a held caller sends nothing");
 
     let mut call = connected();
     call.leg_media = false;
-    call.wait(Duration::from_secs(11));
+    call.wait(Duration::from_secs(31));
     let outputs = call.take();
     assert!(released(&outputs).contains(&(Slot::Agent, Some("media timeout"))));
     assert!(asks_agents(
