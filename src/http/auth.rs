@@ -11,7 +11,8 @@
 //! hashes checked off the async runtime; wrong passwords count toward the same lockout as the
 //! desk's and the registrar's.
 
-use crate::http::{AppError, AppState};
+use crate::http::error::AppError;
+use crate::http::state::AppState;
 use crate::storage::{Role, User, new_token, password_matches};
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};

@@ -9,7 +9,7 @@
 //! * `GET /demo/customers?phone=...`: the customer with that phone number (E.164, or written
 //!   with or without `+1`, spaces or dashes) and their order numbers; 404 when unknown.
 
-use crate::http::AppError;
+use crate::http::error::AppError;
 use crate::orders::{CustomerOrders, Order, OrderBook, OrderNumber, OrdersError, Phone};
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};

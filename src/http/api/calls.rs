@@ -1,7 +1,9 @@
 //! `GET /api/calls` (recent calls, newest first) and `GET /api/calls/{id}`: every role; an
 //! agent sees only the calls they took. Transcripts are stored redacted.
 
-use crate::http::{AppError, AppState, Principal};
+use crate::http::auth::Principal;
+use crate::http::error::AppError;
+use crate::http::state::AppState;
 use crate::ids::CallId;
 use crate::storage::{CallFilter, CallRecord, Role};
 use axum::extract::{Path, Query, State};

@@ -3,8 +3,10 @@
 //! export is written to the audit log.
 
 use super::shared::{append_audit, blocking};
-use crate::http::ErrorBody;
-use crate::http::{AppError, AppState, Principal};
+use crate::http::auth::Principal;
+use crate::http::error::AppError;
+use crate::http::error::ErrorBody;
+use crate::http::state::AppState;
 use crate::storage::{CallFilter, CallRecord, Role};
 use axum::extract::{Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};

@@ -13,7 +13,9 @@
 
 use super::shared::send_json;
 use crate::chat::{ChatService, ChatTurn};
-use crate::http::{AppError, AppState, ErrorBody, Principal, trial_flow};
+use crate::http::auth::{Principal, trial_flow};
+use crate::http::error::{AppError, ErrorBody};
+use crate::http::state::AppState;
 use crate::ids::CallId;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};

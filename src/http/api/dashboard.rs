@@ -3,8 +3,10 @@
 //! supervisors only.
 
 use super::shared::send_json;
-use crate::http::ErrorBody;
-use crate::http::{AppError, AppState, Principal};
+use crate::http::auth::Principal;
+use crate::http::error::AppError;
+use crate::http::error::ErrorBody;
+use crate::http::state::AppState;
 use crate::operations::Snapshot;
 use crate::storage::Role;
 use axum::extract::State;

@@ -7,8 +7,10 @@
 
 use super::shared::{JsonBody, READERS, WRITERS, append_audit, blocking};
 use crate::flows::{FileDiff, diff};
-use crate::http::ErrorBody;
-use crate::http::{AppError, AppState, Principal};
+use crate::http::auth::Principal;
+use crate::http::error::AppError;
+use crate::http::error::ErrorBody;
+use crate::http::state::AppState;
 use crate::storage::{FlowFiles, FlowVersion};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

@@ -12,7 +12,7 @@ mod recordings;
 mod shared;
 mod webrtc;
 
-use super::AppState;
+use super::state::AppState;
 use axum::Router;
 
 pub fn router() -> Router<AppState> {

@@ -51,7 +51,7 @@ impl Modify for Security {
     }
 }
 
-pub fn router() -> Router<crate::http::AppState> {
+pub fn router() -> Router<crate::http::state::AppState> {
     Router::new().route("/openapi.json", get(document))
 }
 

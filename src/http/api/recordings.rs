@@ -7,7 +7,9 @@
 //! export is written to the audit log before the answer goes out.
 
 use super::shared::{append_audit, blocking, internal};
-use crate::http::{AppError, AppState, Principal};
+use crate::http::auth::Principal;
+use crate::http::error::AppError;
+use crate::http::state::AppState;
 use crate::ids::CallId;
 use crate::recording::{Manifest, RecordingError, Segment};
 use crate::storage::{CallFilter, CallRecord, Role, Speaker};

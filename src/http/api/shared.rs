@@ -1,7 +1,8 @@
 //! Helpers the API modules share: who reads and who changes admin resources, JSON bodies and
 //! their rejections, blocking work off the runtime, the audit trail, and JSON over WebSockets.
 
-use crate::http::{AppError, AppState};
+use crate::http::error::AppError;
+use crate::http::state::AppState;
 use crate::storage::Role;
 use axum::Json;
 use axum::extract::ws::{Message, WebSocket};

@@ -7,7 +7,9 @@
 use super::agent::Desk;
 use super::shared::send_json;
 use crate::dialogue::Flow;
-use crate::http::{AppError, AppState, Principal, trial_flow};
+use crate::http::auth::{Principal, trial_flow};
+use crate::http::error::AppError;
+use crate::http::state::AppState;
 use crate::webrtc::driver::{self, LegChannels, LegEvent, LegSignal};
 use crate::webrtc::signal::{FromBrowser, ToBrowser};
 use crate::webrtc::{Gateway, Ring};
