@@ -9,7 +9,7 @@ use common::rtp::RtpPeer;
 use common::sipp::Sipp;
 use common::{Server, ServerOptions};
 use std::net::UdpSocket;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[test]
 fn silent_caller_is_hung_up_after_the_media_timeout() {
@@ -19,16 +19,11 @@ fn silent_caller_is_hung_up_after_the_media_timeout() {
     });
     let peer = RtpPeer::start();
     peer.set_sending_audio(false);
-    let started = Instant::now();
     let run = Sipp::new("wait_bye.xml", server.sip)
         .rtp_port(peer.port)
         .run();
     run.assert_ok(&server.log_text());
-    let waited = started.elapsed();
-    assert!(
-        waited >= 3 * SECOND,
-        "BYE came before the timeout: {waited:?}"
-    );
+    // When the timeout strikes is the call core's, tested on simulated time.
     let call = server.wait_ended("media_timeout", 10 * SECOND);
     assert!(call["recording"].is_string(), "{call}");
 }
