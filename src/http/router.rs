@@ -19,8 +19,7 @@ pub fn router(state: AppState) -> Router {
         .route("/call", get(pages::call))
         .route("/admin/flows", get(pages::designer))
         .route("/admin", get(pages::dashboard))
-        .route("/staff/staff.js", get(pages::staff_script))
-        .route("/staff/staff.css", get(pages::staff_styles))
+        .route("/staff/{*file}", get(pages::staff_file))
         .nest("/api", api::router());
     if let Some(orders) = &state.orders {
         router = router.nest("/demo", demo::router(orders.clone()));

@@ -1,6 +1,9 @@
 //! Web pages: plain HTML and JavaScript compiled into the binary, no front-end build.
 
-use axum::response::Html;
+use super::error::AppError;
+use axum::extract::Path;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
 
 /// `GET /chat`: the web chat, talking to `/api/chat/ws`.
 pub async fn chat() -> Html<&'static str> {
@@ -32,21 +35,29 @@ pub async fn dashboard() -> Html<&'static str> {
     Html(include_str!("dashboard.html"))
 }
 
-/// `GET /staff/staff.js`: what the staff pages share (sign-in, the API helper).
-pub async fn staff_script() -> impl axum::response::IntoResponse {
-    (
-        [(
-            axum::http::header::CONTENT_TYPE,
-            "text/javascript; charset=utf-8",
-        )],
-        include_str!("staff.js"),
-    )
+/// `(name, text)` of each file named, the name being its path both under `/staff/` and here.
+macro_rules! files {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!($name))),*]
+    };
 }
 
-/// `GET /staff/staff.css`: the staff pages' shared stylesheet (frame, forms, sign-in).
-pub async fn staff_styles() -> impl axum::response::IntoResponse {
-    (
-        [(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8")],
-        include_str!("staff.css"),
-    )
+/// The scripts and stylesheets the staff pages load, under `/staff/`.
+const STAFF_FILES: &[(&str, &str)] = files!["staff.js", "staff.css",];
+
+/// `GET /staff/{*file}`: one of [`STAFF_FILES`], as JavaScript or CSS; any other name is not
+/// found.
+pub async fn staff_file(Path(file): Path<String>) -> Response {
+    let Some((name, text)) = STAFF_FILES.iter().find(|(name, _)| *name == file) else {
+        return AppError::NotFound("no such page".to_string()).into_response();
+    };
+    let content_type = if name.ends_with(".css") {
+        "text/css; charset=utf-8"
+    } else {
+        "text/javascript; charset=utf-8"
+    };
+    ([(header::CONTENT_TYPE, content_type)], *text).into_response()
 }
+
+#[cfg(test)]
+mod tests;
