@@ -42,11 +42,30 @@ macro_rules! files {
     };
 }
 
-/// The scripts and stylesheets the staff pages load, under `/staff/`.
-const STAFF_FILES: &[(&str, &str)] = files!["staff.js", "staff.css",];
+/// The scripts and stylesheets the staff pages load, under `/staff/`: what the pages share, and
+/// the flow designer's modules.
+const STAFF_FILES: &[(&str, &str)] = files![
+    "staff.js",
+    "staff.css",
+    "designer/designer.css",
+    "designer/designer.js",
+    "designer/drafts.js",
+    "designer/fields.js",
+    "designer/flows.js",
+    "designer/graph.js",
+    "designer/intents.js",
+    "designer/knowledge.js",
+    "designer/schema.js",
+    "designer/state.js",
+    "designer/steps.js",
+    "designer/test-call.js",
+    "designer/test-chat.js",
+    "designer/ui.js",
+    "designer/versions.js",
+];
 
-/// `GET /staff/{*file}`: one of [`STAFF_FILES`], as JavaScript or CSS; any other name is not
-/// found.
+/// `GET /staff/{*file}`: one of [`STAFF_FILES`], as JavaScript (the pages load them as ES
+/// modules) or CSS; any other name is not found.
 pub async fn staff_file(Path(file): Path<String>) -> Response {
     let Some((name, text)) = STAFF_FILES.iter().find(|(name, _)| *name == file) else {
         return AppError::NotFound("no such page".to_string()).into_response();

@@ -28,7 +28,11 @@ async fn staff_files_are_served_as_javascript_or_css_and_others_are_not_found() 
         (StatusCode::OK, "text/javascript; charset=utf-8".into())
     );
     assert_eq!(
-        fetch("staff.css").await,
+        fetch("designer/graph.js").await,
+        (StatusCode::OK, "text/javascript; charset=utf-8".into())
+    );
+    assert_eq!(
+        fetch("designer/designer.css").await,
         (StatusCode::OK, "text/css; charset=utf-8".into())
     );
     for unknown in [
