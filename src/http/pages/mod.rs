@@ -42,11 +42,12 @@ macro_rules! files {
     };
 }
 
-/// The scripts and stylesheets the staff pages load, under `/staff/`: what the pages share, and
-/// the flow designer's modules.
+/// The scripts and stylesheets the staff pages load, under `/staff/`: what the pages share (and
+/// the browser call, which the /call page loads too), and the flow designer's modules.
 const STAFF_FILES: &[(&str, &str)] = files![
     "staff.js",
     "staff.css",
+    "browser-call.js",
     "designer/designer.css",
     "designer/designer.js",
     "designer/drafts.js",

@@ -5,6 +5,7 @@ use super::*;
 use axum::http::StatusCode;
 
 const PAGES: &[(&str, &str)] = &[
+    ("call.html", include_str!("call.html")),
     ("desk.html", include_str!("desk.html")),
     ("review.html", include_str!("review.html")),
     ("designer.html", include_str!("designer.html")),

@@ -8,7 +8,7 @@ import { drawGraph } from './graph.js';
 import { renderIntentsEditor } from './intents.js';
 import { renderKnowledgeEditor } from './knowledge.js';
 import { currentFiles, state } from './state.js';
-import { hangUpTestCall, testCall } from './test-call.js';
+import { endTestCall } from './test-call.js';
 import { closeTestChat } from './test-chat.js';
 import { setStatus } from './ui.js';
 import { renderVersions } from './versions.js';
@@ -23,7 +23,7 @@ function signedIn() {
 
 function signedOut() {
   closeTestChat();
-  if (testCall.state === 'connecting' || testCall.state === 'connected') hangUpTestCall('');
+  endTestCall('');
   state.current = null;
   state.loadToken += 1;
   state.flows = [];
