@@ -115,6 +115,16 @@ pub fn read_chinese_cardinal(words: &[String]) -> Option<(u64, usize)> {
     (used > 0).then_some((total + section, used))
 }
 
+/// The number that `words` start with, a numeral ("27") or a Chinese number ("二十七"), and how
+/// many words it took.
+pub fn read_number(words: &[String]) -> Option<(u64, usize)> {
+    let first = words.first()?;
+    if !first.is_empty() && first.chars().all(|character| character.is_ascii_digit()) {
+        return Some((first.parse().ok()?, 1));
+    }
+    read_chinese_cardinal(words)
+}
+
 /// The Chinese number words at the start of `words` read as digits (see the module docs): the
 /// digits, or `None` when the words count something or say no digit, and how many words that
 /// is (0 when `words` do not start with a Chinese number word).

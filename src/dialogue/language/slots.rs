@@ -22,6 +22,7 @@
 
 mod dates;
 mod numbers;
+mod tokens;
 mod yes_no;
 
 use chrono::NaiveDate;

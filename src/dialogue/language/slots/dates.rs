@@ -25,10 +25,13 @@
 //! year). A day its month lacks ("February 30", "2027-02-29") is [`SlotError::NoSuchDate`];
 //! numbers that cannot be a month or day ("12-345") are no date at all.
 
+#[path = "chinese_dates.rs"]
+mod chinese;
+
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 
-use super::super::speech::normalise as words_of;
 use super::super::spoken_numbers::{read_number_words, small_number_value};
+use super::tokens::tokens;
 use super::{SlotError, single};
 use crate::text::MONTH_NAMES;
 
@@ -76,25 +79,6 @@ fn dates_in(text: &str, today: NaiveDate, word_day_alone: bool) -> Vec<Result<St
     found
 }
 
-/// The words of `text` as [`speech::normalise`](super::super::speech::normalise) gives them,
-/// except that numerals joined by "/" or "-" ("3/14", "2026-12-01") stay one token.
-fn tokens(text: &str) -> Vec<String> {
-    let mut tokens = Vec::new();
-    for chunk in text.split_whitespace() {
-        let trimmed = chunk.trim_matches(|character: char| !character.is_alphanumeric());
-        let numeric = trimmed.contains(['/', '-'])
-            && trimmed
-                .chars()
-                .all(|character| character.is_ascii_digit() || matches!(character, '/' | '-'));
-        if numeric {
-            tokens.push(trimmed.to_string());
-        } else {
-            tokens.extend(words_of(chunk));
-        }
-    }
-    tokens
-}
-
 /// A date, or why it is none, and how many tokens it took.
 type Found = (Result<NaiveDate, SlotError>, usize);
 
@@ -110,6 +94,7 @@ impl Reader {
         self.relative(tokens)
             .or_else(|| self.weekday(tokens))
             .or_else(|| self.explicit(tokens, self.word_day_alone))
+            .or_else(|| self.chinese(tokens))
     }
 
     fn relative(&self, tokens: &[String]) -> Option<Found> {
@@ -164,19 +149,29 @@ impl Reader {
         if let Some((date, more)) = self.explicit(after, true) {
             return Some((date, tokens.len() - after.len() + more));
         }
+        Some((Ok(self.on_weekday(target, modifier)?), used + 1))
+    }
+
+    /// The day `target` as `modifier` places it: "this" is the first on or after today, "this
+    /// week" the one in this week (Monday to Sunday, perhaps past), "next" the one in next
+    /// week, "last week" the one in last week, "last" the last before today; otherwise the first
+    /// after today.
+    fn on_weekday(&self, target: Weekday, modifier: &str) -> Option<NaiveDate> {
         let today = i64::from(self.today.weekday().num_days_from_monday());
         let target = i64::from(target.num_days_from_monday());
         let ahead = (target - today).rem_euclid(7);
         let behind = (today - target).rem_euclid(7);
         let offset = match modifier {
             "this" => ahead,
+            "this week" => target - today,
             "next" => 7 - today + target,
+            "last week" => target - today - 7,
             "last" if behind == 0 => -7,
             "last" => -behind,
             _ if ahead == 0 => 7,
             _ => ahead,
         };
-        Some((Ok(self.shifted(offset)?), used + 1))
+        self.shifted(offset)
     }
 
     /// A month and day, a day of the month, or numerals.
@@ -443,3 +438,7 @@ fn weekday(word: &str) -> Option<Weekday> {
 #[cfg(test)]
 #[path = "dates_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "chinese_dates_tests.rs"]
+mod chinese_tests;
