@@ -1,7 +1,125 @@
-//! Chinese and mixed yes/no answers (the English ones are in `slots_tests.rs`).
+//! Yes/no answers in English, Chinese and both.
 
-use super::normalise;
-use crate::dialogue::language::slots::SlotError;
+use chrono::NaiveDate;
+
+use super::super::{SlotError, SlotKind, find, normalise as normalise_slot};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 5, 13).unwrap_or_default()
+}
+
+fn normalise(answer: &str) -> Result<String, SlotError> {
+    normalise_slot(&SlotKind::YesNo, answer, today())
+}
+
+fn check_normalise(rows: Vec<(&str, Result<&str, SlotError>)>) {
+    for (answer, expected) in rows {
+        assert_eq!(
+            normalise(answer),
+            expected.map(str::to_string),
+            "{answer:?}"
+        );
+    }
+}
+
+fn check_find(rows: &[(&str, Option<&str>)]) {
+    for &(text, expected) in rows {
+        assert_eq!(
+            find(&SlotKind::YesNo, text, today()).as_deref(),
+            expected,
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
+fn yes_no_answers_normalise() {
+    let yes = [
+        "yes",
+        "Yes.",
+        "YEAH",
+        "yeah sure",
+        "yep",
+        "yup",
+        "y",
+        "sure",
+        "correct",
+        "That's correct.",
+        "that is correct",
+        "right",
+        "That's right!",
+        "affirmative",
+        "uh huh",
+        "Uh-huh.",
+        "Mm-hmm.",
+        "absolutely",
+        "of course",
+        "yes please",
+        "sure, no problem",
+        "okay",
+        "I think so",
+        "that's not wrong",
+    ];
+    let no = [
+        "no",
+        "No.",
+        "NOPE",
+        "nah",
+        "n",
+        "wrong",
+        "incorrect",
+        "not really",
+        "negative",
+        "that's not right",
+        "not correct",
+        "That is not correct.",
+        "that's wrong",
+        "no, that's wrong",
+        "it isn't right",
+        "not quite right",
+        "absolutely not",
+        "of course not",
+        "I don't think so",
+        "no thanks",
+        "not at all",
+    ];
+    let unclear = [
+        "yes no",
+        "yeah, no",
+        "no, that's right",
+        "yes, that's not right",
+        "maybe",
+        "I'm not sure",
+        "I don't know",
+        "yes, I think, maybe",
+    ];
+    let neither = ["the blue one", "hmm", "what did you say", "12345"];
+    let mut rows: Vec<(&str, Result<&str, SlotError>)> = Vec::new();
+    rows.extend(yes.iter().map(|&answer| (answer, Ok("yes"))));
+    rows.extend(no.iter().map(|&answer| (answer, Ok("no"))));
+    rows.extend(
+        unclear
+            .iter()
+            .map(|&answer| (answer, Err(SlotError::UnclearYesOrNo))),
+    );
+    rows.extend(
+        neither
+            .iter()
+            .map(|&answer| (answer, Err(SlotError::NotYesOrNo))),
+    );
+    rows.push(("", Err(SlotError::NoAnswer)));
+    check_normalise(rows);
+}
+
+#[test]
+fn yes_or_no_is_found_in_sentences() {
+    check_find(&[
+        ("yes, and can you also check my refund", Some("yes")),
+        ("no, I want to cancel it instead", Some("no")),
+        ("where is my order", None),
+        ("yes no", None),
+    ]);
+}
 
 fn check(answers: &[&str], expected: &Result<String, SlotError>) {
     for answer in answers {
@@ -105,4 +223,14 @@ fn chinese_neither() {
         ],
         &Err(SlotError::NotYesOrNo),
     );
+}
+
+#[test]
+fn chinese_yes_or_no_is_found_in_sentences() {
+    check_find(&[
+        ("是的，我还想问一下退款", Some("yes")),
+        ("不用了，我自己查", Some("no")),
+        ("我的订单号是12345", None),
+        ("你好，我想查订单", None),
+    ]);
 }
