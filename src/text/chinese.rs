@@ -1,5 +1,6 @@
 //! Characters of written Chinese: which characters are Chinese, the characters that say one
-//! digit, and full-width forms of ASCII characters (typed with Chinese input methods).
+//! digit, full-width forms of ASCII characters (typed with Chinese input methods), and the
+//! shape of Chinese mobile numbers.
 
 /// Whether `character` is a Chinese character: a CJK unified ideograph (the basic block, its
 /// extensions A to F and the compatibility ideographs) or 〇, the ideographic zero.
@@ -31,6 +32,14 @@ pub fn chinese_digit(character: char) -> Option<u8> {
         '九' => 9,
         _ => return None,
     })
+}
+
+/// Whether `digits` make a mainland Chinese mobile number: 11 digits, 1 and then 3 to 9.
+pub fn is_chinese_mobile_number(digits: &str) -> bool {
+    digits.len() == 11
+        && digits.bytes().all(|byte| byte.is_ascii_digit())
+        && digits.starts_with('1')
+        && matches!(digits.as_bytes()[1], b'3'..=b'9')
 }
 
 /// The ASCII character of a full-width form ("１" is "1", "，" is ","); other characters,
@@ -68,6 +77,16 @@ mod tests {
         assert_eq!(digits, "00011223456789");
         assert_eq!(chinese_digit('十'), None);
         assert_eq!(chinese_digit('1'), None);
+    }
+
+    #[test]
+    fn mobile_numbers_start_with_13_to_19() {
+        assert!(is_chinese_mobile_number("13812345678"));
+        assert!(is_chinese_mobile_number("19912345678"));
+        assert!(!is_chinese_mobile_number("12812345678"));
+        assert!(!is_chinese_mobile_number("1381234567"));
+        assert!(!is_chinese_mobile_number("138123456789"));
+        assert!(!is_chinese_mobile_number("1381234567x"));
     }
 
     #[test]

@@ -32,6 +32,7 @@ use super::super::chinese_numbers::{is_chinese_number_word, read_chinese_digits}
 use super::super::speech::{has_chinese, normalise as words_of, spoken_digits};
 use super::super::spoken_numbers::is_number_word;
 use super::{SlotError, SlotKind, single};
+use crate::text::chinese::is_chinese_mobile_number;
 
 /// One run of digits in a text.
 #[derive(Debug)]
@@ -104,7 +105,7 @@ fn phone_number(run: &DigitRun) -> Result<String, SlotError> {
     } else {
         digits.strip_prefix("00")
     };
-    if international.is_none() && run.chinese && is_chinese_mobile(digits) {
+    if international.is_none() && run.chinese && is_chinese_mobile_number(digits) {
         return Ok(format!("+86{digits}"));
     }
     let number = match international {
@@ -135,11 +136,6 @@ fn is_north_american(digits: &str) -> bool {
     digits.len() == 11
         && digits.starts_with('1')
         && digits[1..].starts_with(|digit: char| ('2'..='9').contains(&digit))
-}
-
-/// 11 digits starting with 1 and then 3 to 9.
-fn is_chinese_mobile(digits: &str) -> bool {
-    digits.len() == 11 && digits.starts_with('1') && matches!(digits.as_bytes()[1], b'3'..=b'9')
 }
 
 /// The runs of digits in `text`, in order; runs that read as no digits are left out.
