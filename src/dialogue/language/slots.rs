@@ -31,6 +31,8 @@
 mod amounts;
 mod dates;
 mod numbers;
+#[cfg(test)]
+mod test_tables;
 mod times;
 mod tokens;
 mod yes_no;

@@ -1,39 +1,9 @@
 //! Normalisation tables for digit and phone slots, and slot specs.
 
-use chrono::NaiveDate;
-
+use super::test_tables::{check_find, check_normalise};
 use super::*;
 
-/// A Wednesday.
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 5, 13).unwrap_or_default()
-}
-
 const ORDER_NUMBER: SlotKind = SlotKind::Digits { min: 5, max: 8 };
-
-fn expected(row: Result<&str, SlotError>) -> Result<String, SlotError> {
-    row.map(str::to_string)
-}
-
-fn check_normalise(kind: SlotKind, rows: Vec<(&str, Result<&str, SlotError>)>) {
-    for (answer, row) in rows {
-        assert_eq!(
-            normalise(&kind, answer, today()),
-            expected(row),
-            "{kind:?}: {answer:?}"
-        );
-    }
-}
-
-fn check_find(kind: SlotKind, rows: &[(&str, Option<&str>)]) {
-    for &(text, value) in rows {
-        assert_eq!(
-            find(&kind, text, today()).as_deref(),
-            value,
-            "{kind:?}: {text:?}"
-        );
-    }
-}
 
 fn too_few(digits: &str) -> SlotError {
     SlotError::TooFewDigits {
@@ -212,7 +182,7 @@ fn errors_explain_themselves() {
 fn digit_answers_normalise() {
     check_normalise(
         ORDER_NUMBER,
-        vec![
+        &[
             ("12345", Ok("12345")),
             ("12 345", Ok("12345")),
             ("12-345", Ok("12345")),
@@ -260,7 +230,7 @@ fn digit_answers_normalise() {
     );
     check_normalise(
         SlotKind::Digits { min: 4, max: 4 },
-        vec![
+        &[
             ("1 2 3 4", Ok("1234")),
             (
                 "123",
@@ -300,7 +270,7 @@ fn digits_are_found_in_sentences() {
 fn phone_answers_normalise() {
     check_normalise(
         SlotKind::Phone,
-        vec![
+        &[
             ("(555) 010-0001", Ok("+15550100001")),
             ("555-010-0001", Ok("+15550100001")),
             ("5550100001", Ok("+15550100001")),

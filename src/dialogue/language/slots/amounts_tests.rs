@@ -1,21 +1,10 @@
 //! Amount answers in English, Chinese and both.
 
-use chrono::NaiveDate;
-
-use super::super::{SlotError, SlotKind, find, normalise};
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 5, 13).unwrap_or_default()
-}
+use super::super::test_tables::{check_find, check_normalise};
+use super::super::{SlotError, SlotKind};
 
 fn check(rows: &[(&str, Result<&str, SlotError>)]) {
-    for (answer, expected) in rows {
-        assert_eq!(
-            normalise(&SlotKind::Amount, answer, today()),
-            expected.clone().map(str::to_string),
-            "{answer:?}"
-        );
-    }
+    check_normalise(SlotKind::Amount, rows);
 }
 
 #[test]
@@ -98,18 +87,14 @@ fn mixed_amounts() {
 
 #[test]
 fn amounts_are_found_in_sentences() {
-    let rows = [
-        ("我的退款三百五十块五到了吗", Some("350.50")),
-        ("I was charged $12.50 twice", Some("12.50")),
-        ("order 12345 cost 350", None),
-        ("我想查一下订单12345", None),
-        ("$10 or $20", None),
-    ];
-    for (text, expected) in rows {
-        assert_eq!(
-            find(&SlotKind::Amount, text, today()).as_deref(),
-            expected,
-            "{text:?}"
-        );
-    }
+    check_find(
+        SlotKind::Amount,
+        &[
+            ("我的退款三百五十块五到了吗", Some("350.50")),
+            ("I was charged $12.50 twice", Some("12.50")),
+            ("order 12345 cost 350", None),
+            ("我想查一下订单12345", None),
+            ("$10 or $20", None),
+        ],
+    );
 }

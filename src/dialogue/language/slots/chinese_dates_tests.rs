@@ -1,12 +1,7 @@
 //! Chinese and mixed date answers, on a fixed today (Wednesday 13 May 2026).
 
-use chrono::NaiveDate;
-
-use super::super::{SlotError, SlotKind, find, normalise};
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 5, 13).unwrap_or_default()
-}
+use super::super::test_tables::{check_find, check_normalise};
+use super::super::{SlotError, SlotKind};
 
 fn no_such_date(date: &str) -> SlotError {
     SlotError::NoSuchDate {
@@ -15,13 +10,7 @@ fn no_such_date(date: &str) -> SlotError {
 }
 
 fn check(rows: &[(&str, Result<&str, SlotError>)]) {
-    for (answer, expected) in rows {
-        assert_eq!(
-            normalise(&SlotKind::Date, answer, today()),
-            expected.clone().map(str::to_string),
-            "{answer:?}"
-        );
-    }
+    check_normalise(SlotKind::Date, rows);
 }
 
 #[test]
@@ -116,18 +105,14 @@ fn chinese_days_of_the_month() {
 
 #[test]
 fn chinese_dates_are_found_in_sentences() {
-    let rows = [
-        ("我想下周五送到", Some("2026-05-22")),
-        ("订单12345明天能到吗", Some("2026-05-14")),
-        ("能不能十一月二十七号送过来", Some("2026-11-27")),
-        ("我的订单号是12345", None),
-        ("我昨天下单的，明天能到吗", None),
-    ];
-    for (text, expected) in rows {
-        assert_eq!(
-            find(&SlotKind::Date, text, today()).as_deref(),
-            expected,
-            "{text:?}"
-        );
-    }
+    check_find(
+        SlotKind::Date,
+        &[
+            ("我想下周五送到", Some("2026-05-22")),
+            ("订单12345明天能到吗", Some("2026-05-14")),
+            ("能不能十一月二十七号送过来", Some("2026-11-27")),
+            ("我的订单号是12345", None),
+            ("我昨天下单的，明天能到吗", None),
+        ],
+    );
 }

@@ -1,34 +1,9 @@
 //! Chinese and mixed digit and phone answers (the English ones are in `slots_tests.rs`).
 
-use chrono::NaiveDate;
-
-use super::super::{SlotError, SlotKind, find, normalise};
+use super::super::test_tables::{check_find, check_normalise};
+use super::super::{SlotError, SlotKind};
 
 const ORDER_NUMBER: SlotKind = SlotKind::Digits { min: 5, max: 8 };
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 5, 13).unwrap_or_default()
-}
-
-fn check_normalise(kind: SlotKind, rows: &[(&str, Result<&str, SlotError>)]) {
-    for (answer, expected) in rows {
-        assert_eq!(
-            normalise(&kind, answer, today()),
-            expected.clone().map(str::to_string),
-            "{kind:?}: {answer:?}"
-        );
-    }
-}
-
-fn check_find(kind: SlotKind, rows: &[(&str, Option<&str>)]) {
-    for &(text, expected) in rows {
-        assert_eq!(
-            find(&kind, text, today()).as_deref(),
-            expected,
-            "{kind:?}: {text:?}"
-        );
-    }
-}
 
 fn not_a_phone_number(digits: &str) -> SlotError {
     SlotError::NotAPhoneNumber {

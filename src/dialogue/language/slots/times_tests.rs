@@ -1,12 +1,7 @@
 //! Time answers in English, Chinese and both.
 
-use chrono::NaiveDate;
-
-use super::super::{SlotError, SlotKind, find, normalise};
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 5, 13).unwrap_or_default()
-}
+use super::super::test_tables::{check_find, check_normalise, today};
+use super::super::{SlotError, SlotKind, find};
 
 fn no_such_time(time: &str) -> SlotError {
     SlotError::NoSuchTime {
@@ -14,19 +9,9 @@ fn no_such_time(time: &str) -> SlotError {
     }
 }
 
-fn check(kind: SlotKind, rows: &[(&str, Result<&str, SlotError>)]) {
-    for (answer, expected) in rows {
-        assert_eq!(
-            normalise(&kind, answer, today()),
-            expected.clone().map(str::to_string),
-            "{answer:?}"
-        );
-    }
-}
-
 #[test]
 fn english_times() {
-    check(
+    check_normalise(
         SlotKind::Time,
         &[
             ("10 am", Ok("10:00")),
@@ -73,7 +58,7 @@ fn english_times() {
 
 #[test]
 fn chinese_times() {
-    check(
+    check_normalise(
         SlotKind::Time,
         &[
             ("上午十点", Ok("10:00")),
@@ -108,25 +93,21 @@ fn chinese_times() {
 
 #[test]
 fn times_are_found_in_sentences() {
-    let rows = [
-        ("我想改到下午三点半", Some("15:30")),
-        ("can you call me at 3:30 pm tomorrow", Some("15:30")),
-        ("快一点好吗", None),
-        ("我一点都不知道", None),
-        ("call me at three", None),
-    ];
-    for (text, expected) in rows {
-        assert_eq!(
-            find(&SlotKind::Time, text, today()).as_deref(),
-            expected,
-            "{text:?}"
-        );
-    }
+    check_find(
+        SlotKind::Time,
+        &[
+            ("我想改到下午三点半", Some("15:30")),
+            ("can you call me at 3:30 pm tomorrow", Some("15:30")),
+            ("快一点好吗", None),
+            ("我一点都不知道", None),
+            ("call me at three", None),
+        ],
+    );
 }
 
 #[test]
 fn dates_with_times() {
-    check(
+    check_normalise(
         SlotKind::DateTime,
         &[
             ("下周五上午十点", Ok("2026-05-22T10:00")),

@@ -1,35 +1,14 @@
 //! Yes/no answers in English, Chinese and both.
 
-use chrono::NaiveDate;
-
-use super::super::{SlotError, SlotKind, find, normalise as normalise_slot};
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 5, 13).unwrap_or_default()
-}
+use super::super::test_tables::{check_find as check_find_of, check_normalise, today};
+use super::super::{SlotError, SlotKind, normalise as normalise_slot};
 
 fn normalise(answer: &str) -> Result<String, SlotError> {
     normalise_slot(&SlotKind::YesNo, answer, today())
 }
 
-fn check_normalise(rows: Vec<(&str, Result<&str, SlotError>)>) {
-    for (answer, expected) in rows {
-        assert_eq!(
-            normalise(answer),
-            expected.map(str::to_string),
-            "{answer:?}"
-        );
-    }
-}
-
 fn check_find(rows: &[(&str, Option<&str>)]) {
-    for &(text, expected) in rows {
-        assert_eq!(
-            find(&SlotKind::YesNo, text, today()).as_deref(),
-            expected,
-            "{text:?}"
-        );
-    }
+    check_find_of(SlotKind::YesNo, rows);
 }
 
 #[test]
@@ -108,7 +87,7 @@ fn yes_no_answers_normalise() {
             .map(|&answer| (answer, Err(SlotError::NotYesOrNo))),
     );
     rows.push(("", Err(SlotError::NoAnswer)));
-    check_normalise(rows);
+    check_normalise(SlotKind::YesNo, &rows);
 }
 
 #[test]
