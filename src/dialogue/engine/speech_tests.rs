@@ -110,6 +110,46 @@ fn the_longest_matching_phrase_wins() {
 }
 
 #[test]
+fn a_key_said_alone_picks_its_choice_in_english_or_chinese() {
+    for text in ["one", "Press one.", "一", "按一", "请按1。", "幺"] {
+        let mut call = in_menu();
+        assert_eq!(
+            call.say(text, 0.9),
+            vec![
+                heard(text, "menu", Some("1")),
+                entered("order"),
+                play("order.wav")
+            ],
+            "{text}"
+        );
+    }
+    let mut call = in_menu();
+    assert_eq!(
+        call.say("按零", 0.9),
+        vec![
+            heard("按零", "menu", Some("0")),
+            entered("agent"),
+            play("agent.wav")
+        ]
+    );
+}
+
+#[test]
+fn chinese_digits_complete_an_entry() {
+    let mut call = in_order_step();
+    let text = "我的订单号是一二三四五";
+    assert_eq!(
+        call.say(text, 0.9),
+        vec![
+            heard(text, "order", Some("12345")),
+            collected("12345"),
+            entered("thanks"),
+            play("thanks.wav")
+        ]
+    );
+}
+
+#[test]
 fn unknown_speech_is_invalid_then_the_menu_gives_up() {
     let mut call = in_menu();
     assert_eq!(
