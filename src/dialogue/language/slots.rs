@@ -30,6 +30,7 @@
 
 mod amounts;
 mod dates;
+mod day_numbers;
 mod numbers;
 #[cfg(test)]
 mod test_tables;

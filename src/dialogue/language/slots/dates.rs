@@ -30,7 +30,8 @@ mod chinese;
 
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 
-use super::super::spoken_numbers::{read_number_words, small_number_value};
+use super::super::spoken_numbers::read_number_words;
+use super::day_numbers::day_number;
 use super::tokens::tokens;
 use super::{SlotError, single};
 use crate::text::MONTH_NAMES;
@@ -268,103 +269,6 @@ fn numeric_date(token: &str) -> Option<(Option<i32>, u32, u32)> {
     let short = |part: &str| -> Option<u32> { (part.len() <= 2).then(|| part.parse().ok())? };
     let (month, day) = (short(month)?, short(day)?);
     ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some((year, month, day))
-}
-
-/// A day of the month at the start of `tokens`.
-struct DayNumber {
-    value: u32,
-    used: usize,
-    /// Said as an ordinal: "first", "1st".
-    ordinal: bool,
-    /// Written with digits: "1", "1st".
-    with_digits: bool,
-}
-
-fn day_number(tokens: &[String]) -> Option<DayNumber> {
-    let first = tokens.first()?.as_str();
-    let digits_end = first
-        .find(|character: char| !character.is_ascii_digit())
-        .unwrap_or(first.len());
-    let day = if digits_end > 0 {
-        let suffix = &first[digits_end..];
-        if !matches!(suffix, "" | "st" | "nd" | "rd" | "th") || digits_end > 2 {
-            return None;
-        }
-        DayNumber {
-            value: first[..digits_end].parse().ok()?,
-            used: 1,
-            ordinal: !suffix.is_empty(),
-            with_digits: true,
-        }
-    } else if let Some(value) = ordinal_value(first) {
-        DayNumber {
-            value,
-            used: 1,
-            ordinal: true,
-            with_digits: false,
-        }
-    } else {
-        let value = u32::try_from(small_number_value(first)?).ok()?;
-        let next = tokens.get(1).map(String::as_str);
-        let unit_ordinal = next.and_then(ordinal_value).filter(|unit| *unit < 10);
-        let unit = next
-            .and_then(small_number_value)
-            .and_then(|unit| u32::try_from(unit).ok())
-            .filter(|unit| (1..10).contains(unit));
-        match (value % 10 == 0 && value >= 20, unit_ordinal, unit) {
-            (true, Some(unit), _) => DayNumber {
-                value: value + unit,
-                used: 2,
-                ordinal: true,
-                with_digits: false,
-            },
-            (true, None, Some(unit)) => DayNumber {
-                value: value + unit,
-                used: 2,
-                ordinal: false,
-                with_digits: false,
-            },
-            _ => DayNumber {
-                value,
-                used: 1,
-                ordinal: false,
-                with_digits: false,
-            },
-        }
-    };
-    (1..=31).contains(&day.value).then_some(day)
-}
-
-fn ordinal_value(word: &str) -> Option<u32> {
-    const ORDINALS: [&str; 19] = [
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "fifth",
-        "sixth",
-        "seventh",
-        "eighth",
-        "ninth",
-        "tenth",
-        "eleventh",
-        "twelfth",
-        "thirteenth",
-        "fourteenth",
-        "fifteenth",
-        "sixteenth",
-        "seventeenth",
-        "eighteenth",
-        "nineteenth",
-    ];
-    match word {
-        "twentieth" => Some(20),
-        "thirtieth" => Some(30),
-        _ => ORDINALS
-            .iter()
-            .position(|ordinal| *ordinal == word)
-            .and_then(|index| u32::try_from(index + 1).ok()),
-    }
 }
 
 /// "N days" or "N weeks" at the start of `tokens` (N a numeral, number words or "a"): the
