@@ -117,23 +117,26 @@ impl Reader {
                     if phrase_length(&tokens[used + length..], "月").is_some() =>
                 {
                     used += length + 1;
-                    // 0 for a number that is no month (十三月), whose day is then no date either.
-                    let month = u32::try_from(month)
+                    match u32::try_from(month)
                         .ok()
-                        .filter(|month| (1..=12).contains(month));
-                    Some((year, month.unwrap_or(0)))
+                        .filter(|month| (1..=12).contains(month))
+                    {
+                        Some(month) => Some((year, month)),
+                        // A number that is no month (十三月): the day after it is no date either.
+                        None => {
+                            let day = day_at(&tokens[used..]).map_or(0, |(_, length, _)| length);
+                            return Some((Err(SlotError::NotADate), used + day));
+                        }
+                    }
                 }
                 _ if year.is_some() => return None,
                 _ => None,
             },
         };
-        let (day, length) = read_number(&tokens[used..])?;
+        let (day, length, marked) = day_at(&tokens[used..])?;
         used += length;
-        let marked = first_phrase(&tokens[used..], &DAY_MARKS).is_some();
-        used += usize::from(marked);
-        let day = u32::try_from(day).ok().filter(|day| (1..=31).contains(day));
-        let (Some(day), false) = (day, month.is_some_and(|(_, month)| month == 0)) else {
-            // A number that is no day or month is read whole, so no date starts inside it.
+        let Some(day) = u32::try_from(day).ok().filter(|day| (1..=31).contains(day)) else {
+            // A number that is no day is read whole, so no date starts inside it.
             return (marked || month.is_some()).then_some((Err(SlotError::NotADate), used));
         };
         let date = match month {
@@ -165,6 +168,14 @@ impl Reader {
         let marked = phrase_length(&tokens[used..], "年").is_some();
         (marked && (1900..=2199).contains(&year)).then_some((year, used + 1))
     }
+}
+
+/// The number of a day at the start of `tokens`, how many tokens it took (号 or 日 after it
+/// included) and whether 号 or 日 came after it.
+fn day_at(tokens: &[String]) -> Option<(u64, usize, bool)> {
+    let (day, length) = read_number(tokens)?;
+    let marked = first_phrase(&tokens[length..], &DAY_MARKS).is_some();
+    Some((day, length + usize::from(marked), marked))
 }
 
 /// A weekday phrase at the start of `tokens` (周五, 下个星期五...): the day, how it is placed and
