@@ -8,12 +8,13 @@
 //! walks that chain. Transcripts are redacted before they are stored or shown, and a sweeper
 //! deletes recordings at the end of their retention unless they are on legal hold.
 //!
-//! Invariants: depends only on `audio` and `storage` within the crate; every failure is a
+//! Invariants: depends only on `audio`, `storage` and `text` within the crate; every failure is a
 //! [`RecordingError`] naming the file, never a panic.
 
 mod disk;
 mod error;
 mod format;
+mod identity_card;
 mod keys;
 mod ledger;
 mod manifest;

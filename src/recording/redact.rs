@@ -1,9 +1,10 @@
 //! Masking of personal data in call transcripts (speech recognition output and typed chat)
 //! before they are stored or shown.
 //!
-//! A [`Redactor`] owns the built-in rules (card numbers, phone numbers, e-mail addresses) and the
-//! configured [`RedactionPattern`]s. Masks keep a readable shape: only letters and digits become
-//! `*`; spaces, dashes, dots and parentheses stay, so "**** **** **** 1111" still reads as a card.
+//! A [`Redactor`] owns the built-in rules (card numbers, phone numbers, Chinese identity card
+//! numbers, e-mail addresses) and the configured [`RedactionPattern`]s. Masks keep a readable
+//! shape: only letters and digits (Chinese digit characters included) become `*`; spaces,
+//! dashes, dots and parentheses stay, so "**** **** **** 1111" still reads as a card.
 //!
 //! Invariants:
 //! - every rule looks at the original text and a character is masked if any rule masks it, so
@@ -16,6 +17,15 @@
 //! - within a run, dates (2026-12-06, 06.12.2026) are set aside first, then Luhn-valid cards
 //!   are found, and only the remaining digit groups can be phone numbers; each is the longest
 //!   fitting window of groups, leftmost first;
+//! - a Chinese identity card number (18 characters, see [`identity_card`](super::identity_card))
+//!   counts only with a valid date of birth and check character, so other 18-digit numbers
+//!   (order numbers) stay; it may be grouped by single spaces or dashes and may end in `X`, and
+//!   all but its last 4 characters are masked, like a card's;
+//! - digits spoken in Chinese characters (一一零一零五…, 幺三八…, with 零 〇 洞 for 0, 幺 for 1,
+//!   两 for 2, 叉 or X for a final X, single spaces allowed between them) are masked as an identity
+//!   card number when they make one, and as a phone number when they make a Chinese mobile
+//!   number (11 digits, 13 to 19 first); digits written as numerals are phone numbers at 7 to 15
+//!   digits, Chinese mobile numbers among them;
 //! - the e-mail rule masks every character of the local part after the first, dots included;
 //! - redacting redacted text changes nothing, for the built-in rules and for configured
 //!   patterns that cannot match the mask character;
@@ -26,6 +36,8 @@ use std::ops::Range;
 use regex::Regex;
 
 use super::RecordingError;
+use super::identity_card::is_identity_card_number;
+use crate::text::chinese::{chinese_digit, is_chinese_mobile_number};
 
 /// The character that replaces masked letters and digits.
 const MASK: char = '*';
@@ -33,6 +45,12 @@ const MASK: char = '*';
 const CURRENCY_SIGNS: &str = "$€£¥₹";
 /// Digit groups joined by single separators, with an optional leading `+` or `(`.
 const NUMBER_RUN: &str = r"\+?\(?[0-9]+(?:(?:[ .\-]\(?|\)[ .\-]?|\()[0-9]+)*";
+/// An identity card number at the start of a text: 17 digits and a check character, with a
+/// single space or dash allowed between any two.
+const IDENTITY_NUMBER: &str = r"^[0-9](?:[ \-]?[0-9]){16}[ \-]?[0-9Xx]";
+/// Digits spoken in Chinese characters, single spaces allowed between them, perhaps ending in
+/// an X (叉).
+const CHINESE_DIGITS: &str = "[零〇洞一幺二两三四五六七八九](?:[ \u{3000}]?[零〇洞一幺二两三四五六七八九])*(?:[ \u{3000}]?[Xx叉])?";
 /// An address: local part, `@`, a domain with at least one dot.
 const EMAIL_ADDRESS: &str = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+";
 const CARD_DIGITS: Range<usize> = 13..20;
@@ -71,11 +89,14 @@ pub struct Redactor {
     email_address: Regex,
     number_run: Regex,
     digit_group: Regex,
+    identity_number: Regex,
+    chinese_digits: Regex,
     patterns: Vec<CompiledPattern>,
 }
 
 impl Redactor {
-    /// The built-in rules (card numbers, phone numbers, e-mail addresses) plus `patterns`.
+    /// The built-in rules (card numbers, phone numbers, Chinese identity card numbers, e-mail
+    /// addresses) plus `patterns`.
     ///
     /// Fails on a pattern with an empty name, an invalid regex or one that matches empty text.
     pub fn new(patterns: &[RedactionPattern]) -> Result<Redactor, RecordingError> {
@@ -97,6 +118,8 @@ impl Redactor {
             email_address: compile("e-mail address", EMAIL_ADDRESS)?,
             number_run: compile("number run", NUMBER_RUN)?,
             digit_group: compile("digit group", "[0-9]+")?,
+            identity_number: compile("identity card number", IDENTITY_NUMBER)?,
+            chinese_digits: compile("Chinese digits", CHINESE_DIGITS)?,
             patterns,
         })
     }
@@ -121,6 +144,8 @@ impl Redactor {
                 self.mask_number_run(text, run.range(), &mut masked);
             }
         }
+        self.mask_identity_numbers(text, &mut masked);
+        self.mask_chinese_digits(text, &mut masked);
         for pattern in &self.patterns {
             for found in pattern.regex.find_iter(text) {
                 let (keep_start, keep_end) = (pattern.keep_start, pattern.keep_end);
@@ -133,6 +158,44 @@ impl Redactor {
         text.char_indices()
             .map(|(offset, character)| if masked[offset] { MASK } else { character })
             .collect()
+    }
+
+    /// Masks the identity card numbers written with numerals, each starting at a digit group.
+    fn mask_identity_numbers(&self, text: &str, masked: &mut [bool]) {
+        for group in self.digit_group.find_iter(text) {
+            let Some(found) = self.identity_number.find(&text[group.start()..]) else {
+                continue;
+            };
+            let number = group.start()..group.start() + found.end();
+            let characters: String = found
+                .as_str()
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect();
+            if !is_part_of_token(text, number.clone()) && is_identity_card_number(&characters) {
+                mask_alphanumerics(text, number, 0, VISIBLE_END_DIGITS, masked);
+            }
+        }
+    }
+
+    /// Masks identity card and mobile numbers spoken as Chinese digit characters.
+    fn mask_chinese_digits(&self, text: &str, masked: &mut [bool]) {
+        for run in self.chinese_digits.find_iter(text) {
+            let characters: String = run
+                .as_str()
+                .chars()
+                .filter_map(|character| match character {
+                    'X' | 'x' | '叉' => Some('X'),
+                    _ => chinese_digit(character).map(|digit| char::from(b'0' + digit)),
+                })
+                .collect();
+            if is_identity_card_number(&characters) {
+                mask_alphanumerics(text, run.range(), 0, VISIBLE_END_DIGITS, masked);
+            } else if is_chinese_mobile_number(&characters) {
+                let visible_start = PHONE_VISIBLE_START_DIGITS;
+                mask_alphanumerics(text, run.range(), visible_start, VISIBLE_END_DIGITS, masked);
+            }
+        }
     }
 
     /// Masks the cards and phone numbers among the digit groups of the run `text[run]`.

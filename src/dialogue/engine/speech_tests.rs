@@ -80,18 +80,21 @@ fn collected(value: &str) -> FlowAction {
     simulated_call::collected("order_number", value)
 }
 
+/// What choosing `key` in the menu by saying `text` gives: the report, then the step chosen
+/// (`step`) and its prompt.
+fn chose(text: &str, key: &str, step: &str) -> Vec<FlowAction> {
+    vec![
+        heard(text, "menu", Some(key)),
+        entered(step),
+        play(&format!("{step}.wav")),
+    ]
+}
+
 #[test]
 fn a_spoken_choice_ignores_case_and_punctuation() {
     let mut call = in_menu();
     let text = "Uh, WHERE is my order?!";
-    assert_eq!(
-        call.say(text, 0.9),
-        vec![
-            heard(text, "menu", Some("1")),
-            entered("order"),
-            play("order.wav")
-        ]
-    );
+    assert_eq!(call.say(text, 0.9), chose(text, "1", "order"));
     assert!(call.engine.digits().is_empty(), "speech is not a key press");
 }
 
@@ -99,12 +102,30 @@ fn a_spoken_choice_ignores_case_and_punctuation() {
 fn the_longest_matching_phrase_wins() {
     let mut call = in_menu();
     let text = "I'd like to return my order.";
+    assert_eq!(call.say(text, 0.9), chose(text, "2", "returns"));
+}
+
+#[test]
+fn a_key_said_alone_picks_its_choice_in_english_or_chinese() {
+    for text in ["one", "Press one.", "一", "按一", "请按1。", "幺"] {
+        let mut call = in_menu();
+        assert_eq!(call.say(text, 0.9), chose(text, "1", "order"), "{text}");
+    }
+    let mut call = in_menu();
+    assert_eq!(call.say("按零", 0.9), chose("按零", "0", "agent"));
+}
+
+#[test]
+fn chinese_digits_complete_an_entry() {
+    let mut call = in_order_step();
+    let text = "我的订单号是一二三四五";
     assert_eq!(
         call.say(text, 0.9),
         vec![
-            heard(text, "menu", Some("2")),
-            entered("returns"),
-            play("returns.wav")
+            heard(text, "order", Some("12345")),
+            collected("12345"),
+            entered("thanks"),
+            play("thanks.wav")
         ]
     );
 }

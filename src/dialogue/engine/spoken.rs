@@ -1,10 +1,11 @@
 //! What the engine does with speech: the caller starting to speak over a prompt, transcripts,
 //! and the phrases the recogniser should expect in the current step.
 //!
-//! In a menu, or an ask with choices, the choice whose phrase occurs in the transcript (longest
-//! phrase first) is taken; in a collect step the spoken digits, appended to any keyed before,
-//! end the entry, which must hold `min_digits` to `max_digits` digits (no terminator is needed);
-//! an ask without choices takes the transcript itself. An empty transcript is no input; a
+//! In a menu, or an ask with choices, a key said or typed alone ("1", "one", "按一") or else the
+//! choice whose phrase occurs in the transcript (longest phrase first) is taken; in a collect
+//! step the spoken digits ("one two three", "一二三"), appended to any keyed before, end the
+//! entry, which must hold `min_digits` to `max_digits` digits (no terminator is needed); an ask
+//! without choices takes the transcript itself. An empty transcript is no input; a
 //! transcript below the step's `minimum_confidence`, or one that matches nothing, is invalid
 //! input. In a `play` or `say` step that allows barge-in, an utterance stops the prompt and the
 //! flow continues at `next`. While a prompt that cannot be interrupted plays, and in steps that
@@ -19,7 +20,9 @@ use super::prompt::{interruptible, listens_to_speech};
 use super::{Failure, FlowAction, FlowEngine, kind_of};
 use crate::dialogue::flow_file::model::{Answers, InputPolicy, StepKind};
 use crate::dialogue::language::slots::{find, normalise as normalise_slot};
-use crate::dialogue::language::speech::{DIGIT_WORDS, match_choice, normalise, spoken_digits};
+use crate::dialogue::language::speech::{
+    DIGIT_WORDS, match_choice, normalise, spoken_digits, spoken_key,
+};
 
 /// How a step understood one utterance.
 enum Understood {
@@ -246,14 +249,10 @@ impl FlowEngine {
     }
 }
 
-/// A key typed as a whole message (text channels: "1" in a menu), as that choice.
+/// A key typed or said as a whole message ("1" in a menu, "one", "按一"; see [`spoken_key`]),
+/// as that choice.
 fn typed_key(words: &[String], choices: &BTreeMap<char, String>) -> Option<Understood> {
-    let [word] = words else { return None };
-    let mut characters = word.chars();
-    let key = characters.next()?;
-    if characters.next().is_some() {
-        return None;
-    }
+    let key = spoken_key(words)?;
     let target = choices.get(&key)?;
     Some(Understood::Choice(key, target.clone()))
 }

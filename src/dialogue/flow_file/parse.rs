@@ -274,7 +274,7 @@ struct RawSlot {
 }
 
 /// Reads the `[slots]` table: `NAME = { kind = "digits", min = 5, max = 8 }`, kinds `digits`,
-/// `phone`, `yes_no` and `date`.
+/// `phone`, `yes_no`, `date`, `time`, `date_time` and `amount` (see `SlotKind::parse`).
 fn parse_slots(
     context: &mut Context<'_>,
     value: Spanned<DeValue<'_>>,

@@ -1,11 +1,13 @@
 //! Language understanding: what the caller's words mean, with no flow and no I/O.
 //!
-//! * `speech` and `spoken_numbers` read transcripts (spoken digits, numbers);
-//! * `slots` recognise typed answers (dates, numbers, yes/no);
+//! * `speech`, `spoken_numbers` and `chinese_numbers` read transcripts (spoken digits, numbers,
+//!   in English and Chinese);
+//! * `slots` recognise typed answers (numbers, yes/no, dates, times, amounts);
 //! * `intents` and `knowledge` match words to an intent or an article, `understander` does
 //!   both for one flow and `meaning` is its answer;
 //! * `sentiment` scores a turn with `lexicon`.
 
+pub(super) mod chinese_numbers;
 pub mod intents;
 pub mod knowledge;
 pub(super) mod lexicon;

@@ -1,39 +1,9 @@
-//! Normalisation tables for digit, phone and yes/no slots, and slot specs.
+//! Normalisation tables for digit and phone slots, and slot specs.
 
-use chrono::NaiveDate;
-
+use super::test_tables::{check_find, check_normalise};
 use super::*;
 
-/// A Wednesday.
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 5, 13).unwrap_or_default()
-}
-
 const ORDER_NUMBER: SlotKind = SlotKind::Digits { min: 5, max: 8 };
-
-fn expected(row: Result<&str, SlotError>) -> Result<String, SlotError> {
-    row.map(str::to_string)
-}
-
-fn check_normalise(kind: SlotKind, rows: Vec<(&str, Result<&str, SlotError>)>) {
-    for (answer, row) in rows {
-        assert_eq!(
-            normalise(&kind, answer, today()),
-            expected(row),
-            "{kind:?}: {answer:?}"
-        );
-    }
-}
-
-fn check_find(kind: SlotKind, rows: &[(&str, Option<&str>)]) {
-    for &(text, value) in rows {
-        assert_eq!(
-            find(&kind, text, today()).as_deref(),
-            value,
-            "{kind:?}: {text:?}"
-        );
-    }
-}
 
 fn too_few(digits: &str) -> SlotError {
     SlotError::TooFewDigits {
@@ -87,6 +57,9 @@ fn kinds_are_parsed_from_specs() {
         (("phone", None, None), Ok(SlotKind::Phone)),
         (("yes_no", None, None), Ok(SlotKind::YesNo)),
         (("date", None, None), Ok(SlotKind::Date)),
+        (("time", None, None), Ok(SlotKind::Time)),
+        (("date_time", None, None), Ok(SlotKind::DateTime)),
+        (("amount", None, None), Ok(SlotKind::Amount)),
         (("digits", Some(0), Some(8)), Err(SlotError::ZeroMinimum)),
         (
             ("digits", Some(9), Some(8)),
@@ -153,6 +126,9 @@ fn kinds_describe_their_values() {
         (SlotKind::Phone, "a phone number"),
         (SlotKind::YesNo, "yes or no"),
         (SlotKind::Date, "a date"),
+        (SlotKind::Time, "a time"),
+        (SlotKind::DateTime, "a date and time"),
+        (SlotKind::Amount, "an amount"),
     ];
     for (kind, description) in rows {
         assert_eq!(kind.description(), description);
@@ -168,7 +144,7 @@ fn errors_explain_themselves() {
         ),
         (
             not_a_phone_number("12345"),
-            "\"12345\" is not a phone number: expected 10 digits, or + and a country code (7 to 15 digits in all)",
+            "\"12345\" is not a phone number: expected 10 digits, a Chinese mobile number (11 digits starting with 1), or + and a country code (7 to 15 digits in all)",
         ),
         (
             ambiguous("12345", "12346"),
@@ -184,6 +160,18 @@ fn errors_explain_themselves() {
             SlotError::UnclearYesOrNo,
             "unclear: both yes and no, or unsure",
         ),
+        (
+            SlotError::UnknownKind {
+                name: "email".to_string(),
+            },
+            "unknown slot kind \"email\": expected digits, phone, yes_no, date, time, date_time or amount",
+        ),
+        (
+            SlotError::NoSuchTime {
+                time: "25:00".to_string(),
+            },
+            "there is no 25:00",
+        ),
     ];
     for (error, message) in rows {
         assert_eq!(error.to_string(), message);
@@ -194,7 +182,7 @@ fn errors_explain_themselves() {
 fn digit_answers_normalise() {
     check_normalise(
         ORDER_NUMBER,
-        vec![
+        &[
             ("12345", Ok("12345")),
             ("12 345", Ok("12345")),
             ("12-345", Ok("12345")),
@@ -242,7 +230,7 @@ fn digit_answers_normalise() {
     );
     check_normalise(
         SlotKind::Digits { min: 4, max: 4 },
-        vec![
+        &[
             ("1 2 3 4", Ok("1234")),
             (
                 "123",
@@ -282,7 +270,7 @@ fn digits_are_found_in_sentences() {
 fn phone_answers_normalise() {
     check_normalise(
         SlotKind::Phone,
-        vec![
+        &[
             ("(555) 010-0001", Ok("+15550100001")),
             ("555-010-0001", Ok("+15550100001")),
             ("5550100001", Ok("+15550100001")),
@@ -349,98 +337,6 @@ fn phone_numbers_are_found_in_sentences() {
             ),
             ("my number is 555", None),
             ("I don't have a phone", None),
-        ],
-    );
-}
-
-#[test]
-fn yes_no_answers_normalise() {
-    let yes = [
-        "yes",
-        "Yes.",
-        "YEAH",
-        "yeah sure",
-        "yep",
-        "yup",
-        "y",
-        "sure",
-        "correct",
-        "That's correct.",
-        "that is correct",
-        "right",
-        "That's right!",
-        "affirmative",
-        "uh huh",
-        "Uh-huh.",
-        "Mm-hmm.",
-        "absolutely",
-        "of course",
-        "yes please",
-        "sure, no problem",
-        "okay",
-        "I think so",
-        "that's not wrong",
-    ];
-    let no = [
-        "no",
-        "No.",
-        "NOPE",
-        "nah",
-        "n",
-        "wrong",
-        "incorrect",
-        "not really",
-        "negative",
-        "that's not right",
-        "not correct",
-        "That is not correct.",
-        "that's wrong",
-        "no, that's wrong",
-        "it isn't right",
-        "not quite right",
-        "absolutely not",
-        "of course not",
-        "I don't think so",
-        "no thanks",
-        "not at all",
-    ];
-    let unclear = [
-        "yes no",
-        "yeah, no",
-        "no, that's right",
-        "yes, that's not right",
-        "maybe",
-        "I'm not sure",
-        "I don't know",
-        "yes, I think, maybe",
-    ];
-    let neither = ["the blue one", "hmm", "what did you say", "12345"];
-    let mut rows: Vec<(&str, Result<&str, SlotError>)> = Vec::new();
-    rows.extend(yes.iter().map(|&answer| (answer, Ok("yes"))));
-    rows.extend(no.iter().map(|&answer| (answer, Ok("no"))));
-    rows.extend(
-        unclear
-            .iter()
-            .map(|&answer| (answer, Err(SlotError::UnclearYesOrNo))),
-    );
-    rows.extend(
-        neither
-            .iter()
-            .map(|&answer| (answer, Err(SlotError::NotYesOrNo))),
-    );
-    rows.push(("", Err(SlotError::NoAnswer)));
-    check_normalise(SlotKind::YesNo, rows);
-}
-
-#[test]
-fn yes_or_no_is_found_in_sentences() {
-    check_find(
-        SlotKind::YesNo,
-        &[
-            ("yes, and can you also check my refund", Some("yes")),
-            ("no, I want to cancel it instead", Some("no")),
-            ("where is my order", None),
-            ("yes no", None),
         ],
     );
 }

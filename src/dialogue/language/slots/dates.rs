@@ -25,10 +25,14 @@
 //! year). A day its month lacks ("February 30", "2027-02-29") is [`SlotError::NoSuchDate`];
 //! numbers that cannot be a month or day ("12-345") are no date at all.
 
+#[path = "chinese_dates.rs"]
+mod chinese;
+
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 
-use super::super::speech::normalise as words_of;
-use super::super::spoken_numbers::{read_number_words, small_number_value};
+use super::super::spoken_numbers::read_number_words;
+use super::day_numbers::day_number;
+use super::tokens::tokens;
 use super::{SlotError, single};
 use crate::text::MONTH_NAMES;
 
@@ -76,25 +80,6 @@ fn dates_in(text: &str, today: NaiveDate, word_day_alone: bool) -> Vec<Result<St
     found
 }
 
-/// The words of `text` as [`speech::normalise`](super::super::speech::normalise) gives them,
-/// except that numerals joined by "/" or "-" ("3/14", "2026-12-01") stay one token.
-fn tokens(text: &str) -> Vec<String> {
-    let mut tokens = Vec::new();
-    for chunk in text.split_whitespace() {
-        let trimmed = chunk.trim_matches(|character: char| !character.is_alphanumeric());
-        let numeric = trimmed.contains(['/', '-'])
-            && trimmed
-                .chars()
-                .all(|character| character.is_ascii_digit() || matches!(character, '/' | '-'));
-        if numeric {
-            tokens.push(trimmed.to_string());
-        } else {
-            tokens.extend(words_of(chunk));
-        }
-    }
-    tokens
-}
-
 /// A date, or why it is none, and how many tokens it took.
 type Found = (Result<NaiveDate, SlotError>, usize);
 
@@ -110,6 +95,7 @@ impl Reader {
         self.relative(tokens)
             .or_else(|| self.weekday(tokens))
             .or_else(|| self.explicit(tokens, self.word_day_alone))
+            .or_else(|| self.chinese(tokens))
     }
 
     fn relative(&self, tokens: &[String]) -> Option<Found> {
@@ -164,19 +150,29 @@ impl Reader {
         if let Some((date, more)) = self.explicit(after, true) {
             return Some((date, tokens.len() - after.len() + more));
         }
+        Some((Ok(self.on_weekday(target, modifier)?), used + 1))
+    }
+
+    /// The day `target` as `modifier` places it: "this" is the first on or after today, "this
+    /// week" the one in this week (Monday to Sunday, perhaps past), "next" the one in next
+    /// week, "last week" the one in last week, "last" the last before today; otherwise the first
+    /// after today.
+    fn on_weekday(&self, target: Weekday, modifier: &str) -> Option<NaiveDate> {
         let today = i64::from(self.today.weekday().num_days_from_monday());
         let target = i64::from(target.num_days_from_monday());
         let ahead = (target - today).rem_euclid(7);
         let behind = (today - target).rem_euclid(7);
         let offset = match modifier {
             "this" => ahead,
+            "this week" => target - today,
             "next" => 7 - today + target,
+            "last week" => target - today - 7,
             "last" if behind == 0 => -7,
             "last" => -behind,
             _ if ahead == 0 => 7,
             _ => ahead,
         };
-        Some((Ok(self.shifted(offset)?), used + 1))
+        self.shifted(offset)
     }
 
     /// A month and day, a day of the month, or numerals.
@@ -275,103 +271,6 @@ fn numeric_date(token: &str) -> Option<(Option<i32>, u32, u32)> {
     ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some((year, month, day))
 }
 
-/// A day of the month at the start of `tokens`.
-struct DayNumber {
-    value: u32,
-    used: usize,
-    /// Said as an ordinal: "first", "1st".
-    ordinal: bool,
-    /// Written with digits: "1", "1st".
-    with_digits: bool,
-}
-
-fn day_number(tokens: &[String]) -> Option<DayNumber> {
-    let first = tokens.first()?.as_str();
-    let digits_end = first
-        .find(|character: char| !character.is_ascii_digit())
-        .unwrap_or(first.len());
-    let day = if digits_end > 0 {
-        let suffix = &first[digits_end..];
-        if !matches!(suffix, "" | "st" | "nd" | "rd" | "th") || digits_end > 2 {
-            return None;
-        }
-        DayNumber {
-            value: first[..digits_end].parse().ok()?,
-            used: 1,
-            ordinal: !suffix.is_empty(),
-            with_digits: true,
-        }
-    } else if let Some(value) = ordinal_value(first) {
-        DayNumber {
-            value,
-            used: 1,
-            ordinal: true,
-            with_digits: false,
-        }
-    } else {
-        let value = u32::try_from(small_number_value(first)?).ok()?;
-        let next = tokens.get(1).map(String::as_str);
-        let unit_ordinal = next.and_then(ordinal_value).filter(|unit| *unit < 10);
-        let unit = next
-            .and_then(small_number_value)
-            .and_then(|unit| u32::try_from(unit).ok())
-            .filter(|unit| (1..10).contains(unit));
-        match (value % 10 == 0 && value >= 20, unit_ordinal, unit) {
-            (true, Some(unit), _) => DayNumber {
-                value: value + unit,
-                used: 2,
-                ordinal: true,
-                with_digits: false,
-            },
-            (true, None, Some(unit)) => DayNumber {
-                value: value + unit,
-                used: 2,
-                ordinal: false,
-                with_digits: false,
-            },
-            _ => DayNumber {
-                value,
-                used: 1,
-                ordinal: false,
-                with_digits: false,
-            },
-        }
-    };
-    (1..=31).contains(&day.value).then_some(day)
-}
-
-fn ordinal_value(word: &str) -> Option<u32> {
-    const ORDINALS: [&str; 19] = [
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "fifth",
-        "sixth",
-        "seventh",
-        "eighth",
-        "ninth",
-        "tenth",
-        "eleventh",
-        "twelfth",
-        "thirteenth",
-        "fourteenth",
-        "fifteenth",
-        "sixteenth",
-        "seventeenth",
-        "eighteenth",
-        "nineteenth",
-    ];
-    match word {
-        "twentieth" => Some(20),
-        "thirtieth" => Some(30),
-        _ => ORDINALS
-            .iter()
-            .position(|ordinal| *ordinal == word)
-            .and_then(|index| u32::try_from(index + 1).ok()),
-    }
-}
-
 /// "N days" or "N weeks" at the start of `tokens` (N a numeral, number words or "a"): the
 /// number of days and how many tokens it took.
 fn days_counted(tokens: &[String]) -> Option<(i64, usize)> {
@@ -443,3 +342,7 @@ fn weekday(word: &str) -> Option<Weekday> {
 #[cfg(test)]
 #[path = "dates_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "chinese_dates_tests.rs"]
+mod chinese_tests;

@@ -9,21 +9,30 @@
 //!   (recogniser errors: "one to three" is 1 2 3);
 //! * "and" after "hundred" or "thousand" continues the number ("one hundred and five");
 //! * a lone "oh" or "o" is an interjection, not a zero ("oh, it's 12345");
-//! * "+" or the word "plus" starts a run and marks an international phone number.
+//! * "+" or the word "plus" starts a run and marks an international phone number;
+//! * Chinese digits and numbers are digit words too ("一二三四五", "幺三八", "一万两千三百四十五";
+//!   see [`chinese_numbers`](super::super::chinese_numbers)), and mix with numerals and English
+//!   ("我的订单号是 1 2 3 4 5", "order 一二三四五"); a short Chinese number that counts something
+//!   ("查一下", "两个") is no digits and ends a run.
 //!
 //! For a digits slot of `min` to `max` digits, [`find`] takes the one run whose length fits; the
 //! whole answer ([`normalise`]) may also be split into several runs ("one two three, uh, four
-//! five" is 12345). Phone numbers (normalised to E.164):
+//! five" is 12345). Phone numbers (normalised to E.164), in this order:
 //!
 //! * with a leading "+" (or "plus", or the international prefix "00"): the country code and
 //!   number, 7 to 15 digits in all, not starting with 0; "+1" numbers must have 10 digits after
 //!   the 1;
+//! * in an answer with Chinese characters in it, a Chinese mobile number: 11 digits starting
+//!   with 1 and then 3 to 9 ("13812345678") gets "+86";
 //! * otherwise a North American number: 10 digits, the area code not starting with 0 or 1, gets
-//!   "+1"; 11 digits starting with 1 get "+".
+//!   "+1"; 11 digits starting with 1 get "+" (so without Chinese around it, 13812345678 is
+//!   +13812345678).
 
-use super::super::speech::{normalise as words_of, spoken_digits};
+use super::super::chinese_numbers::{is_chinese_number_word, read_chinese_digits};
+use super::super::speech::{has_chinese, normalise as words_of, spoken_digits};
 use super::super::spoken_numbers::is_number_word;
 use super::{SlotError, SlotKind, single};
+use crate::text::chinese::is_chinese_mobile_number;
 
 /// One run of digits in a text.
 #[derive(Debug)]
@@ -31,6 +40,9 @@ struct DigitRun {
     digits: String,
     /// Whether "+" or "plus" came right before the digits.
     plus: bool,
+    /// Whether the text it is in has Chinese characters, which makes 11 digits starting with 13
+    /// to 19 a Chinese mobile number.
+    chinese: bool,
 }
 
 /// Reads a digits or phone answer (see the module docs): the one run that is a valid value, else
@@ -48,6 +60,7 @@ pub fn normalise(kind: &SlotKind, answer: &str) -> Result<String, SlotError> {
     let all = DigitRun {
         digits: runs.iter().map(|run| run.digits.as_str()).collect(),
         plus: runs.first().is_some_and(|run| run.plus),
+        chinese: runs.first().is_some_and(|run| run.chinese),
     };
     validate(kind, &all)
 }
@@ -92,6 +105,9 @@ fn phone_number(run: &DigitRun) -> Result<String, SlotError> {
     } else {
         digits.strip_prefix("00")
     };
+    if international.is_none() && run.chinese && is_chinese_mobile_number(digits) {
+        return Ok(format!("+86{digits}"));
+    }
     let number = match international {
         Some(number) => number.to_string(),
         None if digits.len() == 10 => format!("1{digits}"),
@@ -124,36 +140,59 @@ fn is_north_american(digits: &str) -> bool {
 
 /// The runs of digits in `text`, in order; runs that read as no digits are left out.
 fn digit_runs(text: &str) -> Vec<DigitRun> {
-    let words = words_of(&text.replace('+', " plus "));
+    let words = words_of(&text.replace(['+', '＋'], " plus "));
+    let chinese = has_chinese(&words);
     let mut runs = Vec::new();
     let mut current: Vec<String> = Vec::new();
     let mut plus = false;
-    for (index, word) in words.iter().enumerate() {
+    let close = |runs: &mut Vec<DigitRun>, current: &mut Vec<String>, plus: bool| {
+        close_run(runs, current, plus, chinese);
+    };
+    let mut index = 0;
+    while index < words.len() {
         let next_says_digits = words.get(index + 1).is_some_and(|next| says_digits(next));
-        if word == "plus" && next_says_digits {
-            close_run(&mut runs, &mut current, plus);
+        if words[index] == "plus" && next_says_digits {
+            close(&mut runs, &mut current, plus);
             plus = true;
+            index += 1;
             continue;
         }
-        match run_word(&words, index) {
+        let word = match read_chinese_digits(&words[index..]) {
+            (Some(_), used) => {
+                current.extend_from_slice(&words[index..index + used]);
+                index += used;
+                continue;
+            }
+            (None, 0) => run_word(&words, index),
+            (None, used) => {
+                index += used - 1;
+                None
+            }
+        };
+        match word {
             Some(word) => current.push(word),
             None => {
-                close_run(&mut runs, &mut current, plus);
+                close(&mut runs, &mut current, plus);
                 plus = false;
             }
         }
+        index += 1;
     }
-    close_run(&mut runs, &mut current, plus);
+    close(&mut runs, &mut current, plus);
     runs
 }
 
-fn close_run(runs: &mut Vec<DigitRun>, words: &mut Vec<String>, plus: bool) {
+fn close_run(runs: &mut Vec<DigitRun>, words: &mut Vec<String>, plus: bool, chinese: bool) {
     let run = std::mem::take(words);
     if matches!(run.as_slice(), [only] if only == "oh" || only == "o") {
         return;
     }
     if let Some(digits) = spoken_digits(&run).filter(|digits| !digits.is_empty()) {
-        runs.push(DigitRun { digits, plus });
+        runs.push(DigitRun {
+            digits,
+            plus,
+            chinese,
+        });
     }
 }
 
@@ -189,8 +228,13 @@ fn run_word(words: &[String], index: usize) -> Option<String> {
     between_digits.then(|| heard_as.to_string())
 }
 
-/// A numeral or a number word.
+/// A numeral or a number word, English or Chinese.
 fn says_digits(word: &str) -> bool {
     !word.is_empty() && word.chars().all(|character| character.is_ascii_digit())
         || is_number_word(word)
+        || is_chinese_number_word(word)
 }
+
+#[cfg(test)]
+#[path = "numbers_tests.rs"]
+mod tests;
