@@ -1,10 +1,9 @@
-// Draft requests: every edit goes to the server, which answers the edited source, the parsed
-// document and its problems; one request at a time, the latest queued.
+// The draft: files loaded into the editor, and draft requests: every edit goes to the server,
+// which answers the edited source, the parsed document and its problems; one request at a time,
+// the latest queued.
 
 import { api } from '/staff/staff.js';
-import { acceptFlowDraft } from './flows.js';
-import { acceptIntentsDraft } from './intents.js';
-import { state } from './state.js';
+import { emit, state } from './state.js';
 import { setStatus } from './ui.js';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -61,6 +60,35 @@ function makeDraftQueue({ request, source, accept, enabled }) {
   return { push, later, idle, reset };
 }
 
+function acceptFlowDraft(result) {
+  state.files.flow = result.source;
+  state.flowProblems = result.problems || [];
+  state.documentStale = !result.document;
+  if (result.document) {
+    state.flowDocument = result.document;
+    state.flowGraph = result.graph || { start: '', nodes: [], edges: [] };
+  }
+  reconcileSelection();
+  emit('flow-draft');
+}
+
+function reconcileSelection() {
+  const steps = (state.flowDocument && state.flowDocument.steps) || {};
+  if (state.pendingSelection && steps[state.pendingSelection]) { state.selectedStep = state.pendingSelection; state.pendingSelection = null; }
+  if (state.selectStartOnResult && state.flowDocument) {
+    state.selectStartOnResult = false;
+    if (!state.selectedStep && steps[state.flowDocument.start]) state.selectedStep = state.flowDocument.start;
+  }
+  if (state.selectedStep && state.flowDocument && !steps[state.selectedStep]) state.selectedStep = null;
+}
+
+function acceptIntentsDraft(result) {
+  state.files.intents = result.source;
+  state.intentsDocument = result.document || null;
+  state.intentsProblems = result.problems || [];
+  emit('intents-draft');
+}
+
 export const flowDrafts = makeDraftQueue({
   request: (source, edits) => api('POST', '/api/admin/flows/draft', { name: state.current.name, source, edits }),
   source: () => state.files.flow,
@@ -74,6 +102,31 @@ export const intentsDrafts = makeDraftQueue({
   accept: acceptIntentsDraft,
   enabled: () => state.files.intents !== null,
 });
+
+export function loadFiles(loaded) {
+  flowDrafts.reset();
+  intentsDrafts.reset();
+  state.filesGeneration += 1;
+  for (const check of Object.values(state.articleChecks)) clearTimeout(check.timer);
+  state.articleChecks = {};
+  state.files = { flow: loaded.flow ?? '', intents: loaded.intents ?? null, knowledge: { ...(loaded.knowledge || {}) } };
+  state.flowDocument = null;
+  state.flowGraph = null;
+  state.flowProblems = [];
+  state.documentStale = false;
+  state.intentsDocument = null;
+  state.intentsProblems = [];
+  state.knowledgeProblems = {};
+  state.selectedStep = null;
+  state.pendingSelection = null;
+  state.selectStartOnResult = true;
+  state.renderedStepSignature = '';
+  if (state.current) {
+    flowDrafts.push([]);
+    if (state.files.intents !== null) intentsDrafts.push([]);
+  }
+  emit('files-loaded');
+}
 
 // Edits computed from the last document run one after another, each once the drafts before it
 // came back, so none is computed from a document that misses an earlier edit.

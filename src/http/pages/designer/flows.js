@@ -1,22 +1,12 @@
-// Choosing a flow and loading its files into the editor; the flow source, its problems and the
-// editor's tabs.
+// Choosing a flow and opening it; the flow source, its problems and the editor's tabs.
 
 import { api, element, makeOption, show } from '/staff/staff.js';
-import { flowDrafts, intentsDrafts } from './drafts.js';
-import { drawGraph, selectStep } from './graph.js';
-import { renderIntentsEditor } from './intents.js';
-import { checkArticle, renderKnowledgeEditor } from './knowledge.js';
+import { flowDrafts, loadFiles } from './drafts.js';
 import { NAME_PATTERN } from './schema.js';
-import { state } from './state.js';
-import { renderStepEditor } from './steps.js';
+import { emit, selectStep, state } from './state.js';
 import { onEnter, renderProblemList, setStatus, setTextKeepingCursor } from './ui.js';
-import { renderVersions } from './versions.js';
 
 // --- choosing a flow ----------------------------------------------------------------------
-
-export function flowPath(...parts) {
-  return '/api/admin/flows/' + encodeURIComponent(state.current.name) + parts.map((part) => '/' + encodeURIComponent(part)).join('');
-}
 
 function newFlowSource(name) {
   return 'schema = 1\nname = "' + name + '"\nstart = "hello"\n\n[steps.hello]\ntype = "say"\ntext = "Hello."\nnext = "goodbye"\n\n[steps.goodbye]\ntype = "hangup"\n';
@@ -59,7 +49,7 @@ async function openFlow(name) {
     if (token !== state.loadToken) return;
     state.current = { name, publishedVersion: flow.published_version ?? null, versions: flow.versions || [] };
     renderFlowList();
-    renderVersions();
+    emit('flow-opened');
     loadFiles(flow.draft || { flow: newFlowSource(name), intents: null, knowledge: {} });
     setStatus(flow.draft ? 'opened ' + name : name + ' has no version yet: starting from a minimal flow');
   } catch (error) {
@@ -75,40 +65,9 @@ function startNewFlow() {
   state.current = { name, publishedVersion: null, versions: [] };
   element('new-flow-name').value = '';
   renderFlowList();
-  renderVersions();
+  emit('flow-opened');
   loadFiles({ flow: newFlowSource(name), intents: null, knowledge: {} });
   setStatus('new flow ' + name + ': not saved yet');
-}
-
-export function loadFiles(loaded) {
-  flowDrafts.reset();
-  intentsDrafts.reset();
-  state.filesGeneration += 1;
-  for (const check of Object.values(state.articleChecks)) clearTimeout(check.timer);
-  state.articleChecks = {};
-  state.files = { flow: loaded.flow ?? '', intents: loaded.intents ?? null, knowledge: { ...(loaded.knowledge || {}) } };
-  state.flowDocument = null;
-  state.flowGraph = null;
-  state.flowProblems = [];
-  state.documentStale = false;
-  state.intentsDocument = null;
-  state.intentsProblems = [];
-  state.knowledgeProblems = {};
-  state.selectedStep = null;
-  state.pendingSelection = null;
-  state.selectStartOnResult = true;
-  state.renderedStepSignature = '';
-  element('source').value = state.files.flow;
-  show('diff-section', false);
-  renderProblems([]);
-  drawGraph();
-  renderStepEditor();
-  renderIntentsEditor();
-  renderKnowledgeEditor();
-  if (!state.current) return;
-  flowDrafts.push([]);
-  if (state.files.intents !== null) intentsDrafts.push([]);
-  for (const file of Object.keys(state.files.knowledge)) checkArticle(file);
 }
 
 element('flow-list').addEventListener('change', () => {
@@ -120,29 +79,9 @@ onEnter('new-flow-name', startNewFlow);
 
 // --- the flow source and its validation ---------------------------------------------------
 
-export function acceptFlowDraft(result) {
-  state.files.flow = result.source;
+export function renderSource() {
   setTextKeepingCursor(element('source'), state.files.flow);
-  state.flowProblems = result.problems || [];
-  state.documentStale = !result.document;
-  if (result.document) {
-    state.flowDocument = result.document;
-    state.flowGraph = result.graph || { start: '', nodes: [], edges: [] };
-  }
-  reconcileSelection();
   renderProblems(state.flowProblems);
-  drawGraph();
-  renderStepEditor();
-}
-
-function reconcileSelection() {
-  const steps = (state.flowDocument && state.flowDocument.steps) || {};
-  if (state.pendingSelection && steps[state.pendingSelection]) { state.selectedStep = state.pendingSelection; state.pendingSelection = null; }
-  if (state.selectStartOnResult && state.flowDocument) {
-    state.selectStartOnResult = false;
-    if (!state.selectedStep && steps[state.flowDocument.start]) state.selectedStep = state.flowDocument.start;
-  }
-  if (state.selectedStep && state.flowDocument && !steps[state.selectedStep]) state.selectedStep = null;
 }
 
 export function renderProblems(problems) {
@@ -156,7 +95,7 @@ export function renderProblems(problems) {
   validity.className = errors === 0 ? 'valid' : 'invalid';
 }
 
-export function goToSourceLine(line, focus) {
+function goToSourceLine(line, focus) {
   const area = element('source');
   const lines = area.value.split('\n');
   const index = Math.max(0, Math.min(line, lines.length) - 1);
@@ -168,6 +107,12 @@ export function goToSourceLine(line, focus) {
     area.setSelectionRange(start, start + lines[index].length);
   }
   area.scrollTop = Math.max(0, (index - 3) * height);
+}
+
+// Scrolls the source to step `name`, unless it is being edited.
+export function revealStep(name) {
+  const node = state.flowGraph && state.flowGraph.nodes.find((candidate) => candidate.id === name);
+  if (node && node.line > 0 && document.activeElement !== element('source')) goToSourceLine(node.line, false);
 }
 
 element('source').addEventListener('input', () => {

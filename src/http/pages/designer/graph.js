@@ -1,9 +1,7 @@
 // The flow graph: steps laid out in layers from the start step, as SVG; clicking a step selects it.
 
 import { element, svgElement } from '/staff/staff.js';
-import { goToSourceLine } from './flows.js';
-import { state } from './state.js';
-import { renderStepEditor } from './steps.js';
+import { selectStep, state } from './state.js';
 import { truncate } from './ui.js';
 
 const NODE_WIDTH = 170;
@@ -223,13 +221,4 @@ export function highlightSelection() {
     edge.classList.toggle('active', active);
     if (edge.classList.contains('edge')) edge.setAttribute('marker-end', active ? 'url(#arrow-active)' : 'url(#arrow)');
   }
-}
-
-export function selectStep(name) {
-  state.selectedStep = name;
-  state.pendingSelection = null;
-  highlightSelection();
-  renderStepEditor(true);
-  const node = state.flowGraph && state.flowGraph.nodes.find((candidate) => candidate.id === name);
-  if (node && node.line > 0 && document.activeElement !== element('source')) goToSourceLine(node.line, false);
 }

@@ -124,13 +124,6 @@ export function renderIntentsEditor() {
   renderProblemList(element('intents-problems'), state.intentsProblems);
 }
 
-export function acceptIntentsDraft(result) {
-  state.files.intents = result.source;
-  state.intentsDocument = result.document || null;
-  state.intentsProblems = result.problems || [];
-  renderIntentsEditor();
-}
-
 element('create-intents').addEventListener('click', () => {
   if (!state.current) { setStatus('Choose or create a flow first.', true); return; }
   state.files.intents = 'schema = 1\nthreshold = 0.4\n';

@@ -21,7 +21,7 @@ function renderArticleProblems(file) {
   if (list) renderProblemList(list, state.knowledgeProblems[file] || []);
 }
 
-export function checkArticle(file) {
+function checkArticle(file) {
   const check = state.articleChecks[file] ||= { timer: 0, sequence: 0 };
   clearTimeout(check.timer);
   check.timer = 0;
@@ -80,6 +80,12 @@ export function renderKnowledgeEditor() {
   }
   element('articles').replaceChildren(...items);
   for (const name of names) renderArticleProblems(name);
+}
+
+// Shows the articles of files just loaded, and has the server check them.
+export function loadArticles() {
+  renderKnowledgeEditor();
+  if (state.current) for (const file of Object.keys(state.files.knowledge)) checkArticle(file);
 }
 
 function addArticle() {

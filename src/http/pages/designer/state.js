@@ -1,5 +1,14 @@
 // What the designer's modules share: the open flow, its draft files and what the server said
-// about them, and the selected step.
+// about them, the selected step, and the events by which a part of the page tells the others
+// what happened (designer.js says which part answers which event):
+//   files-loaded     new files are in the editor (a flow opened, a version loaded, signed out)
+//   flow-draft       the server answered a flow draft (state.files.flow, flowDocument, ...)
+//   intents-draft    the server answered an intents draft
+//   flow-opened      another flow is open (state.current)
+//   step-selected    the user picked a step (its name)
+//   step-deleted     the user deleted the selected step
+//   files-refused    the server refused the files, with their problems
+//   versions-changed a version was saved, published or rolled back
 
 export const state = {
   flows: [],                 // GET /api/admin/flows
@@ -23,4 +32,21 @@ export const state = {
 
 export function currentFiles() {
   return { flow: state.files.flow, intents: state.files.intents, knowledge: { ...state.files.knowledge } };
+}
+
+const handlers = {};
+
+export function on(name, handler) {
+  (handlers[name] ||= []).push(handler);
+}
+
+// Calls the handlers of `name` in turn; the promise settles once those that are async have.
+export function emit(name, detail) {
+  return Promise.all((handlers[name] || []).map((handler) => handler(detail)));
+}
+
+export function selectStep(name) {
+  state.selectedStep = name;
+  state.pendingSelection = null;
+  emit('step-selected', name);
 }

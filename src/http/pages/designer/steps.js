@@ -3,9 +3,8 @@
 import { element, makeOption, show } from '/staff/staff.js';
 import { editFlowDocument, flowDrafts } from './drafts.js';
 import { buildFields } from './fields.js';
-import { highlightSelection } from './graph.js';
 import { NAME_PATTERN, STEP_MAP_KEYS, STEP_REFERENCE_KEYS, STEP_TYPES } from './schema.js';
-import { state } from './state.js';
+import { emit, state } from './state.js';
 import { onEnter, rerenderKeepingFocus, setStatus } from './ui.js';
 
 export function renderStepEditor(force) {
@@ -119,7 +118,7 @@ function deleteSelectedStep() {
   const name = state.selectedStep;
   state.selectedStep = null;
   flowDrafts.push([{ path: ['steps', name], value: null }]);
-  highlightSelection();
+  emit('step-deleted');
   renderStepEditor();
   setStatus('deleted step ' + name);
 }

@@ -2,8 +2,7 @@
 
 import { api, element, socketUrl } from '/staff/staff.js';
 import { settleDrafts } from './drafts.js';
-import { renderProblems } from './flows.js';
-import { currentFiles, state } from './state.js';
+import { currentFiles, emit, state } from './state.js';
 import { onEnter, setStatus } from './ui.js';
 
 export async function createTest() {
@@ -13,7 +12,7 @@ export async function createTest() {
     const result = await api('POST', '/api/admin/tests', { name: state.current.name, files: currentFiles() });
     return result.test;
   } catch (error) {
-    if (error.problems) renderProblems(error.problems);
+    if (error.problems) emit('files-refused', error.problems);
     setStatus('test not started: ' + error.message, true);
     return null;
   }

@@ -1,10 +1,13 @@
 // Saved versions: saving the draft, loading, publishing and rolling back, and the diff of a version.
 
 import { api, element, setText, show } from '/staff/staff.js';
-import { settleDrafts } from './drafts.js';
-import { flowPath, loadFiles, loadFlowList, renderProblems } from './flows.js';
-import { currentFiles, state } from './state.js';
+import { loadFiles, settleDrafts } from './drafts.js';
+import { currentFiles, emit, state } from './state.js';
 import { makeButton, onEnter, setStatus, when } from './ui.js';
+
+function flowPath(...parts) {
+  return '/api/admin/flows/' + encodeURIComponent(state.current.name) + parts.map((part) => '/' + encodeURIComponent(part)).join('');
+}
 
 function buildVersionItem(version) {
   const item = document.createElement('li');
@@ -65,7 +68,7 @@ async function reloadFlow() {
   } catch (error) {
     setStatus(error.message, true);
   }
-  await loadFlowList(false);
+  await emit('versions-changed');
 }
 
 async function saveVersion() {
@@ -79,7 +82,7 @@ async function saveVersion() {
     setStatus('saved v' + version.version);
     await reloadFlow();
   } catch (error) {
-    if (error.problems) renderProblems(error.problems);
+    if (error.problems) emit('files-refused', error.problems);
     setStatus('not saved: ' + error.message, true);
   } finally {
     button.disabled = !state.current;
@@ -156,6 +159,10 @@ function renderDiff(diff) {
   }
   if (!parts.length) parts.push(diffLine('same', 'No differences.'));
   element('diff').replaceChildren(...parts);
+}
+
+export function closeDiff() {
+  show('diff-section', false);
 }
 
 async function showDiff(number) {
