@@ -105,12 +105,11 @@ pub fn provision(
             ));
             match conversion.converter {
                 Converter::WhisperCt2ToGgml => {
-                    convert_whisper(&models.join(&conversion.input), &output).map_err(
-                        |source| ModelsError::Convert {
-                            name: entry.name.clone(),
-                            source,
-                        },
-                    )?;
+                    convert_whisper(&models.join(&conversion.input), &output, conversion.weights)
+                        .map_err(|source| ModelsError::Convert {
+                        name: entry.name.clone(),
+                        source,
+                    })?;
                 }
             }
             verify(&output, &conversion.sha256, OUTPUT_HINT)?;

@@ -10,6 +10,7 @@
 //! registered twice for the same kind.
 
 use super::ModelsError;
+use crate::asr::convert::MatrixType;
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
@@ -133,6 +134,9 @@ pub struct Conversion {
     /// The converted file, relative to the models directory.
     pub path: String,
     pub sha256: String,
+    /// How the weight matrices are stored: `f16` (the default) or `q8_0`.
+    #[serde(default)]
+    pub weights: MatrixType,
 }
 
 impl ModelEntry {
