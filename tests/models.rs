@@ -1,19 +1,46 @@
-//! `hotline models` and the converted Whisper file: after `make models` the ggml file must have
-//! whisper.cpp's header, 167 tensors with the right names, shapes and types; a registry that
-//! cannot be satisfied must fail with exit 1 and a message that says what is missing.
+//! `hotline models` and the converted Whisper files: after `make models` each ggml file must have
+//! whisper.cpp's header and the tensors its loader expects, with the right names, shapes and
+//! types (167 for tiny.en, 245 for base, in f16 and in q8_0); a registry that cannot be
+//! satisfied must fail with exit 1 and a message that says what is missing.
 
 mod common;
 
 use common::output_text;
-use hotline::asr::convert::ggml::{TensorSummary, read_summary};
+use hotline::asr::convert::ggml::{ModelSummary, TensorSummary, read_summary};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output};
 
-const STATE: u32 = 384;
+/// The dimensions of a Whisper size, and how its weight matrices are stored.
+struct Shape {
+    state: u32,
+    heads: u32,
+    layers: u32,
+    vocabulary: u32,
+    /// ggml type code of the weight matrices: 1 f16, 8 q8_0.
+    matrix_type: u32,
+}
 
-/// The tensors whisper.cpp's loader expects for tiny.en, in ggml order (innermost dim first).
-fn expected_tensors() -> Vec<TensorSummary> {
+const TINY_EN: Shape = Shape {
+    state: 384,
+    heads: 6,
+    layers: 4,
+    vocabulary: 51864,
+    matrix_type: 1,
+};
+
+const BASE: Shape = Shape {
+    state: 512,
+    heads: 8,
+    layers: 6,
+    vocabulary: 51865,
+    matrix_type: 1,
+};
+
+/// The tensors whisper.cpp's loader expects, in ggml order (innermost dim first).
+fn expected_tensors(shape: &Shape) -> Vec<TensorSummary> {
+    let state = shape.state;
+    let (f32, f16, matrix) = (0, 1, shape.matrix_type);
     let mut tensors = Vec::new();
     let mut add = |name: String, dims: &[u32], ftype: u32| {
         tensors.push(TensorSummary {
@@ -22,71 +49,92 @@ fn expected_tensors() -> Vec<TensorSummary> {
             ftype,
         })
     };
-    let (f32, f16) = (0, 1);
-    add("encoder.positional_embedding".into(), &[STATE, 1500], f32);
-    add("encoder.conv1.weight".into(), &[3, 80, STATE], f16);
-    add("encoder.conv1.bias".into(), &[1, STATE], f32);
-    add("encoder.conv2.weight".into(), &[3, STATE, STATE], f16);
-    add("encoder.conv2.bias".into(), &[1, STATE], f32);
+    add("encoder.positional_embedding".into(), &[state, 1500], f32);
+    add("encoder.conv1.weight".into(), &[3, 80, state], f16);
+    add("encoder.conv1.bias".into(), &[1, state], f32);
+    add("encoder.conv2.weight".into(), &[3, state, state], f16);
+    add("encoder.conv2.bias".into(), &[1, state], f32);
     let block = |add: &mut dyn FnMut(String, &[u32], u32), prefix: String, cross: bool| {
         let attention = |add: &mut dyn FnMut(String, &[u32], u32), name: &str| {
             add(
                 format!("{prefix}.{name}.query.weight"),
-                &[STATE, STATE],
-                f16,
+                &[state, state],
+                matrix,
             );
-            add(format!("{prefix}.{name}.query.bias"), &[STATE], f32);
-            add(format!("{prefix}.{name}.key.weight"), &[STATE, STATE], f16);
+            add(format!("{prefix}.{name}.query.bias"), &[state], f32);
+            add(
+                format!("{prefix}.{name}.key.weight"),
+                &[state, state],
+                matrix,
+            );
             add(
                 format!("{prefix}.{name}.value.weight"),
-                &[STATE, STATE],
-                f16,
+                &[state, state],
+                matrix,
             );
-            add(format!("{prefix}.{name}.value.bias"), &[STATE], f32);
-            add(format!("{prefix}.{name}.out.weight"), &[STATE, STATE], f16);
-            add(format!("{prefix}.{name}.out.bias"), &[STATE], f32);
-            add(format!("{prefix}.{name}_ln.weight"), &[STATE], f32);
-            add(format!("{prefix}.{name}_ln.bias"), &[STATE], f32);
+            add(format!("{prefix}.{name}.value.bias"), &[state], f32);
+            add(
+                format!("{prefix}.{name}.out.weight"),
+                &[state, state],
+                matrix,
+            );
+            add(format!("{prefix}.{name}.out.bias"), &[state], f32);
+            add(format!("{prefix}.{name}_ln.weight"), &[state], f32);
+            add(format!("{prefix}.{name}_ln.bias"), &[state], f32);
         };
         attention(add, "attn");
         if cross {
             attention(add, "cross_attn");
         }
-        add(format!("{prefix}.mlp.0.weight"), &[STATE, 4 * STATE], f16);
-        add(format!("{prefix}.mlp.0.bias"), &[4 * STATE], f32);
-        add(format!("{prefix}.mlp.2.weight"), &[4 * STATE, STATE], f16);
-        add(format!("{prefix}.mlp.2.bias"), &[STATE], f32);
-        add(format!("{prefix}.mlp_ln.weight"), &[STATE], f32);
-        add(format!("{prefix}.mlp_ln.bias"), &[STATE], f32);
+        add(
+            format!("{prefix}.mlp.0.weight"),
+            &[state, 4 * state],
+            matrix,
+        );
+        add(format!("{prefix}.mlp.0.bias"), &[4 * state], f32);
+        add(
+            format!("{prefix}.mlp.2.weight"),
+            &[4 * state, state],
+            matrix,
+        );
+        add(format!("{prefix}.mlp.2.bias"), &[state], f32);
+        add(format!("{prefix}.mlp_ln.weight"), &[state], f32);
+        add(format!("{prefix}.mlp_ln.bias"), &[state], f32);
     };
-    for layer in 0..4 {
+    for layer in 0..shape.layers {
         block(&mut add, format!("encoder.blocks.{layer}"), false);
     }
-    add("encoder.ln_post.weight".into(), &[STATE], f32);
-    add("encoder.ln_post.bias".into(), &[STATE], f32);
+    add("encoder.ln_post.weight".into(), &[state], f32);
+    add("encoder.ln_post.bias".into(), &[state], f32);
     add(
         "decoder.token_embedding.weight".into(),
-        &[STATE, 51864],
-        f16,
+        &[state, shape.vocabulary],
+        matrix,
     );
-    add("decoder.positional_embedding".into(), &[STATE, 448], f32);
-    for layer in 0..4 {
+    add("decoder.positional_embedding".into(), &[state, 448], f32);
+    for layer in 0..shape.layers {
         block(&mut add, format!("decoder.blocks.{layer}"), true);
     }
-    add("decoder.ln.weight".into(), &[STATE], f32);
-    add("decoder.ln.bias".into(), &[STATE], f32);
+    add("decoder.ln.weight".into(), &[state], f32);
+    add("decoder.ln.bias".into(), &[state], f32);
     tensors
 }
 
-#[test]
-fn converted_whisper_file_matches_whisper_cpp_layout() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("voice-models/whisper/ggml-tiny.en.bin");
+/// The converted file `relative` (under voice-models/), or `None` when it is not provisioned.
+fn converted_model(relative: &str) -> Option<ModelSummary> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("voice-models")
+        .join(relative);
     if !path.is_file() {
         eprintln!("skipped: {} is missing; run `make models`", path.display());
-        return;
+        return None;
     }
     let file = std::fs::File::open(&path).expect("open the converted model");
-    let summary = read_summary(&mut std::io::BufReader::new(file)).expect("a readable ggml file");
+    Some(read_summary(&mut std::io::BufReader::new(file)).expect("a readable ggml file"))
+}
+
+/// Checks the header, filterbank and tensors of a converted model against `shape`.
+fn assert_layout(summary: &ModelSummary, shape: &Shape, header_ftype: u32) {
     let hparams = summary.hparams;
     assert_eq!(
         [
@@ -102,7 +150,19 @@ fn converted_whisper_file_matches_whisper_cpp_layout() {
             hparams.mel_count,
             summary.ftype
         ],
-        [51864, 1500, 384, 6, 4, 448, 384, 6, 4, 80, 1]
+        [
+            shape.vocabulary,
+            1500,
+            shape.state,
+            shape.heads,
+            shape.layers,
+            448,
+            shape.state,
+            shape.heads,
+            shape.layers,
+            80,
+            header_ftype
+        ]
     );
     assert_eq!(
         (
@@ -111,17 +171,52 @@ fn converted_whisper_file_matches_whisper_cpp_layout() {
         ),
         (80, 201)
     );
+    let mut actual = summary.tensors.clone();
+    let mut expected = expected_tensors(shape);
+    assert_eq!(actual.len(), expected.len());
+    actual.sort_by(|left, right| left.name.cmp(&right.name));
+    expected.sort_by(|left, right| left.name.cmp(&right.name));
+    for (actual, expected) in actual.iter().zip(&expected) {
+        assert_eq!(actual, expected);
+    }
+}
+
+#[test]
+fn converted_whisper_file_matches_whisper_cpp_layout() {
+    let Some(summary) = converted_model("whisper/ggml-tiny.en.bin") else {
+        return;
+    };
+    assert_layout(&summary, &TINY_EN, 1);
     assert_eq!(summary.tokens.len(), 50257);
     assert_eq!(summary.tokens[0], b"!");
     assert_eq!(summary.tokens[220], b" ");
     assert_eq!(summary.tokens[50256], b"<|endoftext|>");
     assert_eq!(summary.tensors.len(), 167);
-    let mut actual = summary.tensors.clone();
-    let mut expected = expected_tensors();
-    actual.sort_by(|left, right| left.name.cmp(&right.name));
-    expected.sort_by(|left, right| left.name.cmp(&right.name));
-    for (actual, expected) in actual.iter().zip(&expected) {
-        assert_eq!(actual, expected);
+}
+
+#[test]
+fn converted_multilingual_base_matches_whisper_cpp_layout_in_f16_and_q8_0() {
+    // The q8_0 header ftype is GGML_FTYPE_MOSTLY_Q8_0 (7) + 1000 × GGML_QNT_VERSION (2).
+    for (relative, matrix_type, header_ftype) in [
+        ("whisper/ggml-base.bin", 1, 1),
+        ("whisper/ggml-base-q8_0.bin", 8, 2007),
+    ] {
+        let Some(summary) = converted_model(relative) else {
+            continue;
+        };
+        let shape = Shape {
+            matrix_type,
+            ..BASE
+        };
+        assert_layout(&summary, &shape, header_ftype);
+        assert_eq!(summary.tensors.len(), 245);
+        // whisper.cpp counts a model with 51,865 or more tokens as multilingual; the regular
+        // vocabulary runs to <|endoftext|> (50,257), after an empty token at 50,256, and
+        // whisper.cpp numbers the special tokens after it (<|zh|> is 50,260).
+        assert!(summary.hparams.vocabulary_size >= 51865);
+        assert_eq!(summary.tokens.len(), 50258);
+        assert_eq!(summary.tokens[50256], b"");
+        assert_eq!(summary.tokens[50257], b"<|endoftext|>");
     }
 }
 

@@ -1,13 +1,15 @@
-//! `hotline transcribe` with the real whisper model on the speech fixtures: synthesized
-//! telephone-rate prompts and real human recordings, scored by word error rate.
+//! `hotline transcribe` with the real whisper models on the speech fixtures: synthesized
+//! telephone-rate prompts and real human recordings, scored by word error rate, and a human
+//! Mandarin recording, scored by character error rate with the multilingual model.
 
 mod common;
 
 use common::audio::{speech_fixture, speech_fixtures_dir};
 use common::{models_dir, repo_dir};
-use hotline::asr::word_errors;
+use hotline::asr::{character_errors, word_errors};
+use std::ffi::OsStr;
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Output};
 
 /// Word error rate the fixture set must stay under (measured 0.0 synthesized, see bench/).
 const MAXIMUM_WER: f64 = 0.15;
@@ -27,23 +29,33 @@ fn speech_fixtures() -> Vec<(PathBuf, String)> {
     fixtures
 }
 
-#[test]
-fn fixtures_are_transcribed_within_the_word_error_bound() {
-    let fixtures = speech_fixtures();
-    assert!(fixtures.len() >= 6, "speech fixtures missing: {fixtures:?}");
-    let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
+/// `hotline transcribe --models <the repository's models> ARGUMENTS...`, run to its end.
+fn transcribe<Argument: AsRef<OsStr>>(arguments: impl IntoIterator<Item = Argument>) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hotline"))
         .arg("transcribe")
         .arg("--models")
         .arg(models_dir())
-        .args(fixtures.iter().map(|(path, _)| path))
+        .args(arguments)
         .output()
-        .expect("hotline runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
+        .expect("hotline runs")
+}
+
+/// The standard output of a run that must have succeeded.
+fn succeeded(output: &Output) -> String {
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),
         "{stdout}{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    stdout
+}
+
+#[test]
+fn fixtures_are_transcribed_within_the_word_error_bound() {
+    let fixtures = speech_fixtures();
+    assert!(fixtures.len() >= 6, "speech fixtures missing: {fixtures:?}");
+    let stdout = succeeded(&transcribe(fixtures.iter().map(|(path, _)| path)));
     let lines: Vec<serde_json::Value> = stdout
         .lines()
         .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
@@ -88,14 +100,7 @@ fn a_missing_model_is_a_clear_error() {
 fn an_unreadable_file_fails_alone() {
     let fixtures = speech_fixtures();
     let (good, _) = fixtures.first().expect("a fixture");
-    let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .arg("transcribe")
-        .arg("--models")
-        .arg(models_dir())
-        .arg(good)
-        .arg(repo_dir().join("Cargo.toml"))
-        .output()
-        .expect("hotline runs");
+    let output = transcribe([good.clone(), repo_dir().join("Cargo.toml")]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 1);
     assert!(String::from_utf8_lossy(&output.stderr).contains("Cargo.toml"));
@@ -116,17 +121,11 @@ fn a_biasing_prompt_never_makes_recognition_loop() {
         ),
     ];
     for (prompt, fixture) in cases {
-        let output = Command::new(env!("CARGO_BIN_EXE_hotline"))
-            .arg("transcribe")
-            .arg("--models")
-            .arg(models_dir())
-            .arg("--prompt")
-            .arg(prompt)
-            .arg(speech_fixture(fixture))
-            .output()
-            .expect("hotline runs");
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        assert!(output.status.success(), "{stdout}");
+        let stdout = succeeded(&transcribe([
+            OsStr::new("--prompt"),
+            OsStr::new(prompt),
+            speech_fixture(fixture).as_os_str(),
+        ]));
         let line: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
         let text = line["text"].as_str().unwrap_or_default().to_lowercase();
         let words = text.split_whitespace().count();
@@ -134,5 +133,59 @@ fn a_biasing_prompt_never_makes_recognition_loop() {
             (1..=2).contains(&words),
             "{fixture} with a prompt heard as {text:?}"
         );
+    }
+}
+
+/// Character error rate the Mandarin recording must stay under (measured 27.6% with whisper
+/// base, see bench/RESULTS.md: Classical Chinese read aloud, mostly homophones).
+const MAXIMUM_MANDARIN_CER: f64 = 0.35;
+
+#[test]
+fn mandarin_is_transcribed_in_simplified_characters_and_identified() {
+    let fixture = speech_fixture("mandarin/human-chu-shi-biao.wav");
+    let reference = std::fs::read_to_string(fixture.with_extension("txt")).expect("transcript");
+    // `zh` with the f16 model, `auto` with the q8_0 one: both multilingual models are checked.
+    for (model, language) in [("whisper-base", "zh"), ("whisper-base-q8_0", "auto")] {
+        let stdout = succeeded(&transcribe([
+            OsStr::new("--recognition-model"),
+            OsStr::new(model),
+            OsStr::new("--language"),
+            OsStr::new(language),
+            fixture.as_os_str(),
+        ]));
+        let line: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
+        assert_eq!(
+            line["language"], "zh",
+            "{model} --language {language}: {line}"
+        );
+        let text = line["text"].as_str().unwrap_or_default();
+        assert_eq!(
+            hotline::text::simplified::to_simplified(text),
+            text,
+            "{model}: the transcript is in Simplified characters"
+        );
+        let (errors, characters) = character_errors(&reference, text);
+        let rate = errors as f64 / characters as f64;
+        assert!(
+            rate < MAXIMUM_MANDARIN_CER,
+            "{model} --language {language}: CER {rate:.3} ({errors} of {characters}): {text:?}"
+        );
+    }
+}
+
+#[test]
+fn an_english_only_model_refuses_mandarin_and_identification() {
+    for language in ["zh", "auto"] {
+        let output = transcribe([
+            OsStr::new("--recognition-model"),
+            OsStr::new("whisper-tiny.en"),
+            OsStr::new("--language"),
+            OsStr::new(language),
+            speech_fixture("mandarin/human-chu-shi-biao.wav").as_os_str(),
+        ]);
+        assert!(!output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("English-only"), "{stderr}");
+        assert!(stderr.contains("whisper-base"), "{stderr}");
     }
 }

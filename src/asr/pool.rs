@@ -4,6 +4,7 @@
 //! its decoding state; dropping the pool lets the workers finish the request in hand and exit.
 
 use super::AsrError;
+use super::language::RecognitionLanguage;
 use super::whisper::{
     self, DEFAULT_ENCODER_WINDOW, DecodeSettings, Transcript, TranscriptionRequest, WhisperModel,
 };
@@ -24,6 +25,8 @@ pub struct PoolConfig {
     pub queue_capacity: usize,
     /// The audio whisper's encoder looks at in one go (see [`DecodeSettings`]).
     pub encoder_window: Duration,
+    /// The language listened for; an English-only model refuses to start for any other.
+    pub language: RecognitionLanguage,
 }
 
 impl Default for PoolConfig {
@@ -33,6 +36,7 @@ impl Default for PoolConfig {
             threads_per_worker: 2,
             queue_capacity: 16,
             encoder_window: DEFAULT_ENCODER_WINDOW,
+            language: RecognitionLanguage::English,
         }
     }
 }
@@ -48,7 +52,7 @@ pub struct TranscriberPool {
 impl TranscriberPool {
     /// Loads the model and starts the workers.
     pub fn start(model_path: &Path, config: PoolConfig) -> Result<TranscriberPool, AsrError> {
-        let model = Arc::new(WhisperModel::load(model_path)?);
+        let model = Arc::new(WhisperModel::load(model_path, config.language)?);
         let (sender, receiver) =
             mpsc::sync_channel::<(TranscriptionRequest, Reply)>(config.queue_capacity);
         let receiver = Arc::new(Mutex::new(receiver));
@@ -59,6 +63,7 @@ impl TranscriberPool {
             let settings = DecodeSettings {
                 threads: config.threads_per_worker,
                 encoder_window: config.encoder_window,
+                language: config.language,
             };
             std::thread::Builder::new()
                 .name(format!("asr-{index}"))

@@ -1,10 +1,14 @@
-//! Word error rate, for tests and benchmarks that score recognition against a reference.
+//! Word and character error rates, for tests and benchmarks that score recognition against a
+//! reference.
 //!
-//! Both texts are normalised first (lower case, punctuation dropped, hyphens split, numbers up
-//! to 99 spelled as words and longer ones digit by digit), so "Order 12345." and "order one two
-//! three four five" compare equal, and so do "10 of clubs" and "ten of clubs".
+//! For words, both texts are normalised first (lower case, punctuation dropped, hyphens split,
+//! numbers up to 99 spelled as words and longer ones digit by digit), so "Order 12345." and
+//! "order one two three four five" compare equal, and so do "10 of clubs" and "ten of clubs".
+//! Characters (for Chinese, which has no spaces between words) are compared after both texts
+//! are converted to Simplified characters and stripped of punctuation and spaces.
 
 use crate::text::numbers;
+use crate::text::simplified::to_simplified;
 
 /// Word error rate of `hypothesis` against `reference`: (substitutions + deletions +
 /// insertions) / reference words. An empty reference gives 0 for an empty hypothesis, else 1.
@@ -22,6 +26,23 @@ pub fn word_errors(reference: &str, hypothesis: &str) -> (usize, usize) {
     let reference = normalise(reference);
     let hypothesis = normalise(hypothesis);
     (edit_distance(&reference, &hypothesis), reference.len())
+}
+
+/// Errors (character edits) between two texts, each in Simplified characters without
+/// punctuation or spaces, and the reference length in characters.
+pub fn character_errors(reference: &str, hypothesis: &str) -> (usize, usize) {
+    let characters = |text: &str| -> Vec<char> {
+        to_simplified(text)
+            .chars()
+            .filter(|character| character.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let reference = characters(reference);
+    (
+        edit_distance(&reference, &characters(hypothesis)),
+        reference.len(),
+    )
 }
 
 /// Numbers up to this are said as words ("ten"); longer ones digit by digit.
@@ -59,7 +80,7 @@ fn normalise(text: &str) -> Vec<String> {
     words
 }
 
-fn edit_distance(reference: &[String], hypothesis: &[String]) -> usize {
+fn edit_distance<T: PartialEq>(reference: &[T], hypothesis: &[T]) -> usize {
     let mut previous: Vec<usize> = (0..=hypothesis.len()).collect();
     for (row, reference_word) in reference.iter().enumerate() {
         let mut current = vec![row + 1; hypothesis.len() + 1];
@@ -111,5 +132,18 @@ mod tests {
         assert_eq!(word_error_rate("", ""), 0.0);
         assert_eq!(word_error_rate("", "noise"), 1.0);
         assert_eq!(word_error_rate("yes", ""), 1.0);
+    }
+
+    #[test]
+    fn characters_compare_in_simplified_without_punctuation_or_spaces() {
+        assert_eq!(
+            character_errors("先帝创业未半，而中道崩殂。", "先帝創業未半 而中道崩殂"),
+            (0, 11)
+        );
+        assert_eq!(
+            character_errors("此诚危急存亡之秋也", "此成危急存亡之秋"),
+            (2, 9)
+        );
+        assert_eq!(character_errors("", ""), (0, 0));
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! Decoding settings follow what measured well on telephone speech with tiny.en: greedy
 //! decoding, no context carried between utterances, one segment, blank suppression, and a token
-//! cap proportional to the audio length so a confused decoder cannot loop for long.
+//! cap proportional to the audio length so a confused decoder cannot loop for long. The language
+//! (English, Mandarin, or identified per utterance) is settled once per utterance, before its
+//! pieces are decoded; see [`super::language`].
 //!
 //! The encoder window (whisper's `audio_ctx`) is fixed, by default at 15 s instead of whisper's
 //! 30 s: encoding costs in proportion to the window, and on 60 real telephone prompts a 15 s
@@ -11,6 +13,7 @@
 //! follows the audio; every piece decoded is at most 8 s, well inside it.
 
 use super::AsrError;
+use super::language::{RecognitionLanguage, SpokenLanguage};
 use std::path::Path;
 use std::time::{Duration, Instant};
 use whisper_rs::{
@@ -43,6 +46,8 @@ pub struct DecodeSettings {
     /// The audio the encoder looks at in one go, between [`MINIMUM_ENCODER_WINDOW`] and
     /// [`MAXIMUM_ENCODER_WINDOW`] (clamped into that range).
     pub encoder_window: Duration,
+    /// The language listened for.
+    pub language: RecognitionLanguage,
 }
 
 impl DecodeSettings {
@@ -73,8 +78,10 @@ pub struct TranscriptionRequest {
 /// What was said.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Transcript {
-    /// The recognised text, trimmed.
+    /// The recognised text, trimmed; Mandarin in Simplified characters.
     pub text: String,
+    /// The language it was decoded in: `en` or `zh`.
+    pub language: &'static str,
     /// Geometric mean of the text tokens' probabilities, 0..1 (0 when nothing was recognised).
     pub confidence: f32,
     /// Length of the audio in seconds.
@@ -84,8 +91,9 @@ pub struct Transcript {
 }
 
 impl WhisperModel {
-    /// Loads a ggml whisper model.
-    pub fn load(path: &Path) -> Result<WhisperModel, AsrError> {
+    /// Loads a ggml whisper model to recognise `language`; an English-only model refuses any
+    /// other.
+    pub fn load(path: &Path, language: RecognitionLanguage) -> Result<WhisperModel, AsrError> {
         if !path.is_file() {
             return Err(AsrError::ModelMissing {
                 path: path.to_path_buf(),
@@ -97,6 +105,7 @@ impl WhisperModel {
         })?;
         let context =
             WhisperContext::new_with_params(path_text, WhisperContextParameters::default())?;
+        language.check_model(context.is_multilingual(), path)?;
         Ok(WhisperModel { context })
     }
 
@@ -117,36 +126,69 @@ pub fn transcribe(
 ) -> Result<Transcript, AsrError> {
     let started = Instant::now();
     let audio_seconds = request.audio.len() as f64 / f64::from(ASR_SAMPLE_RATE);
-    let mut decoded = decode_all(state, &request.audio, request.prompt.as_deref(), settings)?;
+    let pieces = pieces(&request.audio);
+    let language = settings.language.resolve(
+        state,
+        pieces.first().copied().unwrap_or_default(),
+        settings.threads,
+    )?;
+    let mut decoded = decode_all(
+        state,
+        &pieces,
+        language.initial_prompt(request.prompt.as_deref()),
+        settings,
+        language,
+    )?;
     // A biasing prompt can make whisper loop on the prompt's words ("five five" heard as "five,
-    // five, five, five..."); such a transcript is decoded again without the prompt.
+    // five, five, five..."); such a transcript is decoded again without the words.
     if request.prompt.is_some() && repeats_itself(&decoded.0) {
-        decoded = decode_all(state, &request.audio, None, settings)?;
+        decoded = decode_all(
+            state,
+            &pieces,
+            language.initial_prompt(None),
+            settings,
+            language,
+        )?;
     }
     let (text, score) = decoded;
     Ok(Transcript {
-        text,
+        text: language.finish(text),
+        language: language.code(),
         confidence: score.confidence(),
         audio_seconds,
         decode_seconds: round_seconds(started.elapsed()),
     })
 }
 
-/// Decodes every piece of `audio`; returns the text without non-speech annotations.
+/// Decodes every piece of an utterance in `language`; returns the text without non-speech
+/// annotations.
 fn decode_all(
     state: &mut WhisperState,
-    audio: &[f32],
-    prompt: Option<&str>,
+    pieces: &[&[f32]],
+    prompt: Option<String>,
     settings: &DecodeSettings,
+    language: SpokenLanguage,
 ) -> Result<(String, Score), AsrError> {
     let mut text = String::new();
     let mut score = Score::default();
-    for piece in pieces(audio) {
-        let piece_text = decode_piece(state, piece, prompt, settings, &mut score)?;
+    let piece_settings = PieceSettings {
+        prompt: prompt.as_deref(),
+        language,
+        decode: settings,
+    };
+    for piece in pieces {
+        let piece_text = decode_piece(state, piece, &piece_settings, &mut score)?;
         text.push(' ');
         text.push_str(&piece_text);
     }
     Ok((without_annotations(&text), score))
+}
+
+/// How every piece of one utterance is decoded.
+struct PieceSettings<'a> {
+    prompt: Option<&'a str>,
+    language: SpokenLanguage,
+    decode: &'a DecodeSettings,
 }
 
 /// Times in a row a run of words must occur to count as a decoder loop.
@@ -235,15 +277,14 @@ fn energy(window: &[f32]) -> f32 {
 fn decode_piece(
     state: &mut WhisperState,
     audio: &[f32],
-    prompt: Option<&str>,
-    settings: &DecodeSettings,
+    settings: &PieceSettings,
     score: &mut Score,
 ) -> Result<String, AsrError> {
     let seconds = audio.len() as f32 / ASR_SAMPLE_RATE as f32;
     let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
-    params.set_n_threads(settings.threads.clamp(1, 64) as i32);
-    params.set_audio_ctx(settings.encoder_frames());
-    params.set_language(Some("en"));
+    params.set_n_threads(settings.decode.threads.clamp(1, 64) as i32);
+    params.set_audio_ctx(settings.decode.encoder_frames());
+    params.set_language(Some(settings.language.code()));
     params.set_no_context(true);
     params.set_single_segment(true);
     params.set_no_timestamps(true);
@@ -253,7 +294,7 @@ fn decode_piece(
     params.set_print_realtime(false);
     params.set_print_timestamps(false);
     params.set_max_tokens(((seconds * TOKENS_PER_SECOND) as i32).max(MINIMUM_TOKENS));
-    if let Some(prompt) = prompt {
+    if let Some(prompt) = settings.prompt {
         params.set_initial_prompt(prompt);
     }
     // whisper.cpp needs at least one second of input; pad short pieces with silence.

@@ -1,10 +1,11 @@
-//! `hotline transcribe FILE... [--recognition-model NAME] [--config FILE] [--models DIR]`: one
-//! JSON line per file with the recognised text and timings, using the configured recognition
-//! model (`[speech] recognition_model`) and recognition settings (`threads_per_worker`,
+//! `hotline transcribe FILE... [--language en|zh|auto] [--recognition-model NAME] [--config FILE]
+//! [--models DIR]`: one JSON line per file with the recognised text, the language it was decoded
+//! in and timings, using the configured recognition model (`[speech] recognition_model`),
+//! language (`[speech] language`) and recognition settings (`threads_per_worker`,
 //! `encoder_window`).
 
 use super::speech::SpeechArguments;
-use crate::asr::{ASR_SAMPLE_RATE, TranscriberPool, TranscriptionRequest};
+use crate::asr::{ASR_SAMPLE_RATE, RecognitionLanguage, TranscriberPool, TranscriptionRequest};
 use crate::audio;
 use crate::models::{Kind, Registry};
 use anyhow::Context;
@@ -24,6 +25,11 @@ pub struct TranscribeArguments {
     /// Words to bias recognition towards.
     #[arg(long)]
     prompt: Option<String>,
+    /// The language spoken: en, zh (Mandarin, transcribed in Simplified characters) or auto
+    /// (whichever of the two whisper identifies, reported per file); overrides
+    /// `[speech] language`. zh and auto need a multilingual model such as whisper-base.
+    #[arg(long)]
+    language: Option<RecognitionLanguage>,
     #[command(flatten)]
     speech: SpeechArguments,
 }
@@ -35,7 +41,11 @@ pub fn run(arguments: TranscribeArguments) -> anyhow::Result<ExitCode> {
         .as_deref()
         .unwrap_or(&settings.recognition_model);
     let model = Registry::in_directory(&settings.models_directory)?.output(Kind::Asr, name, "")?;
-    let pool = TranscriberPool::start(&model, settings.recognition_pool())?;
+    let mut pool_config = settings.recognition_pool();
+    if let Some(language) = arguments.language {
+        pool_config.language = language;
+    }
+    let pool = TranscriberPool::start(&model, pool_config)?;
     let mut failures = 0;
     for file in &arguments.files {
         match transcribe_file(&pool, file, arguments.prompt.clone()) {
@@ -68,6 +78,7 @@ fn transcribe_file(
     Ok(serde_json::json!({
         "file": file.display().to_string(),
         "text": transcript.text,
+        "language": transcript.language,
         "confidence": transcript.confidence,
         "audio_seconds": transcript.audio_seconds,
         "decode_seconds": transcript.decode_seconds,

@@ -1,9 +1,9 @@
-//! The `[speech]` section: where the voice models live, which recognition model and voice the
-//! model registry provides, how many recognition workers run, and how turns and barge-in are
-//! detected on speech-mode calls.
+//! The `[speech]` section: where the voice models live, which recognition model (and language)
+//! and voice the model registry provides, how many recognition workers run, and how turns and
+//! barge-in are detected on speech-mode calls.
 
 use super::VoiceConfig;
-use crate::asr::{DEFAULT_ENCODER_WINDOW, PoolConfig};
+use crate::asr::{DEFAULT_ENCODER_WINDOW, PoolConfig, RecognitionLanguage};
 use crate::audio::{BargeInConfig, TurnConfig};
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -37,6 +37,10 @@ pub struct SpeechConfig {
     /// A `kind = "asr"` entry of the model registry.
     #[serde(deserialize_with = "super::voice::model_name")]
     pub recognition_model: String,
+    /// The language callers are recognised in: `en`, `zh` (Mandarin, transcribed in Simplified
+    /// characters) or `auto` (whichever of the two whisper identifies); `zh` and `auto` need a
+    /// multilingual recognition model.
+    pub language: RecognitionLanguage,
     /// A `kind = "embedding"` entry of the model registry, for intents.
     #[serde(deserialize_with = "super::voice::model_name")]
     pub embedding_model: String,
@@ -55,6 +59,7 @@ impl Default for SpeechConfig {
             turn: TurnConfig::default(),
             barge_in: BargeInConfig::default(),
             recognition_model: DEFAULT_RECOGNITION_MODEL.to_string(),
+            language: RecognitionLanguage::English,
             embedding_model: DEFAULT_EMBEDDING_MODEL.to_string(),
             voice: VoiceConfig::default(),
         }
@@ -69,6 +74,7 @@ impl SpeechConfig {
             threads_per_worker: self.threads_per_worker,
             queue_capacity: self.queue_capacity,
             encoder_window: self.encoder_window,
+            language: self.language,
         }
     }
 }

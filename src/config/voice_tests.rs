@@ -1,7 +1,8 @@
-//! Parsing and range checks of `[speech] recognition_model` and `[speech.voice]`, each error on
-//! the line of the bad value.
+//! Parsing and range checks of `[speech] recognition_model`, `[speech] language` and
+//! `[speech.voice]`, each error on the line of the bad value.
 
 use super::{Config, DEFAULT_RECOGNITION_MODEL, DEFAULT_VOICE, VoiceConfig};
+use crate::asr::RecognitionLanguage;
 use std::path::Path;
 use std::time::Duration;
 
@@ -22,6 +23,7 @@ fn parse(speech: &str, voice: &str) -> Result<Config, String> {
 fn defaults_name_the_shipped_models() {
     let config = parse("", "").expect("valid");
     assert_eq!(config.speech.recognition_model, DEFAULT_RECOGNITION_MODEL);
+    assert_eq!(config.speech.language, RecognitionLanguage::English);
     assert_eq!(config.speech.voice, VoiceConfig::default());
     assert_eq!(config.speech.voice.name, DEFAULT_VOICE);
     assert_eq!(config.speech.voice.phrase_cache_bytes(), 16 * 1024 * 1024);
@@ -30,12 +32,17 @@ fn defaults_name_the_shipped_models() {
 #[test]
 fn every_key_is_read() {
     let config = parse(
-        "recognition_model = \"whisper-base.en\"",
+        "recognition_model = \"whisper-base.en\"\nlanguage = \"auto\"",
         "name = \"en_GB-alba-medium\"\nspeaker = \"p225\"\nspeaking_rate = 1.25\n\
          sentence_silence = \"300ms\"\nthreads = 2\nqueue_capacity = 8\nphrase_cache_megabytes = 0",
     )
     .expect("valid");
     assert_eq!(config.speech.recognition_model, "whisper-base.en");
+    assert_eq!(config.speech.language, RecognitionLanguage::Auto);
+    assert_eq!(
+        config.speech.recognition_pool().language,
+        RecognitionLanguage::Auto
+    );
     let voice = config.speech.voice;
     assert_eq!(voice.name, "en_GB-alba-medium");
     assert_eq!(voice.speaker.as_deref(), Some("p225"));
@@ -79,4 +86,7 @@ fn bad_values_are_reported_on_their_line() {
     let error = parse("recognition_model = \"\"", "").expect_err("empty name");
     assert!(error.starts_with("hotline.toml:12:"), "{error}");
     assert!(error.contains("not a model name"), "{error}");
+    let error = parse("language = \"fr\"", "").expect_err("not served");
+    assert!(error.starts_with("hotline.toml:12:"), "{error}");
+    assert!(error.contains("`en`, `zh`"), "{error}");
 }

@@ -16,11 +16,16 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
         }
         hasher.update(&buffer[..count]);
     }
-    Ok(hasher
+    Ok(hex(hasher))
+}
+
+/// The digest of everything `hasher` was given, as lowercase hex.
+pub fn hex(hasher: Sha256) -> String {
+    hasher
         .finalize()
         .iter()
         .map(|byte| format!("{byte:02x}"))
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@ mod espeak_data;
 mod lookup;
 pub mod provision;
 pub mod registry;
+#[cfg(test)]
+mod split_model_tests;
 mod wheel;
 
 pub use espeak_data::{ESPEAK_DATA_DIRECTORY, provision_espeak_data};
@@ -100,6 +102,11 @@ pub enum ModelsError {
     },
     #[error("espeak-ng data is missing: {path}; {hint}")]
     EspeakDataMissing { path: PathBuf, hint: String },
+    #[error(
+        "model {name} names package {package:?}, which is neither its source nor one of its \
+         extra_sources"
+    )]
+    UnknownPackage { name: String, package: String },
     #[error("converting {name}: {source}")]
     Convert {
         name: String,

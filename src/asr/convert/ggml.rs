@@ -5,24 +5,37 @@
 //! n_audio_ctx, n_audio_state, n_audio_head, n_audio_layer, n_text_ctx, n_text_state,
 //! n_text_head, n_text_layer, n_mels, ftype; the mel filterbank (n_mel, n_fft, then
 //! n_mel × n_fft f32); the vocabulary (count, then per token a byte length and the bytes); then
-//! tensors until end of file: n_dims, name length, ftype (0 f32, 1 f16), dims innermost first,
-//! name, raw data.
+//! tensors until end of file: n_dims, name length, type (0 f32, 1 f16, 8 q8_0), dims innermost first,
+//! name, raw data. A quantised model's header `ftype` carries ggml's quantisation version too
+//! (`ftype + 1000 × version`, as whisper.cpp's `quantize` writes it).
 
-use super::layout::{Hparams, OutputType};
+use super::layout::{Hparams, MatrixType, OutputType};
 use super::mel::MelFilterbank;
+use super::quantize::{QUANTIZED_BLOCK, QUANTIZED_BLOCK_BYTES};
 use std::io::{self, Read, Write};
 
 /// The file magic, "ggml" read as a little-endian u32.
 pub const MAGIC: u32 = 0x6767_6d6c;
 /// The header `ftype` for a model whose big matrices are f16.
 pub const FTYPE_FLOAT16: u32 = 1;
+/// The header `ftype` for a model whose big matrices are q8_0: ggml's `GGML_FTYPE_MOSTLY_Q8_0`
+/// (7) plus 1000 × its quantisation version (`GGML_QNT_VERSION`, 2 in ggml 0.9.5).
+pub const FTYPE_QUANTIZED8: u32 = 7 + 1000 * 2;
 
 fn write_i32(sink: &mut impl Write, value: u32) -> io::Result<()> {
     sink.write_all(&value.to_le_bytes())
 }
 
 /// Writes the magic and hparams.
-pub fn write_header(sink: &mut impl Write, hparams: &Hparams) -> io::Result<()> {
+pub fn write_header(
+    sink: &mut impl Write,
+    hparams: &Hparams,
+    matrix_type: MatrixType,
+) -> io::Result<()> {
+    let ftype = match matrix_type {
+        MatrixType::Float16 => FTYPE_FLOAT16,
+        MatrixType::Quantized8 => FTYPE_QUANTIZED8,
+    };
     for value in [
         MAGIC,
         hparams.vocabulary_size,
@@ -35,7 +48,7 @@ pub fn write_header(sink: &mut impl Write, hparams: &Hparams) -> io::Result<()> 
         hparams.text_heads,
         hparams.text_layers,
         hparams.mel_count,
-        FTYPE_FLOAT16,
+        ftype,
     ] {
         write_i32(sink, value)?;
     }
@@ -171,9 +184,11 @@ pub fn read_summary(source: &mut impl Read) -> io::Result<ModelSummary> {
         let dimension_count = u32::from_le_bytes(first);
         let name_length = read_u32(source)? as usize;
         let tensor_ftype = read_u32(source)?;
-        let element_size = match tensor_ftype {
-            0 => 4,
-            1 => 2,
+        // (bytes, values) per block of the tensor's type.
+        let (block_bytes, block_values) = match tensor_ftype {
+            0 => (4, 1),
+            1 => (2, 1),
+            8 => (QUANTIZED_BLOCK_BYTES, u64::from(QUANTIZED_BLOCK)),
             other => return Err(invalid(format!("tensor with unknown ftype {other}"))),
         };
         let dims = (0..dimension_count)
@@ -183,7 +198,8 @@ pub fn read_summary(source: &mut impl Read) -> io::Result<ModelSummary> {
         source.read_exact(&mut name)?;
         let name =
             String::from_utf8(name).map_err(|_| invalid("tensor name is not UTF-8".into()))?;
-        let data_length = dims.iter().map(|&dim| u64::from(dim)).product::<u64>() * element_size;
+        let values = dims.iter().map(|&dim| u64::from(dim)).product::<u64>();
+        let data_length = values / block_values * block_bytes;
         let skipped = io::copy(&mut source.by_ref().take(data_length), &mut io::sink())?;
         if skipped != data_length {
             return Err(invalid(format!("tensor {name} is truncated")));

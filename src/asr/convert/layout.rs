@@ -3,12 +3,15 @@
 //! CTranslate2 fuses attention projections: self-attention `linear_0` is q|k|v stacked by rows,
 //! cross-attention `linear_1` is k|v. whisper.cpp wants them split, and its key projections have
 //! no bias, so the key rows of every fused bias must be zero (checked, never silently dropped).
-//! Output types follow whisper.cpp's converter: 1-D tensors, conv biases (reshaped to [n, 1])
-//! and positional embeddings are f32; everything else is f16. Shapes here are in PyTorch order
+//! Output types follow whisper.cpp's converter and its `quantize` tool: 1-D tensors, conv
+//! biases (reshaped to [n, 1]) and positional embeddings are f32; the conv weights are f16; the
+//! other matrices (every linear weight and the token embedding) are f16 or, quantised, q8_0,
+//! which whisper.cpp's loader then expects of all of them. Shapes here are in PyTorch order
 //! (outermost first); the ggml writer reverses them.
 
 use super::ConvertError;
 use super::ct2::Ct2Model;
+use super::quantize::QUANTIZED_BLOCK;
 
 /// whisper.cpp's model hyperparameters, in ggml header order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,11 +28,35 @@ pub struct Hparams {
     pub mel_count: u32,
 }
 
-/// Element type of an output tensor (the ggml `ftype` code is the discriminant).
+/// Element type of an output tensor (the ggml type code is the discriminant).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputType {
     Float32 = 0,
     Float16 = 1,
+    /// ggml's `Q8_0`: blocks of 32 values, an f16 scale and 32 signed bytes.
+    Quantized8 = 8,
+}
+
+/// How the weight matrices are stored, chosen per conversion (`weights` in the registry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+pub enum MatrixType {
+    /// Half-precision floats, as the CTranslate2 model ships them.
+    #[default]
+    #[serde(rename = "f16")]
+    Float16,
+    /// ggml's `q8_0`: about half the size of f16.
+    #[serde(rename = "q8_0")]
+    Quantized8,
+}
+
+impl MatrixType {
+    /// The element type of a weight matrix.
+    pub fn output_type(self) -> OutputType {
+        match self {
+            MatrixType::Float16 => OutputType::Float16,
+            MatrixType::Quantized8 => OutputType::Quantized8,
+        }
+    }
 }
 
 /// One output tensor: which rows of which source variable, and how to write them.
@@ -60,6 +87,7 @@ pub struct Layout {
 
 struct Planner<'a> {
     model: &'a Ct2Model,
+    matrix_type: MatrixType,
     tensors: Vec<TensorPlan>,
     zero_rows: Vec<ZeroRows>,
 }
@@ -87,11 +115,20 @@ impl Planner<'_> {
         let mut shape = vec![rows.end - rows.start];
         shape.extend_from_slice(&dims[1..]);
         let positional = name.ends_with("positional_embedding");
-        let output_type = if shape.len() < 2 || positional {
-            OutputType::Float32
-        } else {
-            OutputType::Float16
+        let output_type = match shape.len() {
+            _ if positional => OutputType::Float32,
+            0 | 1 => OutputType::Float32,
+            2 => self.matrix_type.output_type(),
+            _ => OutputType::Float16,
         };
+        let row_length = shape.last().copied().unwrap_or(1);
+        if output_type == OutputType::Quantized8 && row_length % QUANTIZED_BLOCK != 0 {
+            return Err(ConvertError::UnexpectedShape {
+                name: source,
+                dims,
+                expected: format!("rows of a multiple of {QUANTIZED_BLOCK} values to quantise"),
+            });
+        }
         self.tensors.push(TensorPlan {
             name,
             source,
@@ -225,8 +262,9 @@ fn matrix(model: &Ct2Model, name: &str) -> Result<(u32, u32), ConvertError> {
     }
 }
 
-/// Plans the conversion of a CTranslate2 `WhisperSpec` model.
-pub fn plan(model: &Ct2Model) -> Result<Layout, ConvertError> {
+/// Plans the conversion of a CTranslate2 `WhisperSpec` model, its weight matrices stored as
+/// `matrix_type`.
+pub fn plan(model: &Ct2Model, matrix_type: MatrixType) -> Result<Layout, ConvertError> {
     if model.spec != "WhisperSpec" {
         return Err(ConvertError::NotWhisper {
             spec: model.spec.clone(),
@@ -250,6 +288,7 @@ pub fn plan(model: &Ct2Model) -> Result<Layout, ConvertError> {
     };
     let mut planner = Planner {
         model,
+        matrix_type,
         tensors: Vec::new(),
         zero_rows: Vec::new(),
     };

@@ -3,14 +3,15 @@
 //!
 //! Owns the conversion pipeline: [`ct2`] reads the source index, [`layout`] maps names and
 //! splits fused attention, [`mel`] computes the filterbank, [`vocabulary`] decodes the tokens,
-//! [`ggml`] writes (and reads back) the output. Tensors are streamed in small chunks, so memory
-//! stays far below the model size. The output appears only when complete: it is written to a
+//! [`ggml`] writes (and reads back) the output, [`quantize`] packs weight matrices as `q8_0`
+//! when asked. Tensors are streamed in small chunks, so memory stays far below the model size. The output appears only when complete: it is written to a
 //! `.partial` file and renamed.
 
 pub mod ct2;
 pub mod ggml;
 pub mod layout;
 pub mod mel;
+pub mod quantize;
 pub mod vocabulary;
 
 #[cfg(test)]
@@ -20,6 +21,7 @@ mod tests;
 
 use ct2::{Ct2Error, Ct2Model, Dtype, Variable};
 use half::f16;
+pub use layout::MatrixType;
 use layout::{Layout, OutputType};
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
@@ -75,13 +77,14 @@ pub struct ConversionSummary {
 }
 
 /// Converts the CTranslate2 model in `model_directory` (`model.bin`, `vocabulary.txt`) into a
-/// ggml file at `output`.
+/// ggml file at `output`, its weight matrices stored as `matrix_type`.
 pub fn convert_whisper(
     model_directory: &Path,
     output: &Path,
+    matrix_type: MatrixType,
 ) -> Result<ConversionSummary, ConvertError> {
     let model = Ct2Model::open(&model_directory.join("model.bin"))?;
-    let layout = layout::plan(&model)?;
+    let layout = layout::plan(&model, matrix_type)?;
     check_zero_rows(&model, &layout)?;
     let tokens = vocabulary::load_regular_tokens(&model_directory.join("vocabulary.txt"))?;
     let filterbank = mel::whisper_filterbank(layout.hparams.mel_count as usize);
@@ -93,7 +96,7 @@ pub fn convert_whisper(
     };
     let file = File::create(&partial).map_err(write_error)?;
     let mut sink = BufWriter::with_capacity(CHUNK_BYTES, file);
-    ggml::write_header(&mut sink, &layout.hparams).map_err(write_error)?;
+    ggml::write_header(&mut sink, &layout.hparams, matrix_type).map_err(write_error)?;
     ggml::write_filterbank(&mut sink, &filterbank).map_err(write_error)?;
     ggml::write_vocabulary(&mut sink, &tokens).map_err(write_error)?;
     for tensor in &layout.tensors {
@@ -192,6 +195,7 @@ fn stream_rows(
         })
     };
     let mut converted = Vec::with_capacity(CHUNK_BYTES * 2);
+    let mut values = Vec::with_capacity(CHUNK_BYTES / 2);
     match (variable.dtype, target.output_type) {
         (Dtype::Float16, OutputType::Float16) | (Dtype::Float32, OutputType::Float32) => {
             for_each_chunk(model, variable, rows, |chunk| write(sink, chunk))
@@ -212,6 +216,29 @@ fn stream_rows(
             }
             write(sink, &converted)
         }),
+        (dtype @ (Dtype::Float16 | Dtype::Float32), OutputType::Quantized8) => {
+            // Chunks hold whole rows' blocks: CHUNK_BYTES is a multiple of 32 values of either
+            // type, and the planner checked that rows are.
+            for_each_chunk(model, variable, rows, |chunk| {
+                values.clear();
+                if dtype == Dtype::Float16 {
+                    values.extend(
+                        chunk
+                            .chunks_exact(2)
+                            .map(|pair| f16::from_le_bytes([pair[0], pair[1]]).to_f32()),
+                    );
+                } else {
+                    values.extend(
+                        chunk
+                            .chunks_exact(4)
+                            .map(|quad| f32::from_le_bytes([quad[0], quad[1], quad[2], quad[3]])),
+                    );
+                }
+                converted.clear();
+                quantize::quantize_q8_0(&values, &mut converted);
+                write(sink, &converted)
+            })
+        }
         (dtype, _) => Err(ConvertError::UnsupportedDtype {
             name: name.to_string(),
             dtype,

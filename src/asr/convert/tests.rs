@@ -1,8 +1,10 @@
-//! Tests for the mel filterbank, the GPT-2 byte mapping and the ggml header round trip.
+//! Tests for the mel filterbank, the GPT-2 byte mapping and the ggml header round trip (f16 and
+//! q8_0).
 
 use super::ggml;
-use super::layout::{Hparams, OutputType};
+use super::layout::{Hparams, MatrixType, OutputType};
 use super::mel::{hertz_to_mel, mel_to_hertz, whisper_filterbank};
+use super::quantize::quantize_q8_0;
 use super::vocabulary::{byte_to_unicode, decode_token, unicode_to_byte};
 use sha2::{Digest, Sha256};
 
@@ -115,7 +117,7 @@ fn ggml_header_round_trips() {
     let filterbank = whisper_filterbank(80);
     let tokens = vec![b"!".to_vec(), b" the".to_vec()];
     let mut bytes = Vec::new();
-    ggml::write_header(&mut bytes, &hparams).expect("header");
+    ggml::write_header(&mut bytes, &hparams, MatrixType::Float16).expect("header");
     ggml::write_filterbank(&mut bytes, &filterbank).expect("filterbank");
     ggml::write_vocabulary(&mut bytes, &tokens).expect("vocabulary");
     ggml::write_tensor_header(
@@ -135,6 +137,43 @@ fn ggml_header_round_trips() {
     assert_eq!(summary.tensors.len(), 1);
     assert_eq!(summary.tensors[0].dims, vec![1, 384]);
     assert_eq!(summary.tensors[0].ftype, 0);
+    let truncated = &bytes[..bytes.len() - 1];
+    assert!(ggml::read_summary(&mut &truncated[..]).is_err());
+}
+
+#[test]
+fn a_quantised_header_and_tensor_round_trip() {
+    let hparams = Hparams {
+        vocabulary_size: 51865,
+        audio_context: 1500,
+        audio_state: 512,
+        audio_heads: 8,
+        audio_layers: 6,
+        text_context: 448,
+        text_state: 512,
+        text_heads: 8,
+        text_layers: 6,
+        mel_count: 80,
+    };
+    let mut bytes = Vec::new();
+    ggml::write_header(&mut bytes, &hparams, MatrixType::Quantized8).expect("header");
+    ggml::write_filterbank(&mut bytes, &whisper_filterbank(80)).expect("filterbank");
+    ggml::write_vocabulary(&mut bytes, &[]).expect("vocabulary");
+    let name = "decoder.blocks.0.attn.query.weight";
+    ggml::write_tensor_header(&mut bytes, name, &[512, 512], OutputType::Quantized8)
+        .expect("tensor header");
+    let mut blocks = Vec::new();
+    quantize_q8_0(&vec![0.25; 512 * 512], &mut blocks);
+    assert_eq!(blocks.len(), 512 * 512 / 32 * 34);
+    bytes.extend_from_slice(&blocks);
+    let summary = ggml::read_summary(&mut bytes.as_slice()).expect("summary");
+    assert_eq!(
+        summary.ftype, 2007,
+        "GGML_FTYPE_MOSTLY_Q8_0 + 1000 × GGML_QNT_VERSION"
+    );
+    assert_eq!(summary.hparams, hparams);
+    assert_eq!(summary.tensors[0].name, name);
+    assert_eq!(summary.tensors[0].ftype, 8, "GGML_TYPE_Q8_0");
     let truncated = &bytes[..bytes.len() - 1];
     assert!(ggml::read_summary(&mut &truncated[..]).is_err());
 }

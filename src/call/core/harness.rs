@@ -186,6 +186,7 @@ impl Harness {
 pub fn transcript(text: &str) -> Transcript {
     Transcript {
         text: text.to_string(),
+        language: "en",
         confidence: 0.9,
         audio_seconds: 1.0,
         decode_seconds: 0.2,
