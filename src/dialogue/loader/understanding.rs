@@ -15,21 +15,21 @@ use crate::dialogue::language::knowledge::{
 
 /// Reads and checks an intents file.
 pub fn read_intents(path: &Path) -> Result<Intents, IntentsError> {
-    let text = std::fs::read_to_string(path).map_err(|error| IntentsError::Unreadable {
-        path: path.to_path_buf(),
-        reason: error.to_string(),
-    })?;
-    Intents::parse(&text, path)
+    Intents::parse(&read_text(path)?, path)
 }
 
 /// Reads a labelled set; a line without a tab, or with an intent not in `known`, is an error
 /// at its line.
 pub fn read_labelled(path: &Path, known: &[&str]) -> Result<Vec<Labelled>, IntentsError> {
-    let text = std::fs::read_to_string(path).map_err(|error| IntentsError::Unreadable {
+    parse_labelled(&read_text(path)?, path, known)
+}
+
+/// The text of an intents file or labelled set; an unreadable file is an error naming it.
+fn read_text(path: &Path) -> Result<String, IntentsError> {
+    std::fs::read_to_string(path).map_err(|error| IntentsError::Unreadable {
         path: path.to_path_buf(),
         reason: error.to_string(),
-    })?;
-    parse_labelled(&text, path, known)
+    })
 }
 
 /// Every intents file under `directory`.
