@@ -11,13 +11,24 @@ use std::process::{Command, Output, Stdio};
 
 /// Runs `hotline understand --flow main-zh` with e5 and `arguments`, `stdin` on its input.
 fn understand_zh(arguments: &[&str], stdin: &str) -> Output {
+    // The shipped config with e5 as the embedding model (the flows and models are given
+    // on the command line).
+    let shipped = std::fs::read_to_string(repo_dir().join("sip-config/hotline.toml"))
+        .expect("the shipped config");
+    let text: String = shipped
+        .lines()
+        .map(|line| match line.starts_with("embedding_model =") {
+            true => "embedding_model = \"multilingual-e5-small\"\n".to_string(),
+            false => format!("{line}\n"),
+        })
+        .collect();
+    assert!(
+        text.contains("multilingual-e5-small"),
+        "no embedding_model in the config"
+    );
     let config = tempfile::tempdir().expect("temporary directory");
     let config_path = config.path().join("hotline.toml");
-    std::fs::write(
-        &config_path,
-        "[speech]\nembedding_model = \"multilingual-e5-small\"\n",
-    )
-    .expect("config written");
+    std::fs::write(&config_path, text).expect("config written");
     let mut child = Command::new(env!("CARGO_BIN_EXE_hotline"))
         .args(["understand", "--flow", "main-zh", "--flows"])
         .arg(repo_dir().join("prompts"))

@@ -140,7 +140,7 @@ impl<'a> PackedModel<'a> {
         );
         let layer_norm_epsilon = cursor.f32("the layer norm epsilon")?;
         let block = cursor.count("the block size")?;
-        if block != BLOCK_WEIGHTS || heads == 0 || hidden % heads != 0 {
+        if block != BLOCK_WEIGHTS || heads == 0 || !hidden.is_multiple_of(heads) {
             return Err(ConvertError::Format(format!(
                 "unsupported shape: blocks of {block} weights, {heads} heads of {hidden}"
             )));
@@ -212,7 +212,7 @@ impl<'a> PackedModel<'a> {
                 .chunks_exact(4)
                 .map(|bytes| f32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
                 .collect()),
-            Storage::Q4 if count % BLOCK_WEIGHTS == 0 => {
+            Storage::Q4 if count.is_multiple_of(BLOCK_WEIGHTS) => {
                 let blocks = cursor.take(count / BLOCK_WEIGHTS * BLOCK_BYTES, &what)?;
                 Ok(blocks
                     .chunks_exact(BLOCK_BYTES)
