@@ -15,6 +15,7 @@ pub mod provision;
 pub mod registry;
 #[cfg(test)]
 mod split_model_tests;
+mod tflite;
 mod wheel;
 
 pub use espeak_data::{ESPEAK_DATA_DIRECTORY, provision_espeak_data};
@@ -111,5 +112,19 @@ pub enum ModelsError {
     Convert {
         name: String,
         source: crate::asr::convert::ConvertError,
+    },
+    #[error(
+        "converting {name}: the converter's Python {python} is missing; `make models` makes its \
+         virtual environment (tf2onnx and TensorFlow, pinned in \
+         voice-models/convert-requirements.txt), or set HOTLINE_CONVERT_PYTHON to a Python \
+         that has them"
+    )]
+    ConverterMissing { name: String, python: PathBuf },
+    #[error("converting {name} with tf2onnx ({python}) failed ({status}):\n{stderr}")]
+    ConverterFailed {
+        name: String,
+        python: PathBuf,
+        status: String,
+        stderr: String,
     },
 }

