@@ -9,6 +9,8 @@
 //! half-written model that looks complete.
 
 pub mod checksum;
+#[cfg(test)]
+mod conversion_tests;
 mod espeak_data;
 mod lookup;
 pub mod provision;

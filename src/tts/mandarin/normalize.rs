@@ -168,8 +168,8 @@ fn yuan(number: &str) -> String {
     spoken
 }
 
-/// Full-width ASCII forms (０-９, Ａ-Ｚ, ％, ：, ￥ …) as ASCII, except the Chinese punctuation
-/// that marks breaks (，。！？；：are kept as they are, and so is ：between digits handled as :).
+/// Full-width digits, letters, ％ and ＄ as ASCII, ￥ as ¥, and ： as : between digits (a time);
+/// the Chinese punctuation that marks breaks (，。！？；： elsewhere) is kept.
 fn fold_full_width(text: &str) -> String {
     let characters: Vec<char> = text.chars().collect();
     characters
