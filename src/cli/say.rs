@@ -1,5 +1,5 @@
 //! `hotline say --text TEXT --out FILE.wav [--rate HZ] [--voice NAME] [--config FILE]
-//! [--models DIR]`: synthesizes text with the configured Piper voice (`[speech.voice]`) into a
+//! [--models DIR]`: synthesizes text with the configured voice (`[speech.voice]`, Piper or Mandarin) into a
 //! mono 16-bit WAV, through the same synthesis service calls use, and reports the files used and
 //! the timing on stderr.
 
@@ -11,7 +11,8 @@ use anyhow::Context;
 
 use super::speech::SpeechArguments;
 use crate::audio::write_wav_mono;
-use crate::tts::{PiperSynthesizer, ServiceOptions, SpeechService, VoiceFiles};
+use crate::models::Registry;
+use crate::tts::{ServiceOptions, SpeechService, load_synthesizer};
 
 /// Flags of `hotline say`.
 #[derive(Debug, clap::Args)]
@@ -22,7 +23,8 @@ pub struct SayArguments {
     /// WAV file to write (replaced if it exists).
     #[arg(long)]
     out: PathBuf,
-    /// Output sample rate in Hz; default: the voice's own rate (22050 for the default voice).
+    /// Output sample rate in Hz; default: the voice's own rate (22050 for the default voice, 24000 for
+    /// the Mandarin one).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1000..=192_000))]
     rate: Option<u32>,
     /// Voice to speak with (a `kind = "tts"` entry of models.toml); overrides
@@ -39,8 +41,8 @@ pub fn run(arguments: SayArguments) -> anyhow::Result<ExitCode> {
         settings.voice.name = voice;
     }
     let loading = Instant::now();
-    let files = VoiceFiles::in_directory(&settings.models_directory, &settings.voice.name)?;
-    let synthesizer = PiperSynthesizer::load(&files, &settings.voice)?;
+    let registry = Registry::in_directory(&settings.models_directory)?;
+    let synthesizer = load_synthesizer(&registry, &settings.voice)?;
     let load_seconds = loading.elapsed().as_secs_f64();
     let service = SpeechService::start(synthesizer, ServiceOptions::from(&settings.voice))?;
     let rate = arguments.rate.unwrap_or(service.native_rate());
@@ -63,10 +65,9 @@ pub fn run(arguments: SayArguments) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot write {}", arguments.out.display()))?;
     let audio_seconds = samples.len() as f64 / f64::from(rate);
     eprintln!(
-        "voice {} ({}), espeak-ng data {}",
-        files.voice,
-        files.model.display(),
-        files.phonemizer_data.display()
+        "voice {} from {}",
+        service.voice(),
+        settings.models_directory.display()
     );
     eprintln!(
         "wrote {}: {audio_seconds:.2} s at {rate} Hz (voice loaded in {load_seconds:.2} s; first \

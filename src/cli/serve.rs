@@ -21,7 +21,7 @@ use crate::sip::registrar::RegistrarSettings;
 use crate::sip::{Signaling, SipServer, SipSettings};
 use crate::storage::{AuditLog, CallStore, FlowVersionStore, SqliteStore, UserStore};
 use crate::telemetry::{self, Metrics};
-use crate::tts::{PiperSynthesizer, ServiceOptions, SpeechService, VoiceFiles};
+use crate::tts::{ServiceOptions, SpeechService, load_synthesizer};
 use crate::understanding::{
     CACHE_DIRECTORY, EmbeddingCache, UnderstandingService, understanding_files,
 };
@@ -519,15 +519,9 @@ async fn start_understanding(
 /// to provision it.
 async fn start_synthesizer(config: &Config, registry: &Registry) -> Option<SpeechService> {
     let settings = config.speech.voice.clone();
-    let files = match VoiceFiles::from_registry(registry, &settings.name) {
-        Ok(files) => files,
-        Err(error) => {
-            warn!(%error, "say steps will be skipped");
-            return None;
-        }
-    };
+    let registry = registry.clone();
     let started = tokio::task::spawn_blocking(move || {
-        PiperSynthesizer::load(&files, &settings)
+        load_synthesizer(&registry, &settings)
             .and_then(|voice| SpeechService::start(voice, ServiceOptions::from(&settings)))
     })
     .await;

@@ -10,6 +10,8 @@
 
 pub mod checksum;
 #[cfg(test)]
+mod conversion_list_tests;
+#[cfg(test)]
 mod conversion_tests;
 mod espeak_data;
 mod lookup;
@@ -17,6 +19,7 @@ pub mod provision;
 pub mod registry;
 #[cfg(test)]
 mod split_model_tests;
+mod tflite;
 mod wheel;
 
 pub use espeak_data::{ESPEAK_DATA_DIRECTORY, provision_espeak_data};
@@ -118,5 +121,19 @@ pub enum ModelsError {
     ConvertEmbedding {
         name: String,
         source: crate::embedding::convert::ConvertError,
+    },
+    #[error(
+        "converting {name}: the converter's Python {python} is missing; `make models` makes its \
+         virtual environment (tf2onnx and TensorFlow, pinned in \
+         voice-models/convert-requirements.txt), or set HOTLINE_CONVERT_PYTHON to a Python \
+         that has them"
+    )]
+    ConverterMissing { name: String, python: PathBuf },
+    #[error("converting {name} with tf2onnx ({python}) failed ({status}):\n{stderr}")]
+    ConverterFailed {
+        name: String,
+        python: PathBuf,
+        status: String,
+        stderr: String,
     },
 }

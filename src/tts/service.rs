@@ -16,7 +16,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use super::cache::{PhraseCache, PhraseKey};
-use super::{Synthesizer, TtsError, prepare_sentences};
+use super::{Synthesizer, TtsError};
 use crate::config::VoiceConfig;
 
 /// Sizes of the service's queues and cache, and the pause between sentences.
@@ -164,7 +164,7 @@ fn serve<S: Synthesizer>(
     mut requests: mpsc::Receiver<Request>,
 ) {
     while let Some(request) = requests.blocking_recv() {
-        for (index, sentence) in prepare_sentences(&request.text).into_iter().enumerate() {
+        for (index, sentence) in synthesizer.sentences(&request.text).into_iter().enumerate() {
             if request.chunks.is_closed() {
                 break;
             }
