@@ -74,6 +74,7 @@ fn main() -> anyhow::Result<()> {
             let transcript = pool.transcribe_blocking(TranscriptionRequest {
                 audio,
                 prompt: None,
+                language: None,
             })?;
             if round == 0 {
                 let (file_errors, file_words) = word_errors(reference, &transcript.text);

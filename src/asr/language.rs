@@ -8,6 +8,7 @@
 //! transcribed in a third language. English-only models (`*.en`) can only do English.
 
 use super::AsrError;
+use crate::language::Language;
 use crate::text::simplified::to_simplified;
 use std::fmt;
 use std::str::FromStr;
@@ -30,13 +31,6 @@ pub enum RecognitionLanguage {
     /// English or Mandarin, whichever whisper identifies (`auto`).
     #[serde(rename = "auto")]
     Auto,
-}
-
-/// A language an utterance is decoded in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SpokenLanguage {
-    English,
-    Mandarin,
 }
 
 impl RecognitionLanguage {
@@ -68,10 +62,10 @@ impl RecognitionLanguage {
         state: &mut WhisperState,
         audio: &[f32],
         threads: usize,
-    ) -> Result<SpokenLanguage, AsrError> {
+    ) -> Result<Language, AsrError> {
         match self {
-            RecognitionLanguage::English => Ok(SpokenLanguage::English),
-            RecognitionLanguage::Mandarin => Ok(SpokenLanguage::Mandarin),
+            RecognitionLanguage::English => Ok(Language::English),
+            RecognitionLanguage::Mandarin => Ok(Language::Mandarin),
             RecognitionLanguage::Auto => {
                 state.pcm_to_mel(audio, threads.max(1))?;
                 let (_, probabilities) = state.lang_detect(0, threads.max(1))?;
@@ -81,11 +75,20 @@ impl RecognitionLanguage {
                         .unwrap_or(0.0)
                 };
                 Ok(if probability("zh") > probability("en") {
-                    SpokenLanguage::Mandarin
+                    Language::Mandarin
                 } else {
-                    SpokenLanguage::English
+                    Language::English
                 })
             }
+        }
+    }
+}
+
+impl From<Language> for RecognitionLanguage {
+    fn from(language: Language) -> Self {
+        match language {
+            Language::English => RecognitionLanguage::English,
+            Language::Mandarin => RecognitionLanguage::Mandarin,
         }
     }
 }
@@ -111,31 +114,21 @@ impl FromStr for RecognitionLanguage {
     }
 }
 
-impl SpokenLanguage {
-    /// whisper's language code.
-    pub fn code(self) -> &'static str {
-        match self {
-            SpokenLanguage::English => "en",
-            SpokenLanguage::Mandarin => "zh",
-        }
+/// The initial prompt for whisper: the words a step expects, after the Mandarin prompt when
+/// decoding Mandarin.
+pub fn initial_prompt(language: Language, words: Option<&str>) -> Option<String> {
+    match language {
+        Language::English => words.map(str::to_string),
+        Language::Mandarin => Some(format!("{MANDARIN_PROMPT}{}", words.unwrap_or(""))),
     }
+}
 
-    /// The initial prompt for whisper: the words a step expects, after the Mandarin prompt when
-    /// decoding Mandarin.
-    pub fn initial_prompt(self, words: Option<&str>) -> Option<String> {
-        match self {
-            SpokenLanguage::English => words.map(str::to_string),
-            SpokenLanguage::Mandarin => Some(format!("{MANDARIN_PROMPT}{}", words.unwrap_or(""))),
-        }
-    }
-
-    /// The transcript as it is handed on: Mandarin in Simplified characters, without the spaces
-    /// that joining separately decoded pieces put between Chinese characters.
-    pub fn finish(self, text: String) -> String {
-        match self {
-            SpokenLanguage::English => text,
-            SpokenLanguage::Mandarin => without_spaces_between_chinese(&to_simplified(&text)),
-        }
+/// The transcript as it is handed on: Mandarin in Simplified characters, without the spaces
+/// that joining separately decoded pieces put between Chinese characters.
+pub fn finish(language: Language, text: String) -> String {
+    match language {
+        Language::English => text,
+        Language::Mandarin => without_spaces_between_chinese(&to_simplified(&text)),
     }
 }
 
@@ -202,27 +195,26 @@ mod tests {
 
     #[test]
     fn mandarin_prompts_in_simplified_characters_and_keeps_the_expected_words() {
-        let mandarin = SpokenLanguage::Mandarin;
+        let mandarin = Language::Mandarin;
+        let english = Language::English;
         assert_eq!(
-            mandarin.initial_prompt(None).as_deref(),
+            initial_prompt(mandarin, None).as_deref(),
             Some(MANDARIN_PROMPT)
         );
         assert_eq!(
-            mandarin.initial_prompt(Some("是, 不是")),
+            initial_prompt(mandarin, Some("是, 不是")),
             Some(format!("{MANDARIN_PROMPT}是, 不是"))
         );
-        assert_eq!(SpokenLanguage::English.initial_prompt(None), None);
+        assert_eq!(initial_prompt(english, None), None);
         assert_eq!(
-            SpokenLanguage::English
-                .initial_prompt(Some("yes, no"))
-                .as_deref(),
+            initial_prompt(english, Some("yes, no")).as_deref(),
             Some("yes, no")
         );
-        assert_eq!(mandarin.finish("請問訂單號碼".to_string()), "请问订单号码");
+        assert_eq!(finish(mandarin, "請問訂單號碼".to_string()), "请问订单号码");
         assert_eq!(
-            mandarin.finish("存亡之秋。 此诚 OK 好".to_string()),
+            finish(mandarin, "存亡之秋。 此诚 OK 好".to_string()),
             "存亡之秋。此诚 OK 好"
         );
-        assert_eq!(SpokenLanguage::English.finish("請".to_string()), "請");
+        assert_eq!(finish(english, "請".to_string()), "請");
     }
 }

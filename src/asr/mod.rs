@@ -6,8 +6,8 @@
 //! the queue is full the caller gets [`AsrError::Busy`] at once, so a burst of speech can never
 //! stall RTP timing. Audio goes in as 16 kHz mono `f32`; a [`Transcript`] comes back with the
 //! text, the language it was decoded in, a confidence from the token probabilities, and timings.
-//! The pool listens for one [`RecognitionLanguage`]: English, Mandarin (transcribed in Simplified
-//! characters), or either, identified per utterance. [`convert`] turns the CTranslate2 Whisper
+//! The pool listens for one [`RecognitionLanguage`] unless a request names another: English,
+//! Mandarin (transcribed in Simplified characters), or either, identified per utterance. [`convert`] turns the CTranslate2 Whisper
 //! models shipped on PyPI into the ggml files whisper.cpp loads.
 
 pub mod convert;

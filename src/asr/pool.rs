@@ -8,7 +8,7 @@ use super::language::RecognitionLanguage;
 use super::whisper::{
     self, DEFAULT_ENCODER_WINDOW, DecodeSettings, Transcript, TranscriptionRequest, WhisperModel,
 };
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -47,12 +47,15 @@ type Reply = oneshot::Sender<Result<Transcript, AsrError>>;
 pub struct TranscriberPool {
     sender: SyncSender<(TranscriptionRequest, Reply)>,
     capacity: usize,
+    multilingual: bool,
+    model_path: PathBuf,
 }
 
 impl TranscriberPool {
     /// Loads the model and starts the workers.
     pub fn start(model_path: &Path, config: PoolConfig) -> Result<TranscriberPool, AsrError> {
         let model = Arc::new(WhisperModel::load(model_path, config.language)?);
+        let multilingual = model.is_multilingual();
         let (sender, receiver) =
             mpsc::sync_channel::<(TranscriptionRequest, Reply)>(config.queue_capacity);
         let receiver = Arc::new(Mutex::new(receiver));
@@ -90,7 +93,15 @@ impl TranscriberPool {
         Ok(TranscriberPool {
             sender,
             capacity: config.queue_capacity,
+            multilingual,
+            model_path: model_path.to_path_buf(),
         })
+    }
+
+    /// Checks that the model can recognise `language` (an English-only model can only do
+    /// English).
+    pub fn check_language(&self, language: RecognitionLanguage) -> Result<(), AsrError> {
+        language.check_model(self.multilingual, &self.model_path)
     }
 
     /// Queues a request without blocking; the transcript arrives on the returned receiver.
@@ -98,6 +109,9 @@ impl TranscriberPool {
         &self,
         request: TranscriptionRequest,
     ) -> Result<oneshot::Receiver<Result<Transcript, AsrError>>, AsrError> {
+        if let Some(language) = request.language {
+            self.check_language(language)?;
+        }
         let (reply, receiver) = oneshot::channel();
         match self.sender.try_send((request, reply)) {
             Ok(()) => Ok(receiver),
@@ -113,6 +127,9 @@ impl TranscriberPool {
         &self,
         request: TranscriptionRequest,
     ) -> Result<Transcript, AsrError> {
+        if let Some(language) = request.language {
+            self.check_language(language)?;
+        }
         let (reply, receiver) = oneshot::channel();
         self.sender
             .send((request, reply))

@@ -13,7 +13,8 @@
 //! follows the audio; every piece decoded is at most 8 s, well inside it.
 
 use super::AsrError;
-use super::language::{RecognitionLanguage, SpokenLanguage};
+use super::language::{RecognitionLanguage, finish, initial_prompt};
+use crate::language::Language;
 use std::path::Path;
 use std::time::{Duration, Instant};
 use whisper_rs::{
@@ -73,6 +74,9 @@ pub struct TranscriptionRequest {
     /// Words the current step expects (menu options, digits), given to whisper as its initial
     /// prompt to bias recognition.
     pub prompt: Option<String>,
+    /// The language to listen for, when it is not the pool's (e.g. `auto` for the first words
+    /// on a bilingual line); the pool refuses what its model cannot recognise.
+    pub language: Option<RecognitionLanguage>,
 }
 
 /// What was said.
@@ -80,8 +84,8 @@ pub struct TranscriptionRequest {
 pub struct Transcript {
     /// The recognised text, trimmed; Mandarin in Simplified characters.
     pub text: String,
-    /// The language it was decoded in: `en` or `zh`.
-    pub language: &'static str,
+    /// The language it was decoded in.
+    pub language: Language,
     /// Geometric mean of the text tokens' probabilities, 0..1 (0 when nothing was recognised).
     pub confidence: f32,
     /// Length of the audio in seconds.
@@ -109,6 +113,11 @@ impl WhisperModel {
         Ok(WhisperModel { context })
     }
 
+    /// Whether the model recognises other languages than English.
+    pub fn is_multilingual(&self) -> bool {
+        self.context.is_multilingual()
+    }
+
     /// A decoding state for one worker.
     pub fn new_state(&self) -> Result<WhisperState, AsrError> {
         Ok(self.context.create_state()?)
@@ -127,7 +136,7 @@ pub fn transcribe(
     let started = Instant::now();
     let audio_seconds = request.audio.len() as f64 / f64::from(ASR_SAMPLE_RATE);
     let pieces = pieces(&request.audio);
-    let language = settings.language.resolve(
+    let language = request.language.unwrap_or(settings.language).resolve(
         state,
         pieces.first().copied().unwrap_or_default(),
         settings.threads,
@@ -135,7 +144,7 @@ pub fn transcribe(
     let mut decoded = decode_all(
         state,
         &pieces,
-        language.initial_prompt(request.prompt.as_deref()),
+        initial_prompt(language, request.prompt.as_deref()),
         settings,
         language,
     )?;
@@ -145,15 +154,15 @@ pub fn transcribe(
         decoded = decode_all(
             state,
             &pieces,
-            language.initial_prompt(None),
+            initial_prompt(language, None),
             settings,
             language,
         )?;
     }
     let (text, score) = decoded;
     Ok(Transcript {
-        text: language.finish(text),
-        language: language.code(),
+        text: finish(language, text),
+        language,
         confidence: score.confidence(),
         audio_seconds,
         decode_seconds: round_seconds(started.elapsed()),
@@ -167,7 +176,7 @@ fn decode_all(
     pieces: &[&[f32]],
     prompt: Option<String>,
     settings: &DecodeSettings,
-    language: SpokenLanguage,
+    language: Language,
 ) -> Result<(String, Score), AsrError> {
     let mut text = String::new();
     let mut score = Score::default();
@@ -187,7 +196,7 @@ fn decode_all(
 /// How every piece of one utterance is decoded.
 struct PieceSettings<'a> {
     prompt: Option<&'a str>,
-    language: SpokenLanguage,
+    language: Language,
     decode: &'a DecodeSettings,
 }
 

@@ -74,6 +74,7 @@ fn transcribe_file(
     let transcript = pool.transcribe_blocking(TranscriptionRequest {
         audio: samples,
         prompt,
+        language: None,
     })?;
     Ok(serde_json::json!({
         "file": file.display().to_string(),
