@@ -74,6 +74,8 @@ mod say_tests;
 mod simulated_call;
 #[cfg(test)]
 mod speech_tests;
+#[cfg(test)]
+mod translation_tests;
 
 /// How many steps may be entered while handling a single event, start or timeout.
 pub const STEP_BUDGET: usize = 64;
@@ -243,6 +245,35 @@ impl FlowEngine {
         self.step.as_deref()
     }
 
+    /// The language of the flow being run.
+    pub fn language(&self) -> crate::language::Language {
+        self.flow.language
+    }
+
+    /// What the flow being run is known by to the understanding service.
+    pub fn understanding(&self) -> &str {
+        &self.flow.understanding
+    }
+
+    /// Goes on in `translation`, the same flow in another language: in the step of the same
+    /// name, with the variables, the conversation so far and the attempt under way, but none of
+    /// the prompts still queued in the old language. Returns `false`, changing nothing, when
+    /// the translation has no step of that name and type.
+    pub fn translate(&mut self, translation: Arc<Flow>) -> bool {
+        let same_step = |flow: &Flow| {
+            self.step
+                .as_ref()
+                .and_then(|step| flow.steps.get(step))
+                .map(|step| std::mem::discriminant(&step.kind))
+        };
+        if same_step(&translation).is_none() || same_step(&translation) != same_step(&self.flow) {
+            return false;
+        }
+        self.flow = translation;
+        self.queued_prompts.clear();
+        true
+    }
+
     /// Sets a variable before the flow starts, e.g. the built-in `caller`, `dialled`,
     /// `channel` and `server`.
     pub fn set_variable(&mut self, name: &str, value: &str) {
@@ -375,10 +406,8 @@ impl FlowEngine {
     fn fail(&mut self, wall: DateTime<Utc>, failure: Failure) {
         let flow = Arc::clone(&self.flow);
         let (prompt, input) = match kind_of(&flow, self.step.as_ref()) {
-            Some(StepKind::Menu(menu)) => (Prompt::File(menu.prompt.clone()), &menu.input),
-            Some(StepKind::Collect(collect)) => {
-                (Prompt::File(collect.prompt.clone()), &collect.input)
-            }
+            Some(StepKind::Menu(menu)) => (self.prompt_for(&menu.prompt), &menu.input),
+            Some(StepKind::Collect(collect)) => (self.prompt_for(&collect.prompt), &collect.input),
             Some(StepKind::Ask(ask)) => (self.compose(&ask.text), &ask.input),
             Some(StepKind::Intent(step)) => (self.prompt_for(&step.prompt), &step.input),
             _ => return,
@@ -435,13 +464,13 @@ impl FlowEngine {
             match &step.kind {
                 StepKind::Play { prompt, .. } => self.play(Prompt::File(prompt.clone())),
                 StepKind::Say { text, .. } => self.play(self.compose(text)),
-                StepKind::Menu(menu) => self.play(Prompt::File(menu.prompt.clone())),
+                StepKind::Menu(menu) => self.play(self.prompt_for(&menu.prompt)),
                 StepKind::Collect(collect)
                     if collect.reuse && self.variables.contains_key(&collect.variable) =>
                 {
                     next = Some(collect.next.clone());
                 }
-                StepKind::Collect(collect) => self.play(Prompt::File(collect.prompt.clone())),
+                StepKind::Collect(collect) => self.play(self.prompt_for(&collect.prompt)),
                 StepKind::Ask(ask) => self.play(self.compose(&ask.text)),
                 StepKind::Intent(step) => self.play(self.prompt_for(&step.prompt)),
                 StepKind::Answer { on_no_answer, .. } => {

@@ -171,3 +171,91 @@ fn the_loader_rejects_bad_texts_at_their_line() {
         "{missing:?}"
     );
 }
+
+/// A flow whose menu and order question speak text instead of playing prompt files.
+const SPOKEN_FLOW: &str = r##"
+schema = 1
+name = "spoken"
+language = "zh"
+start = "menu"
+
+[steps.menu]
+type = "menu"
+text = "查询订单请按1。"
+choices = { "1" = "account" }
+retries = 1
+no_input_text = "抱歉，我没有听到。"
+on_failure = "bye"
+
+[steps.account]
+type = "collect"
+text = "请输入您的账号。"
+variable = "account"
+max_digits = 5
+invalid_text = "账号是五位数字。"
+next = "bye"
+on_failure = "bye"
+
+[steps.bye]
+type = "hangup"
+reason = "done"
+"##;
+
+#[test]
+fn menus_and_questions_may_speak_text_in_the_flows_language() {
+    let flow = parse(SPOKEN_FLOW);
+    assert_eq!(flow.language, crate::language::Language::Mandarin);
+    let wall = Utc.with_ymd_and_hms(2026, 6, 3, 14, 0, 0).unwrap();
+    let mut call = Call::start_at(flow, wall);
+    let opening = call.actions();
+    assert!(opening.contains(&say("查询订单请按1。")), "{opening:?}");
+    call.finished_playing();
+    let timed_out = call.wait(10);
+    assert!(
+        timed_out.contains(&say("抱歉，我没有听到。")),
+        "the no-input text, then the menu again: {timed_out:?}"
+    );
+    call.finished_playing();
+    call.finished_playing();
+    let pressed = call.press("1");
+    assert!(pressed.contains(&say("请输入您的账号。")), "{pressed:?}");
+}
+
+#[test]
+fn a_menu_needs_exactly_one_of_prompt_and_text_and_a_known_language() {
+    let errors = |source: &str| -> Vec<String> {
+        parse_flow(source, Path::new("/flows/spoken.flow.toml"))
+            .problems
+            .into_iter()
+            .filter(|problem| problem.is_error())
+            .map(|problem| problem.error.to_string())
+            .collect()
+    };
+    let both = SPOKEN_FLOW.replace(
+        "text = \"查询订单请按1。\"",
+        "text = \"查询订单请按1。\"\nprompt = \"menu.wav\"",
+    );
+    let found = errors(&both);
+    assert!(
+        found
+            .iter()
+            .any(|error| error.contains("has both `prompt` and `text`")),
+        "{found:?}"
+    );
+    let neither = SPOKEN_FLOW.replace("text = \"查询订单请按1。\"\n", "");
+    let found = errors(&neither);
+    assert!(
+        found
+            .iter()
+            .any(|error| error.contains("needs `prompt` or `text`")),
+        "{found:?}"
+    );
+    let unknown = SPOKEN_FLOW.replace("language = \"zh\"", "language = \"fr\"");
+    let found = errors(&unknown);
+    assert!(
+        found
+            .iter()
+            .any(|error| error.contains("\"fr\"") && error.contains("en or zh")),
+        "{found:?}"
+    );
+}

@@ -36,6 +36,8 @@ pub struct Flow {
     pub slots: BTreeMap<String, SlotKind>,
     /// The flow's timezone, for dates callers say ("tomorrow"); UTC when it has none.
     pub timezone: Option<chrono_tz::Tz>,
+    /// The language the flow speaks and listens in (`language = "zh"`; English unless it says).
+    pub language: crate::language::Language,
     /// What each prompt file says, by absolute path, for text channels and transcripts (from
     /// `prompts.tsv` beside the prompts; filled in by the loader).
     pub captions: BTreeMap<PathBuf, String>,
@@ -153,12 +155,12 @@ impl StepKind {
         match self {
             StepKind::Play { prompt, .. } => vec![prompt],
             StepKind::Menu(menu) => {
-                let mut prompts = vec![&menu.prompt];
+                let mut prompts: Vec<&PathBuf> = menu.prompt.path().into_iter().collect();
                 prompts.extend(menu.input.prompts());
                 prompts
             }
             StepKind::Collect(collect) => {
-                let mut prompts = vec![&collect.prompt];
+                let mut prompts: Vec<&PathBuf> = collect.prompt.path().into_iter().collect();
                 prompts.extend(collect.input.prompts());
                 prompts
             }
@@ -255,8 +257,8 @@ impl InputPolicy {
 /// A single-key menu.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Menu {
-    /// Absolute prompt path.
-    pub prompt: PathBuf,
+    /// What the menu plays.
+    pub prompt: Message,
     /// Target step by DTMF key.
     pub choices: BTreeMap<char, String>,
     /// Phrases a caller may say instead of pressing a key, as written, by key of `choices`.
@@ -270,8 +272,8 @@ pub struct Menu {
 /// A multi-digit entry stored into a variable.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Collect {
-    /// Absolute prompt path.
-    pub prompt: PathBuf,
+    /// What the step plays.
+    pub prompt: Message,
     /// The variable the entry is stored in.
     pub variable: String,
     /// Fewest digits accepted.

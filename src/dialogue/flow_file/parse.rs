@@ -29,6 +29,7 @@ use super::template::check_variables;
 use super::transfer_step::{RawEscalation, RawTransfer};
 use super::values::FlowDefaults;
 use crate::dialogue::language::slots::SlotKind;
+use crate::language::Language;
 
 /// The flow file schema version this build understands.
 pub const SCHEMA_VERSION: i64 = 1;
@@ -53,6 +54,7 @@ struct RawHeader {
     name: Spanned<String>,
     start: Spanned<String>,
     timezone: Option<Spanned<String>>,
+    language: Option<Spanned<String>>,
     minimum_confidence: Option<Spanned<f64>>,
 }
 
@@ -122,6 +124,19 @@ pub fn parse_flow(source: &str, file: &Path) -> ParsedFlow {
     };
     let name_line = context.line(header.name.span());
     let start = context.reference("", "start", &header.start);
+    let language = header
+        .language
+        .as_ref()
+        .map_or(Some(Language::default()), |code| {
+            code.get_ref().parse::<Language>().map_or_else(
+                |message| {
+                    context.error(code.span(), FlowError::Field { message });
+                    None
+                },
+                Some,
+            )
+        })
+        .unwrap_or_default();
     let name = header.name.into_inner();
     let flow = Flow {
         understanding: name.clone(),
@@ -132,6 +147,7 @@ pub fn parse_flow(source: &str, file: &Path) -> ParsedFlow {
         escalation,
         slots,
         timezone: defaults.timezone,
+        language,
         captions: BTreeMap::new(),
     };
     check_escalation(&mut context, &flow);
@@ -225,13 +241,13 @@ fn parse_step(
         "play" => Some(deserialize::<RawPlay>(context, table, span)?.convert(context, name)),
         "say" => deserialize::<RawSay>(context, table, span)?.convert(context, name),
         "menu" => {
-            let raw = deserialize::<RawMenu>(context, table, span)?;
-            Some(raw.convert(context, name, defaults))
+            let raw = deserialize::<RawMenu>(context, table, span.clone())?;
+            raw.convert(context, name, span, defaults)
         }
         "collect" => {
             declare_variable(context, &table);
-            let raw = deserialize::<RawCollect>(context, table, span)?;
-            Some(raw.convert(context, name, defaults))
+            let raw = deserialize::<RawCollect>(context, table, span.clone())?;
+            raw.convert(context, name, span, defaults)
         }
         "ask" => {
             declare_variable(context, &table);

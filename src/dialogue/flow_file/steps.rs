@@ -8,6 +8,7 @@
 //! step has its own module.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -18,6 +19,7 @@ use toml::Spanned;
 use super::context::Context;
 use super::error::{FlowError, invalid};
 use super::hours::{Hours, Window, parse_clock_time, parse_day};
+use super::intent_step::{message, optional_message};
 use super::model::{Collect, InputPolicy, Menu, Message, StepKind};
 use super::speech_keys::{convert_phrases, minimum_confidence};
 use super::template::parse_text;
@@ -53,7 +55,8 @@ pub(super) struct RawSay {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawMenu {
-    prompt: Spanned<String>,
+    prompt: Option<Spanned<String>>,
+    text: Option<Spanned<String>>,
     choices: BTreeMap<Spanned<String>, Spanned<String>>,
     phrases: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
     minimum_confidence: Option<Spanned<f64>>,
@@ -61,6 +64,8 @@ pub(super) struct RawMenu {
     retries: Option<u32>,
     no_input_prompt: Option<Spanned<String>>,
     invalid_prompt: Option<Spanned<String>>,
+    no_input_text: Option<Spanned<String>>,
+    invalid_text: Option<Spanned<String>>,
     barge_in: Option<bool>,
     on_failure: Spanned<String>,
 }
@@ -68,7 +73,8 @@ pub(super) struct RawMenu {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawCollect {
-    prompt: Spanned<String>,
+    prompt: Option<Spanned<String>>,
+    text: Option<Spanned<String>>,
     variable: String,
     min_digits: Option<Spanned<usize>>,
     max_digits: Spanned<usize>,
@@ -79,6 +85,8 @@ pub(super) struct RawCollect {
     retries: Option<u32>,
     no_input_prompt: Option<Spanned<String>>,
     invalid_prompt: Option<Spanned<String>>,
+    no_input_text: Option<Spanned<String>>,
+    invalid_text: Option<Spanned<String>>,
     barge_in: Option<bool>,
     #[serde(default)]
     reuse: bool,
@@ -165,35 +173,82 @@ impl RawSay {
 }
 
 impl RawMenu {
+    /// Converts the step declared at `span`; `None` when its prompt is missing or broken.
     pub(super) fn convert(
         self,
         context: &mut Context<'_>,
         step: &str,
+        span: Range<usize>,
         defaults: FlowDefaults,
-    ) -> StepKind {
+    ) -> Option<StepKind> {
+        let prompt = message(
+            context,
+            step,
+            span,
+            &self.prompt,
+            &self.text,
+            "prompt",
+            "text",
+        );
         let choices = convert_choices(context, step, &self.choices);
+        let failures = FailureMessages {
+            no_input_prompt: &self.no_input_prompt,
+            no_input_text: &self.no_input_text,
+            invalid_prompt: &self.invalid_prompt,
+            invalid_text: &self.invalid_text,
+        };
+        let (no_input, invalid) = failures.convert(context, step)?;
         let input = InputPolicy {
             timeout: context.duration(&self.timeout, DEFAULT_TIMEOUT),
             retries: self.retries.unwrap_or(DEFAULT_RETRIES),
-            no_input: context
-                .optional_prompt(&self.no_input_prompt)
-                .map(Message::Prompt),
-            invalid: context
-                .optional_prompt(&self.invalid_prompt)
-                .map(Message::Prompt),
+            no_input,
+            invalid,
             on_failure: context.reference(step, "on_failure", &self.on_failure),
             minimum_confidence: minimum_confidence(context, &self.minimum_confidence, defaults),
         };
         let phrases = self.phrases.as_ref().map_or_else(BTreeMap::new, |phrases| {
             convert_phrases(context, phrases, &choices)
         });
-        StepKind::Menu(Menu {
-            prompt: context.prompt(&self.prompt),
+        Some(StepKind::Menu(Menu {
+            prompt: prompt?,
             choices,
             phrases,
             barge_in: self.barge_in.unwrap_or(DEFAULT_BARGE_IN),
             input,
-        })
+        }))
+    }
+}
+
+/// The `no_input_*` and `invalid_*` messages of a step: each a prompt file or a text, or none.
+struct FailureMessages<'raw> {
+    no_input_prompt: &'raw Option<Spanned<String>>,
+    no_input_text: &'raw Option<Spanned<String>>,
+    invalid_prompt: &'raw Option<Spanned<String>>,
+    invalid_text: &'raw Option<Spanned<String>>,
+}
+
+impl FailureMessages<'_> {
+    /// The no-input and invalid-input messages; `None` when one is broken (reported).
+    fn convert(
+        &self,
+        context: &mut Context<'_>,
+        step: &str,
+    ) -> Option<(Option<Message>, Option<Message>)> {
+        let no_input = optional_message(
+            context,
+            step,
+            self.no_input_prompt,
+            self.no_input_text,
+            "no_input",
+        );
+        let invalid = optional_message(
+            context,
+            step,
+            self.invalid_prompt,
+            self.invalid_text,
+            "invalid",
+        );
+        Some((no_input.ok()?, invalid.ok()?))
     }
 }
 
@@ -217,12 +272,23 @@ pub(super) fn convert_choices(
 }
 
 impl RawCollect {
+    /// Converts the step declared at `span`; `None` when its prompt is missing or broken.
     pub(super) fn convert(
         self,
         context: &mut Context<'_>,
         step: &str,
+        span: Range<usize>,
         defaults: FlowDefaults,
-    ) -> StepKind {
+    ) -> Option<StepKind> {
+        let prompt = message(
+            context,
+            step,
+            span,
+            &self.prompt,
+            &self.text,
+            "prompt",
+            "text",
+        );
         let min_digits = self.min_digits.as_ref().map_or(1, |min| *min.get_ref());
         let max_digits = *self.max_digits.get_ref();
         if min_digits > max_digits || max_digits == 0 {
@@ -245,20 +311,23 @@ impl RawCollect {
             }
             key
         });
+        let failures = FailureMessages {
+            no_input_prompt: &self.no_input_prompt,
+            no_input_text: &self.no_input_text,
+            invalid_prompt: &self.invalid_prompt,
+            invalid_text: &self.invalid_text,
+        };
+        let (no_input, invalid) = failures.convert(context, step)?;
         let input = InputPolicy {
             timeout: context.duration(&self.timeout, DEFAULT_TIMEOUT),
             retries: self.retries.unwrap_or(DEFAULT_RETRIES),
-            no_input: context
-                .optional_prompt(&self.no_input_prompt)
-                .map(Message::Prompt),
-            invalid: context
-                .optional_prompt(&self.invalid_prompt)
-                .map(Message::Prompt),
+            no_input,
+            invalid,
             on_failure: context.reference(step, "on_failure", &self.on_failure),
             minimum_confidence: minimum_confidence(context, &self.minimum_confidence, defaults),
         };
-        StepKind::Collect(Collect {
-            prompt: context.prompt(&self.prompt),
+        Some(StepKind::Collect(Collect {
+            prompt: prompt?,
             variable: self.variable,
             min_digits,
             max_digits,
@@ -269,7 +338,7 @@ impl RawCollect {
             barge_in: self.barge_in.unwrap_or(DEFAULT_BARGE_IN),
             input,
             reuse: self.reuse,
-        })
+        }))
     }
 }
 
