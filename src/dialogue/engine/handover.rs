@@ -153,6 +153,7 @@ impl FlowEngine {
             details: &details,
             last_said: self.conversation.last_said(),
             reason: &reason,
+            language: self.flow.language,
         });
         let summary = ConversationSummary {
             intent: self.conversation.topic.clone(),

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::dialogue::flow_file::model::Priority;
+use crate::language::Language;
 
 /// A request to hand the caller to a person.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -89,7 +90,46 @@ pub struct BriefFacts<'a> {
     pub last_said: Option<&'a str>,
     /// Why the caller is handed over.
     pub reason: &'a str,
+    /// The language the brief is spoken in: the caller's.
+    pub language: Language,
 }
+
+/// The words a brief is put together with, in one language.
+struct BriefWords {
+    vip: &'static str,
+    priority: &'static str,
+    caller: &'static str,
+    about: &'static str,
+    open: &'static str,
+    comma: &'static str,
+    close: &'static str,
+    separator: &'static str,
+    said: (&'static str, &'static str),
+}
+
+const ENGLISH: BriefWords = BriefWords {
+    vip: "VIP caller",
+    priority: "Priority caller",
+    caller: "Caller",
+    about: " about ",
+    open: " (",
+    comma: ", ",
+    close: ")",
+    separator: "; ",
+    said: ("said: '", "'"),
+};
+
+const MANDARIN: BriefWords = BriefWords {
+    vip: "VIP来电人",
+    priority: "优先来电人",
+    caller: "来电人",
+    about: "，咨询",
+    open: "（",
+    comma: "，",
+    close: "）",
+    separator: "；",
+    said: ("原话：“", "”"),
+};
 
 /// The brief an agent hears before being connected.
 pub fn brief(facts: BriefFacts<'_>) -> String {
@@ -100,19 +140,24 @@ pub fn brief(facts: BriefFacts<'_>) -> String {
         details,
         last_said,
         reason,
+        language,
     } = facts;
-    let who = match priority.unwrap_or(Priority::Normal) {
-        Priority::Vip => "VIP caller",
-        Priority::Raised => "Priority caller",
-        Priority::Normal => "Caller",
+    let words = match language {
+        Language::English => &ENGLISH,
+        Language::Mandarin => &MANDARIN,
     };
-    let mut brief = who.to_string();
+    let mut brief = match priority.unwrap_or(Priority::Normal) {
+        Priority::Vip => words.vip,
+        Priority::Raised => words.priority,
+        Priority::Normal => words.caller,
+    }
+    .to_string();
     if let Some(name) = name.filter(|name| !name.trim().is_empty()) {
         brief.push(' ');
         brief.push_str(name.trim());
     }
     if let Some(intent) = intent {
-        brief.push_str(" about ");
+        brief.push_str(words.about);
         brief.push_str(&intent.replace('_', " "));
     }
     if !details.is_empty() {
@@ -120,11 +165,17 @@ pub fn brief(facts: BriefFacts<'_>) -> String {
             .iter()
             .map(|(name, value)| format!("{} {value}", name.replace('_', " ")))
             .collect();
-        brief.push_str(&format!(" ({})", listed.join(", ")));
+        brief.push_str(words.open);
+        brief.push_str(&listed.join(words.comma));
+        brief.push_str(words.close);
     }
-    brief.push_str(&format!("; {reason}"));
+    brief.push_str(words.separator);
+    brief.push_str(reason);
     if let Some(said) = last_said {
-        brief.push_str(&format!("; said: '{said}'"));
+        brief.push_str(words.separator);
+        brief.push_str(words.said.0);
+        brief.push_str(said);
+        brief.push_str(words.said.1);
     }
     brief
 }
@@ -143,6 +194,7 @@ mod tests {
                 details: &[("order_number", "12345")],
                 last_said: Some("I returned it two weeks ago"),
                 reason: "the caller asked for a person",
+                language: Language::English,
             }),
             "VIP caller Dana Lee about refund status (order number 12345); the caller asked for a \
              person; said: 'I returned it two weeks ago'"
@@ -153,6 +205,18 @@ mod tests {
                 ..BriefFacts::default()
             }),
             "Caller; billing issue"
+        );
+        assert_eq!(
+            brief(BriefFacts {
+                priority: Some(Priority::Vip),
+                name: Some("李娜"),
+                intent: Some("refund_status"),
+                details: &[("order_number", "12345")],
+                last_said: Some("我两周前就退货了"),
+                reason: "来电人要求转人工",
+                language: Language::Mandarin,
+            }),
+            "VIP来电人 李娜，咨询refund status（order number 12345）；来电人要求转人工；原话：“我两周前就退货了”"
         );
     }
 }
