@@ -19,6 +19,7 @@ use super::media_setup::{codec_of, media_direction, open_media};
 use super::services::Registry;
 use super::speaking;
 use super::speech::CallSpeech;
+use crate::asr::RecognitionLanguage;
 use crate::config::{InputMode, Route};
 use crate::conversation::Errands;
 use crate::dialogue::Flow;
@@ -27,6 +28,7 @@ use crate::media::{FRAME_SAMPLES, MediaEvent};
 use crate::net::MediaSockets;
 use crate::sip::sdp::{self, NegotiatedAudio};
 use crate::sip::{DialogHandle, InboundCall, OutboundEvent};
+use crate::speech_services::{Recognition, SpeechServices};
 use crate::storage::CallRecord;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -47,6 +49,8 @@ pub(super) struct CallSetup {
     pub call: InboundCall,
     pub route: Route,
     pub flow: Arc<Flow>,
+    /// The flow in other languages, on a bilingual line.
+    pub translations: Vec<Arc<Flow>>,
     pub sockets: MediaSockets,
     pub dialog: DialogHandle,
     pub commands: mpsc::Receiver<CallCommand>,
@@ -55,6 +59,30 @@ pub(super) struct CallSetup {
 /// Checks that a call can be run before it is admitted.
 pub(super) fn validate(setup: &CallSetup) -> Result<(), super::error::CallError> {
     codec_of(&setup.call.audio).map(|_| ())
+}
+
+/// How the caller's speech is recognised until the call settles on a language: on a bilingual
+/// line by a recogniser that tells the languages apart, else by the flow's language's own.
+fn recognition_for(speech: &SpeechServices, setup: &CallSetup) -> Option<Recognition> {
+    if setup.translations.is_empty() {
+        return speech.recognition(setup.flow.language);
+    }
+    let mut languages = vec![setup.flow.language];
+    languages.extend(setup.translations.iter().map(|flow| flow.language));
+    match speech.identifier(&languages) {
+        Some(pool) => Some(Recognition {
+            pool,
+            language: RecognitionLanguage::Auto,
+        }),
+        None => {
+            warn!(
+                call = %setup.id,
+                "no multilingual recogniser tells this line's languages apart: the call stays in {}",
+                setup.flow.language
+            );
+            speech.recognition(setup.flow.language)
+        }
+    }
 }
 
 /// Both clocks, read once.
@@ -166,9 +194,10 @@ impl CallActor {
             sip_call_id = %setup.call.sip_call_id,
             "call answered"
         );
-        let speech = match (&services.transcriber, setup.route.mode) {
-            (Some(transcriber), InputMode::Speech) => {
-                match CallSpeech::new(&services.config.speech, transcriber.clone()) {
+        let language = setup.flow.language;
+        let speech = match (recognition_for(&services.speech, &setup), setup.route.mode) {
+            (Some(recognition), InputMode::Speech) => {
+                match CallSpeech::new(&services.config.speech, recognition) {
                     Ok(speech) => Some(speech),
                     Err(error) => {
                         warn!(call = %setup.id, %error, "speech unavailable, keys only");
@@ -180,16 +209,17 @@ impl CallActor {
         };
         let errands = Errands::new(
             &setup.flow.understanding,
-            services.understanding.clone(),
+            services.speech.understanding(language).cloned(),
             services.lookups.clone(),
         );
         let core = CallCore::new(
             CoreSetup {
                 flow: setup.flow,
+                translations: setup.translations,
                 record,
                 config: services.config.clone(),
                 redactor: services.recordings.redactor().clone(),
-                voice: services.synthesizer.is_some(),
+                voice: services.speech.synthesizer(language).is_some(),
                 recording: recorder.is_some(),
                 http_origin: services.http_origin.clone(),
             },
@@ -206,6 +236,7 @@ impl CallActor {
             legs: Legs::default(),
             recorder,
             speech,
+            language,
             speaking: None,
             errands,
             routing: Default::default(),

@@ -19,6 +19,7 @@ use super::speaking::Speaking;
 use super::speech::CallSpeech;
 use crate::conversation::Errands;
 use crate::ids::CallId;
+use crate::language::Language;
 use crate::media::{FRAME_SAMPLES, MediaError, MediaSession};
 use crate::net::{MediaSockets, waiting_datagram};
 use crate::recording::CallRecorder;
@@ -42,6 +43,8 @@ pub(super) struct Executor {
     pub legs: Legs,
     pub recorder: Option<CallRecorder>,
     pub speech: Option<CallSpeech>,
+    /// The language the call is served in: its voice and understanding.
+    pub language: Language,
     pub speaking: Option<Speaking>,
     pub errands: Errands,
     pub routing: Routing,
@@ -67,7 +70,7 @@ impl Executor {
                 self.media.stop_playback();
                 self.speaking = None;
             }
-            CallOutput::Say(text) => match &services.synthesizer {
+            CallOutput::Say(text) => match services.speech.synthesizer(self.language) {
                 Some(service) => self.speaking = Some(Speaking::start(service, text)),
                 None => return Some(CallInput::Spoken(None)),
             },
@@ -79,6 +82,16 @@ impl Executor {
                     .map(CallInput::Errand);
             }
             CallOutput::LookUp(request) => self.errands.look_up(request),
+            CallOutput::Language { language, flow } => {
+                self.language = language;
+                let served = services.speech.language(language);
+                self.errands.converse_in(&flow, served.understanding);
+                if let (Some(speech), Some(recognition)) =
+                    (self.speech.as_mut(), served.recognition)
+                {
+                    speech.listen_with(recognition);
+                }
+            }
             CallOutput::EndTurnWith(transcript) => {
                 let ended = self.speech.as_mut()?.end_turn_with(transcript)?;
                 return Some(CallInput::Recognised(Recognised::Turn(Ok(ended))));
@@ -107,8 +120,10 @@ impl Executor {
             }
             CallOutput::PromoteConsultant => self.legs.promote_consultant(),
             CallOutput::SayToLeg(slot, text) => {
-                if let (Some(leg), Some(service)) = (self.legs.get_mut(slot), &services.synthesizer)
-                {
+                if let (Some(leg), Some(service)) = (
+                    self.legs.get_mut(slot),
+                    services.speech.synthesizer(self.language),
+                ) {
                     leg.speaking = Some(Speaking::start(service, text));
                 }
             }

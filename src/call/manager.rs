@@ -108,6 +108,17 @@ impl CallSessions for CallManager {
         else {
             return self.reject(404, format!("flow {} is not loaded", route.flow));
         };
+        let translations = route
+            .translations
+            .iter()
+            .filter_map(|name| {
+                let translation = services.flows.get(name);
+                if translation.is_none() {
+                    warn!(flow = %name, "a translation of the route's flow is not loaded");
+                }
+                translation
+            })
+            .collect();
         let sockets = match MediaSockets::open(&self.registry.ports, services.config.media.address)
         {
             Ok(sockets) => sockets,
@@ -130,6 +141,7 @@ impl CallSessions for CallManager {
             call,
             route,
             flow,
+            translations,
             sockets,
             dialog,
             commands,

@@ -5,16 +5,14 @@ use super::handle::CallHandle;
 use super::prompts::PromptCache;
 use super::records::RecordWriter;
 use crate::agents::AgentService;
-use crate::asr::TranscriberPool;
 use crate::config::Config;
 use crate::dialogue::PublishedFlows;
 use crate::ids::CallId;
 use crate::lookup::LookupClient;
 use crate::net::PortPool;
 use crate::sip::Dialer;
+use crate::speech_services::SpeechServices;
 use crate::telemetry::Metrics;
-use crate::tts::SpeechService;
-use crate::understanding::UnderstandingService;
 use dashmap::DashMap;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -34,12 +32,10 @@ pub struct CallServices {
     pub records: Arc<RecordWriter>,
     /// Where recordings are written.
     pub recordings: Arc<crate::recording::RecordingService>,
-    /// Speech recognition for speech-mode calls; without it they take keys only.
-    pub transcriber: Option<Arc<TranscriberPool>>,
-    /// Speech synthesis for `say` steps; without it they are skipped.
-    pub synthesizer: Option<SpeechService>,
-    /// Intents and knowledge for flows that have them; without it utterances carry no meaning.
-    pub understanding: Option<UnderstandingService>,
+    /// Recognition, voices and understanding by language: without a recogniser speech-mode
+    /// calls take keys only, without a voice `say` steps are skipped, without understanding
+    /// utterances carry no meaning.
+    pub speech: SpeechServices,
     /// The HTTP client of `lookup` steps.
     pub lookups: LookupClient,
     /// Hotline's own HTTP origin (e.g. `http://127.0.0.1:8080`), the flows' `{server}`.

@@ -13,12 +13,12 @@
 
 use super::core::Recognised;
 use super::error::CallError;
-use crate::asr::{ASR_SAMPLE_RATE, AsrError, TranscriberPool, Transcript, TranscriptionRequest};
+use crate::asr::{ASR_SAMPLE_RATE, AsrError, Transcript, TranscriptionRequest};
 use crate::audio::{self, AudioError, BargeInDetector, TurnDetector, TurnEvent};
 use crate::config::SpeechConfig;
 use crate::media::SAMPLE_RATE;
+use crate::speech_services::Recognition;
 use std::collections::VecDeque;
-use std::sync::Arc;
 use tokio::sync::oneshot;
 
 type PendingTranscript = oneshot::Receiver<Result<Transcript, AsrError>>;
@@ -39,7 +39,7 @@ pub(super) struct CallSpeech {
     turns: TurnDetector,
     barge_in: BargeInDetector,
     armed: bool,
-    transcriber: Arc<TranscriberPool>,
+    recognition: Recognition,
     pending: VecDeque<PendingTurn>,
     speculation: Option<Speculation>,
 }
@@ -47,13 +47,13 @@ pub(super) struct CallSpeech {
 impl CallSpeech {
     pub(super) fn new(
         config: &SpeechConfig,
-        transcriber: Arc<TranscriberPool>,
+        recognition: Recognition,
     ) -> Result<CallSpeech, AudioError> {
         Ok(CallSpeech {
             turns: TurnDetector::new(SAMPLE_RATE, &config.turn)?,
             barge_in: BargeInDetector::new(SAMPLE_RATE, &config.barge_in)?,
             armed: false,
-            transcriber,
+            recognition,
             pending: VecDeque::new(),
             speculation: None,
         })
@@ -175,8 +175,15 @@ impl CallSpeech {
         let request = TranscriptionRequest {
             audio: samples,
             prompt: (!expected.is_empty()).then(|| expected.join(", ")),
+            language: Some(self.recognition.language),
         };
-        Ok(self.transcriber.try_submit(request)?)
+        Ok(self.recognition.pool.try_submit(request)?)
+    }
+
+    /// Recognises the turns that end from now on with `recognition` (the call settled on a
+    /// language); turns already submitted finish where they are.
+    pub(super) fn listen_with(&mut self, recognition: Recognition) {
+        self.recognition = recognition;
     }
 
     /// The next recognition result: finished turns in turn order, then a speculative result for

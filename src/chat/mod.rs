@@ -20,8 +20,9 @@ pub use error::ChatError;
 use crate::call::RecordWriter;
 use crate::dialogue::{Flow, Handover, PublishedFlows};
 use crate::ids::CallId;
+use crate::language::Language;
 use crate::lookup::LookupClient;
-use crate::understanding::UnderstandingService;
+use crate::speech_services::SpeechServices;
 use dashmap::DashMap;
 use serde::Serialize;
 use session::{SessionCommand, SessionSetup};
@@ -43,6 +44,8 @@ pub struct ChatTurn {
     pub session: CallId,
     /// What Hotline said, in order.
     pub messages: Vec<String>,
+    /// The language the flow speaks, which the page follows.
+    pub language: Language,
     /// Whether the flow ended the session.
     pub ended: bool,
     /// The hand-over to a person, when the flow asked for one in this turn.
@@ -56,8 +59,8 @@ pub struct ChatServices {
     pub flows: PublishedFlows,
     /// The flow sessions run unless they ask for another.
     pub default_flow: String,
-    /// Intents and knowledge.
-    pub understanding: Option<UnderstandingService>,
+    /// Intents and knowledge, by the flow's language.
+    pub speech: SpeechServices,
     /// The HTTP client of `lookup` steps.
     pub lookups: LookupClient,
     /// Hotline's own HTTP origin, the flows' `{server}`.

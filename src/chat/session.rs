@@ -115,7 +115,7 @@ impl Session {
         engine.set_variable("server", &services.http_origin);
         let errands = Errands::new(
             &flow.understanding,
-            services.understanding.clone(),
+            services.speech.understanding(flow.language).cloned(),
             services.lookups.clone(),
         );
         let record = CallRecord::starting(id, "web chat", "chat", &flow.name, "chat");
@@ -170,6 +170,7 @@ impl Session {
         ChatTurn {
             session: self.id,
             messages: std::mem::take(&mut self.messages),
+            language: self.flow.language,
             ended,
             handover: self.handover.take(),
         }

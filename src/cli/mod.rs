@@ -7,6 +7,7 @@ mod models;
 mod recordings;
 mod say;
 mod serve;
+mod serve_speech;
 mod speech;
 mod transcribe;
 mod understand;

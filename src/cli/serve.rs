@@ -1,14 +1,13 @@
 //! `hotline serve`: the composition root that wires config, flows, storage, calls, SIP and HTTP
 //! together, and the graceful shutdown on SIGTERM.
 
+use super::serve_speech::start_speech;
 use crate::acd::{AcdSettings, AgentProfile};
 use crate::agents::AgentService;
-use crate::asr::TranscriberPool;
 use crate::call::{CallManager, CallServices, PromptCache, RecordWriter};
 use crate::chat::{ChatService, ChatServices};
-use crate::config::{AcdConfig, AgentConfig, Config, InputMode, OrdersConfig};
-use crate::dialogue::{PublishedFlows, UnderstandingFiles, load_flows};
-use crate::embedding::{SentenceEmbedder, model_directory};
+use crate::config::{AcdConfig, AgentConfig, Config, OrdersConfig};
+use crate::dialogue::{PublishedFlows, load_flows};
 use crate::flows::{FlowPublisher, PublisherSetup};
 use crate::http::{self, AppState};
 use crate::ids::AgentId;
@@ -19,15 +18,12 @@ use crate::orders::{OrderBook, Seed};
 use crate::recording::DiskCounters;
 use crate::sip::registrar::RegistrarSettings;
 use crate::sip::{Signaling, SipServer, SipSettings};
+use crate::speech_services::SpeechServices;
 use crate::storage::{AuditLog, CallStore, FlowVersionStore, SqliteStore, UserStore};
 use crate::telemetry::{self, Metrics};
-use crate::tts::{ServiceOptions, SpeechService, load_synthesizer};
-use crate::understanding::{
-    CACHE_DIRECTORY, EmbeddingCache, UnderstandingService, understanding_files,
-};
+use crate::understanding::understanding_files;
 use crate::webrtc::{BrowserPhones, Gateway};
 use anyhow::Context;
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -88,6 +84,14 @@ fn model_registry(config: &Config) -> anyhow::Result<Option<Registry>> {
     registry
         .find(Kind::Tts, &config.speech.voice.name)
         .context("voice.name")?;
+    for (language, models) in &config.speech.languages {
+        registry
+            .find(Kind::Asr, &models.recognition_model)
+            .with_context(|| format!("[speech.languages.{language}] recognition_model"))?;
+        registry
+            .find(Kind::Tts, &models.voice.name)
+            .with_context(|| format!("[speech.languages.{language}] voice.name"))?;
+    }
     Ok(Some(registry))
 }
 
@@ -135,15 +139,10 @@ async fn serve(
         "flows loaded"
     );
     let understanding_files = understanding_files(&flows)?;
-    let (transcriber, synthesizer, understanding) = match &registry {
-        Some(registry) => (
-            start_transcriber(&config, registry).await,
-            start_synthesizer(&config, registry).await,
-            start_understanding(&config, registry, understanding_files).await,
-        ),
-        None => (None, None, None),
+    let speech = match &registry {
+        Some(registry) => start_speech(&config, registry, &flows, understanding_files).await,
+        None => SpeechServices::default(),
     };
-    let synthesizer_for_http = synthesizer.clone();
     let listener = tokio::net::TcpListener::bind(config.http.listen)
         .await
         .with_context(|| format!("cannot listen for HTTP on {}", config.http.listen))?;
@@ -173,7 +172,7 @@ async fn serve(
         directory: std::path::absolute(&config.flows.directory)?,
         versions: Arc::new(FlowVersionStore::open(&database)?),
         published: flows.clone(),
-        understanding: understanding.clone(),
+        speech: speech.clone(),
         prompts: prompts.clone(),
     });
     let recording_files = publisher.clone();
@@ -189,7 +188,7 @@ async fn serve(
     let chat = ChatService::new(ChatServices {
         flows: flows.clone(),
         default_flow: config.flows.chat.clone(),
-        understanding: understanding.clone(),
+        speech: speech.clone(),
         lookups: lookups.clone(),
         http_origin: http_origin.clone(),
         records: records.clone(),
@@ -208,9 +207,7 @@ async fn serve(
         metrics: metrics.clone(),
         records: records.clone(),
         recordings: recordings.clone(),
-        transcriber,
-        synthesizer,
-        understanding: understanding.clone(),
+        speech: speech.clone(),
         lookups: lookups.clone(),
         http_origin: http_origin.clone(),
         agents: agents.clone(),
@@ -263,6 +260,7 @@ async fn serve(
             route.flow,
             route.mode.name()
         );
+        check_translations(route, &flows);
     }
     let stop_sip = CancellationToken::new();
     let sip_task = tokio::spawn(sip.run(stop_sip.clone()));
@@ -302,7 +300,7 @@ async fn serve(
         webrtc,
         phones,
         publisher,
-        speech: synthesizer_for_http,
+        speech,
         dashboard,
     });
     let http_task = tokio::spawn(serve_http(listener, app, tls, http_stopped));
@@ -424,45 +422,6 @@ fn open_orders(settings: &OrdersConfig, database: &Path) -> anyhow::Result<Order
     Ok(book)
 }
 
-/// Loads speech recognition when a route needs it; without the model, speech-mode calls still
-/// work with keys, and the log says how to provision it.
-async fn start_transcriber(config: &Config, registry: &Registry) -> Option<Arc<TranscriberPool>> {
-    if !config
-        .routes
-        .iter()
-        .any(|route| route.mode == InputMode::Speech)
-    {
-        return None;
-    }
-    let speech = &config.speech;
-    let model = match registry.output(Kind::Asr, &speech.recognition_model, "") {
-        Ok(model) => model,
-        Err(error) => {
-            warn!(%error, "speech-mode calls will take keys only");
-            return None;
-        }
-    };
-    let pool_config = speech.recognition_pool();
-    match tokio::task::spawn_blocking(move || TranscriberPool::start(&model, pool_config)).await {
-        Ok(Ok(pool)) => {
-            info!(
-                model = speech.recognition_model,
-                workers = speech.workers,
-                "speech recognition ready"
-            );
-            Some(Arc::new(pool))
-        }
-        Ok(Err(error)) => {
-            warn!(%error, "speech-mode calls will take keys only");
-            None
-        }
-        Err(error) => {
-            warn!(%error, "speech recognition failed to start");
-            None
-        }
-    }
-}
-
 /// Hotline's own HTTP origin as flows reach it: a wildcard listen address becomes loopback.
 fn http_origin(address: SocketAddr) -> String {
     let host = match address.ip() {
@@ -474,69 +433,21 @@ fn http_origin(address: SocketAddr) -> String {
     format!("http://{host}:{}", address.port())
 }
 
-/// Loads the sentence-embedding model for flows with intents or knowledge; without it their
-/// utterances carry no meaning (keys and phrases still work), and the log says why.
-async fn start_understanding(
-    config: &Config,
-    registry: &Registry,
-    files: BTreeMap<String, UnderstandingFiles>,
-) -> Option<UnderstandingService> {
-    if files.is_empty() {
-        return None;
-    }
-    let directory = match model_directory(registry, &config.speech.embedding_model) {
-        Ok(directory) => directory,
-        Err(error) => {
-            warn!(%error, "intents and knowledge will not be understood");
-            return None;
-        }
-    };
-    let model = config.speech.embedding_model.clone();
-    let cache = EmbeddingCache::new(&config.speech.models_directory.join(CACHE_DIRECTORY));
-    let started = tokio::task::spawn_blocking(move || {
-        SentenceEmbedder::load(&directory)
-            .map_err(anyhow::Error::from)
-            .and_then(|embedder| Ok(UnderstandingService::start(embedder, model, files, cache)?))
-    })
-    .await;
-    match started {
-        Ok(Ok(service)) => {
-            info!(model = config.speech.embedding_model, "understanding ready");
-            Some(service)
-        }
-        Ok(Err(error)) => {
-            warn!(%error, "intents and knowledge will not be understood");
-            None
-        }
-        Err(error) => {
-            warn!(%error, "the understanding service failed to start");
-            None
-        }
-    }
-}
-
-/// Loads the voice for `say` steps; without it those steps are skipped, and the log says how
-/// to provision it.
-async fn start_synthesizer(config: &Config, registry: &Registry) -> Option<SpeechService> {
-    let settings = config.speech.voice.clone();
-    let registry = registry.clone();
-    let started = tokio::task::spawn_blocking(move || {
-        load_synthesizer(&registry, &settings)
-            .and_then(|voice| SpeechService::start(voice, ServiceOptions::from(&settings)))
-    })
-    .await;
-    match started {
-        Ok(Ok(service)) => {
-            info!(voice = service.voice(), "speech synthesis ready");
-            Some(service)
-        }
-        Ok(Err(error)) => {
-            warn!(%error, "say steps will be skipped");
-            None
-        }
-        Err(error) => {
-            warn!(%error, "speech synthesis failed to start");
-            None
+/// Warns about translations of a route's flow that cannot serve: not loaded, or in the
+/// language of the flow itself.
+fn check_translations(route: &crate::config::Route, flows: &PublishedFlows) {
+    let language = flows.get(&route.flow).map(|flow| flow.language);
+    for name in &route.translations {
+        match flows.get(name) {
+            None => {
+                warn!(number = %route.number, flow = %name, "the route's translation is not loaded")
+            }
+            Some(translation) if Some(translation.language) == language => warn!(
+                number = %route.number,
+                flow = %name,
+                "the route's translation is in the language of its flow: callers never reach it"
+            ),
+            Some(_) => {}
         }
     }
 }

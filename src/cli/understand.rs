@@ -2,7 +2,7 @@
 //! JSON line `{"text","intent","confidence","closest","slots","article"}` per text (the
 //! argument, else each line of stdin), classified against the flow's intents
 //! (`NAME.intents.toml` under the flows directory) and answered from the knowledge base beside
-//! it (`knowledge/`), with the configured sentence-embedding model. `article` is
+//! it (`knowledge/`), with the sentence-embedding model configured for the flow's language. `article` is
 //! `{"id","title","confidence"}`, or null when no article answers.
 //!
 //! `hotline understand --calibrate FILE` instead fits the confidence calibration to a labelled
@@ -17,8 +17,9 @@ use crate::dialogue::language::knowledge::KnowledgeIndex;
 use crate::dialogue::loader::{
     intents_files, knowledge_directory_of, read_intents, read_knowledge, read_labelled,
 };
-use crate::dialogue::{UnderstandingFiles, spoken_digits_of};
+use crate::dialogue::{FLOW_FILE_SUFFIX, UnderstandingFiles, load_flow_source, spoken_digits_of};
 use crate::embedding::{Embedder, SentenceEmbedder, model_directory};
+use crate::language::Language;
 use crate::models::Registry;
 use crate::understanding::{CACHE_DIRECTORY, EmbeddingCache, embed_files};
 use anyhow::Context;
@@ -54,14 +55,17 @@ pub fn run(arguments: UnderstandArguments) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("no {file_name} under {}", arguments.flows.display()))?;
     let intents = read_intents(&path)?;
     let knowledge = read_knowledge(&knowledge_directory_of(&path))?;
+    let model = settings
+        .models_for(flow_language(&path, &arguments.flow))
+        .embedding_model;
     let registry = Registry::in_directory(&settings.models_directory)?;
-    let embedder = SentenceEmbedder::load(&model_directory(&registry, &settings.embedding_model)?)?;
+    let embedder = SentenceEmbedder::load(&model_directory(&registry, &model)?)?;
     let files = UnderstandingFiles {
         intents: Some(intents.clone()),
         knowledge: Some(knowledge.clone()),
     };
     let cache = EmbeddingCache::new(&settings.models_directory.join(CACHE_DIRECTORY));
-    let known = embed_files(&embedder, &settings.embedding_model, [&files], &cache);
+    let known = embed_files(&embedder, &model, [&files], &cache);
     let embed = |text: &str| match known.get(text) {
         Some(embedding) => Ok(embedding.clone()),
         None => embedder.embed(text),
@@ -104,6 +108,17 @@ pub fn run(arguments: UnderstandArguments) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The language of the flow `name` whose intents file is `intents`: what its flow file beside
+/// it says, English when there is none.
+fn flow_language(intents: &Path, name: &str) -> Language {
+    let file = intents.with_file_name(format!("{name}{FLOW_FILE_SUFFIX}"));
+    std::fs::read_to_string(&file)
+        .ok()
+        .and_then(|source| load_flow_source(&source, &file).flow)
+        .map(|flow| flow.language)
+        .unwrap_or_default()
 }
 
 /// Fits the calibration to the labelled set at `path` and prints it.

@@ -32,7 +32,7 @@ pub(crate) use minimal_config;
 pub use acd::{AcdConfig, AgentConfig, GroupConfig};
 pub use dashboard::DashboardConfig;
 pub use error::ConfigError;
-pub use speech::{DEFAULT_RECOGNITION_MODEL, SpeechConfig};
+pub use speech::{DEFAULT_RECOGNITION_MODEL, LanguageModels, ModelChoice, SpeechConfig};
 pub use voice::{DEFAULT_VOICE, VoiceConfig};
 pub use webrtc::WebRtcConfig;
 
@@ -249,6 +249,11 @@ pub struct Route {
     /// How long the caller hears ringing before Hotline answers.
     #[serde(deserialize_with = "crate::duration_text::deserialize", default)]
     pub ring_time: Duration,
+    /// The same flow in other languages, by flow name: the language the caller's first words
+    /// are in picks the flow the call goes on in (a bilingual line). Each translation is in
+    /// another language than `flow` and has the same step names.
+    #[serde(default)]
+    pub translations: Vec<String>,
 }
 
 impl Default for RecordingConfig {

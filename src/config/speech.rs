@@ -5,7 +5,9 @@
 use super::VoiceConfig;
 use crate::asr::{DEFAULT_ENCODER_WINDOW, PoolConfig, RecognitionLanguage};
 use crate::audio::{BargeInConfig, TurnConfig};
+use crate::language::Language;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -46,6 +48,36 @@ pub struct SpeechConfig {
     pub embedding_model: String,
     /// Speech synthesis.
     pub voice: VoiceConfig,
+    /// The models of flows in other languages (`[speech.languages.zh]`), by language; flows in
+    /// a language without an entry use the models above.
+    pub languages: BTreeMap<Language, LanguageModels>,
+}
+
+/// The models that serve flows in one language.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageModels {
+    /// A `kind = "asr"` entry of the model registry that recognises the language.
+    #[serde(deserialize_with = "super::voice::model_name")]
+    pub recognition_model: String,
+    /// A `kind = "embedding"` entry of the model registry, for the language's intents.
+    #[serde(deserialize_with = "super::voice::model_name")]
+    pub embedding_model: String,
+    /// The voice that speaks the language.
+    pub voice: VoiceConfig,
+}
+
+/// Which models serve one language, and how recognition listens.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelChoice {
+    /// The recognition model's registry name.
+    pub recognition_model: String,
+    /// What recognition listens for.
+    pub recognition_language: RecognitionLanguage,
+    /// The embedding model's registry name.
+    pub embedding_model: String,
+    /// The voice.
+    pub voice: VoiceConfig,
 }
 
 impl Default for SpeechConfig {
@@ -62,11 +94,31 @@ impl Default for SpeechConfig {
             language: RecognitionLanguage::English,
             embedding_model: DEFAULT_EMBEDDING_MODEL.to_string(),
             voice: VoiceConfig::default(),
+            languages: BTreeMap::new(),
         }
     }
 }
 
 impl SpeechConfig {
+    /// The models that serve flows in `language`: its `[speech.languages]` entry, else the
+    /// `[speech]` models.
+    pub fn models_for(&self, language: Language) -> ModelChoice {
+        match self.languages.get(&language) {
+            Some(models) => ModelChoice {
+                recognition_model: models.recognition_model.clone(),
+                recognition_language: language.into(),
+                embedding_model: models.embedding_model.clone(),
+                voice: models.voice.clone(),
+            },
+            None => ModelChoice {
+                recognition_model: self.recognition_model.clone(),
+                recognition_language: self.language,
+                embedding_model: self.embedding_model.clone(),
+                voice: self.voice.clone(),
+            },
+        }
+    }
+
     /// The recognition worker pool these settings describe.
     pub fn recognition_pool(&self) -> PoolConfig {
         PoolConfig {

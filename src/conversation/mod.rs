@@ -38,6 +38,13 @@ impl Errands {
         }
     }
 
+    /// Goes on in `flow` (a translation the conversation switched to), understood by
+    /// `understanding`.
+    pub fn converse_in(&mut self, flow: &str, understanding: Option<UnderstandingService>) {
+        self.flow = flow.to_string();
+        self.understanding = understanding;
+    }
+
     /// Works out what `text` means, then delivers it as a `Speech` event. Text without words,
     /// or a flow without intents or knowledge, needs no work: its event is returned at once.
     pub fn understand(&self, text: String, confidence: f32) -> Option<FlowEvent> {

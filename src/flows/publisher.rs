@@ -10,8 +10,8 @@ use super::error::PublishError;
 use super::files::{FlowPlace, valid_flow_name};
 use crate::call::PromptCache;
 use crate::dialogue::{Flow, PublishedFlows};
+use crate::speech_services::SpeechServices;
 use crate::storage::{FlowFiles, FlowVersion, FlowVersionStore, new_token};
-use crate::understanding::UnderstandingService;
 use dashmap::DashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -33,8 +33,9 @@ pub struct PublisherSetup {
     pub versions: Arc<FlowVersionStore>,
     /// The flows new conversations start in.
     pub published: PublishedFlows,
-    /// Intents and knowledge; without it flows understand nothing.
-    pub understanding: Option<UnderstandingService>,
+    /// Intents and knowledge by language; a flow in a language without them understands
+    /// nothing.
+    pub speech: SpeechServices,
     /// Prompt audio, loaded before a version is published.
     pub prompts: PromptCache,
 }
@@ -193,7 +194,7 @@ impl FlowPublisher {
             .collect();
         for key in expired {
             if let Some((_, trial)) = self.trials.remove(&key)
-                && let Some(service) = &self.setup.understanding
+                && let Some(service) = self.setup.speech.understanding(trial.flow.language)
             {
                 service.forget(&trial.flow.understanding);
             }
@@ -224,7 +225,7 @@ impl FlowPublisher {
             warn!(path = %path.display(), %error, "prompt cannot be played");
         }
         let files = checked.understanding;
-        if let Some(service) = &self.setup.understanding
+        if let Some(service) = self.setup.speech.understanding(flow.language)
             && (files.intents.is_some() || files.knowledge.is_some())
         {
             service.install(&understanding, files).await?;

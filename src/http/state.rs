@@ -41,8 +41,8 @@ pub struct AppState {
     pub phones: crate::webrtc::BrowserPhones,
     /// Flow versions: saving, publishing, rollback, trials.
     pub publisher: crate::flows::FlowPublisher,
-    /// The server's voice, for previews of what a step will say; `None` when it is off.
-    pub speech: Option<crate::tts::SpeechService>,
+    /// The server's voices, for previews of what a step will say.
+    pub speech: crate::speech_services::SpeechServices,
     /// The live operations dashboard.
     pub dashboard: crate::operations::Dashboard,
 }

@@ -12,6 +12,7 @@ use crate::asr::Transcript;
 use crate::config::Config;
 use crate::dialogue::{FlowEvent, load_flows};
 use crate::ids::CallId;
+use crate::language::Language;
 use crate::recording::Redactor;
 use crate::storage::CallRecord;
 use crate::tts::SpeechChunk;
@@ -69,12 +70,28 @@ impl Harness {
 
     /// The same with `extra` added to the configuration.
     pub fn start_with(flow: &str, extra: &str) -> Harness {
+        Harness::start_translated(flow, &[], extra)
+    }
+
+    /// A call on a bilingual line: `flow` and its `translations` (flow files' texts, each in a
+    /// directory of its own, named `core` and anything else), with `extra` configuration.
+    pub fn start_translated(flow: &str, translations: &[&str], extra: &str) -> Harness {
         let directory = tempfile::tempdir().expect("temporary directory");
         let manifest = env!("CARGO_MANIFEST_DIR");
-        let flow = flow.replace("{demo}", &format!("{manifest}/prompts/demo"));
-        std::fs::write(directory.path().join("core.flow.toml"), flow).expect("write flow");
-        let flows = load_flows(directory.path()).expect("flow loads");
+        for (index, text) in std::iter::once(&flow).chain(translations).enumerate() {
+            let text = text.replace("{demo}", &format!("{manifest}/prompts/demo"));
+            let folder = directory.path().join(format!("flow-{index}"));
+            std::fs::create_dir(&folder).expect("flow directory");
+            std::fs::write(folder.join("core.flow.toml"), text).expect("write flow");
+        }
+        let flows = load_flows(directory.path()).expect("flows load");
         let flow = flows.get("core").expect("flow 'core'");
+        let translations = flows
+            .flows
+            .values()
+            .filter(|other| other.name != "core")
+            .cloned()
+            .collect();
         let config =
             Config::parse(Path::new("hotline.toml"), &format!("{CONFIG}{extra}")).expect("config");
         let now = Now {
@@ -85,6 +102,7 @@ impl Harness {
         record.started_at = now.wall;
         let setup = CoreSetup {
             flow,
+            translations,
             record,
             config: Arc::new(config),
             redactor: Redactor::new(&[]).expect("redactor"),
@@ -148,7 +166,15 @@ impl Harness {
 
     /// The caller finishes a turn that the recogniser heard as `text`.
     pub fn say(&mut self, text: &str) {
-        let transcript = transcript(text);
+        self.say_in(Language::English, text);
+    }
+
+    /// The caller finishes a turn that the recogniser heard as `text` in `language`.
+    pub fn say_in(&mut self, language: Language, text: &str) {
+        let transcript = Transcript {
+            language,
+            ..transcript(text)
+        };
         self.input(CallInput::Recognised(Recognised::Turn(Ok(transcript))));
     }
 
@@ -186,7 +212,7 @@ impl Harness {
 pub fn transcript(text: &str) -> Transcript {
     Transcript {
         text: text.to_string(),
-        language: "en",
+        language: Language::English,
         confidence: 0.9,
         audio_seconds: 1.0,
         decode_seconds: 0.2,

@@ -32,6 +32,7 @@ use crate::asr::Transcript;
 use crate::config::Config;
 use crate::dialogue::{Flow, FlowAction, FlowEngine, FlowEvent, Handover};
 use crate::ids::CallId;
+use crate::language::Language;
 use crate::operations::LiveCall;
 use crate::recording::{MarkEvent, Redactor};
 use crate::sip::EndReason;
@@ -63,6 +64,9 @@ pub fn outcome_of(reason: &EndReason) -> CallOutcome {
 pub struct CoreSetup {
     /// The flow the call runs.
     pub flow: Arc<Flow>,
+    /// The flow in other languages: the language of the caller's first words picks the one
+    /// the call goes on in (empty on a line with one language).
+    pub translations: Vec<Arc<Flow>>,
     /// The call record as answered (started, its recording named).
     pub record: CallRecord,
     /// The server's configuration.
@@ -83,6 +87,8 @@ pub struct CallCore {
     /// The configuration, and whether a voice is there.
     settings: Settings,
     flow: FlowEngine,
+    /// Translations still to choose from; emptied once the caller's words settled the language.
+    translations: Vec<Arc<Flow>>,
     transfer: Option<TransferPhase>,
     fx: Effects,
     interruption: Interruption,
@@ -111,6 +117,7 @@ impl CallCore {
                 voice: setup.voice,
             },
             flow,
+            translations: setup.translations,
             transfer: None,
             fx: Effects::new(record, setup.recording, setup.redactor),
             interruption: Interruption::default(),
@@ -389,22 +396,54 @@ impl CallCore {
                     .emit(CallOutput::Count(Metric::RecognitionConfidence(confidence)));
                 let ended = now.instant.checked_sub(decoding).unwrap_or(now.instant);
                 self.reporting.turn_ended(ended);
+                if !transcript.text.trim().is_empty() {
+                    self.settle_language(transcript.language);
+                }
                 self.fx.emit(CallOutput::Understand {
                     text: transcript.text,
                     confidence,
                 });
             }
             Recognised::Turn(Err(error)) => warn!(call = %self.id, %error, "recognition failed"),
+            // Before the language is settled, the words may be in another flow's language.
             Recognised::Tentative(transcript) => {
-                if self
-                    .flow
-                    .answers_step(&transcript.text, transcript.confidence)
+                if self.translations.is_empty()
+                    && self
+                        .flow
+                        .answers_step(&transcript.text, transcript.confidence)
                 {
                     debug!(call = %self.id, "the caller's pause may already answer the step");
                     self.fx.emit(CallOutput::EndTurnWith(transcript));
                 }
             }
         }
+    }
+
+    /// On a bilingual line, the caller's first words settle the call's language: in another
+    /// language than the flow's, the call goes on in that language's translation, in the step
+    /// of the same name (when it has one). Either way recognition, voice and understanding
+    /// follow the settled language from now on.
+    fn settle_language(&mut self, spoken: Language) {
+        if self.translations.is_empty() {
+            return;
+        }
+        let translations = std::mem::take(&mut self.translations);
+        let translation = translations
+            .into_iter()
+            .find(|flow| flow.language == spoken && spoken != self.flow.language());
+        if let Some(translation) = translation {
+            let name = translation.name.clone();
+            if self.flow.translate(translation) {
+                info!(call = %self.id, language = %spoken, flow = %name, "the caller speaks another language");
+                self.fx.record_mut().flow = name;
+            } else {
+                warn!(call = %self.id, flow = %name, step = ?self.flow.step(), "the translation has no such step; the call stays in its language");
+            }
+        }
+        self.fx.emit(CallOutput::Language {
+            language: self.flow.language(),
+            flow: self.flow.understanding().to_string(),
+        });
     }
 
     /// A sentence of the caller's answer arrived, or its end.
@@ -570,5 +609,7 @@ impl CallCore {
 
 #[cfg(test)]
 mod harness;
+#[cfg(test)]
+mod language_tests;
 #[cfg(test)]
 mod tests;

@@ -7,6 +7,7 @@ use crate::agents::CallContext;
 use crate::asr::Transcript;
 use crate::dialogue::flow_file::lookup::LookupRequest;
 use crate::ids::AgentId;
+use crate::language::Language;
 use crate::operations::{LiveCall, Progress};
 use crate::recording::MarkEvent;
 use crate::storage::{CallOutcome, CallRecord};
@@ -115,6 +116,15 @@ pub enum CallOutput {
     Say(String),
     /// End the caller's dialog (BYE) for this reason.
     HangUp(&'static str),
+    /// The call is served in `language` from now on: its recogniser, voice and understanding
+    /// (which knows the flow as `flow`). Comes before the `Understand` of the words that
+    /// settled it.
+    Language {
+        /// The language.
+        language: Language,
+        /// What the flow the call goes on in is known by to the understanding service.
+        flow: String,
+    },
     /// Work out what the caller's words mean; the answer comes back as
     /// [`super::CallInput::Errand`].
     Understand {

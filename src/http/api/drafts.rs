@@ -11,6 +11,7 @@ use crate::http::auth::Principal;
 use crate::http::error::AppError;
 use crate::http::error::ErrorBody;
 use crate::http::state::AppState;
+use crate::language::Language;
 use crate::storage::FlowFiles;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -126,6 +127,9 @@ pub struct Trial {
 pub struct PreviewRequest {
     /// 1 to 1000 bytes.
     text: String,
+    /// The language's voice speaks it: `en` (the default) or `zh`.
+    #[schema(example = "en")]
+    language: Option<String>,
 }
 
 /// Makes the edits to a flow file's text and checks it as `hotline flows check` would, with
@@ -270,10 +274,15 @@ pub async fn preview(
             "a preview needs 1 to {MAXIMUM_PREVIEW} bytes of text"
         )));
     }
+    let language = match request.language.as_deref() {
+        Some(code) => code.parse::<Language>().map_err(AppError::BadRequest)?,
+        None => Language::English,
+    };
     let speech = state
         .speech
-        .clone()
-        .ok_or_else(|| AppError::Unavailable("speech synthesis is off".into()))?;
+        .synthesizer(language)
+        .cloned()
+        .ok_or_else(|| AppError::Unavailable(format!("no voice speaks {language}")))?;
     let rate = speech.native_rate();
     let mut stream = speech.speak(&request.text, rate).await.map_err(internal)?;
     let mut samples: Vec<i16> = Vec::new();
