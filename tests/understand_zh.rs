@@ -1,4 +1,4 @@
-//! `hotline understand` in Mandarin: the demo's Chinese intents (prompts/demo/main-zh) with
+//! `hotline understand` in Mandarin: the demo's Chinese intents (prompts/demo-zh/main-zh) with
 //! multilingual-e5-small (provisioned by `hotline models`) reach at least 90% on the held-out
 //! Chinese set, and the intents file's calibration fits e5 (its similarities run higher than
 //! all-MiniLM-L6-v2's, so MiniLM's calibration would match everything).
