@@ -13,7 +13,7 @@ use hotline::config::SpeechConfig;
 use hotline::dialogue::language::intents::{IntentIndex, NO_INTENT};
 use hotline::dialogue::language::knowledge::KnowledgeIndex;
 use hotline::dialogue::loader::{read_intents, read_knowledge, read_labelled};
-use hotline::embedding::{Embedder, SentenceEmbedder, model_directory};
+use hotline::embedding::{Embedder, SentenceEmbedder};
 use hotline::models::Registry;
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -30,10 +30,9 @@ fn main() -> anyhow::Result<()> {
         .and_then(|value| value.parse().ok())
         .unwrap_or(DEFAULT_ROUNDS);
     let registry = Registry::in_directory(&repository.join("voice-models"))?;
-    let embedder = SentenceEmbedder::load(&model_directory(
-        &registry,
-        &SpeechConfig::default().embedding_model,
-    )?)?;
+    let embedder = SentenceEmbedder::load(
+        &registry.embedding_directory(&SpeechConfig::default().embedding_model)?,
+    )?;
     let demo = repository.join("prompts/demo");
     let intents = IntentIndex::build(read_intents(&demo.join("main.intents.toml"))?, |text| {
         embedder.embed(text)

@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::audio::say;
 use common::models_dir;
 use hotline::asr::character_errors;
 use hotline::audio::{read_wav_i16, write_wav_mono};
@@ -42,22 +43,6 @@ fn succeeded(output: &Output) -> String {
     stdout
 }
 
-fn say(text: &str, out: &Path, rate: &str) {
-    succeeded(&hotline(&[
-        "say".as_ref(),
-        "--models".as_ref(),
-        models_dir().as_os_str(),
-        "--voice".as_ref(),
-        VOICE.as_ref(),
-        "--rate".as_ref(),
-        rate.as_ref(),
-        "--text".as_ref(),
-        text.as_ref(),
-        "--out".as_ref(),
-        out.as_os_str(),
-    ]));
-}
-
 /// The character error rate of whisper base's reading of `wav` against `PROMPT`.
 fn character_error_rate(wav: &Path) -> f64 {
     let stdout = succeeded(&hotline(&[
@@ -87,12 +72,12 @@ fn character_error_rate(wav: &Path) -> f64 {
 fn whisper_reads_the_mandarin_voice_back_at_16_khz_and_through_mu_law() {
     let directory = tempfile::tempdir().expect("temporary directory");
     let wide = directory.path().join("prompt-16k.wav");
-    say(PROMPT, &wide, "16000");
+    say(VOICE, PROMPT, &wide, 16_000);
     let rate = character_error_rate(&wide);
     assert!(rate < MAXIMUM_CER, "16 kHz: CER {rate:.3}");
 
     let narrow = directory.path().join("prompt-8k.wav");
-    say(PROMPT, &narrow, "8000");
+    say(VOICE, PROMPT, &narrow, 8000);
     let (samples, _, sample_rate) = read_wav_i16(&narrow).expect("the 8 kHz prompt");
     let mut encoded = Vec::new();
     Codec::Pcmu.encode(&samples, &mut encoded);

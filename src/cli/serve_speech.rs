@@ -7,7 +7,7 @@
 use crate::asr::{RecognitionLanguage, TranscriberPool};
 use crate::config::{Config, InputMode, ModelChoice};
 use crate::dialogue::{FlowSet, UnderstandingFiles};
-use crate::embedding::{SentenceEmbedder, model_directory};
+use crate::embedding::SentenceEmbedder;
 use crate::language::Language;
 use crate::models::{Kind, Registry};
 use crate::speech_services::{LanguageServices, Recognition, SpeechServices};
@@ -178,7 +178,7 @@ async fn start_understanding(
         return None;
     }
     let model = choice.embedding_model.clone();
-    let directory = match model_directory(registry, &model) {
+    let directory = match registry.embedding_directory(&model) {
         Ok(directory) => directory,
         Err(error) => {
             warn!(%error, "intents and knowledge will not be understood");

@@ -18,7 +18,7 @@ use crate::dialogue::loader::{
     intents_files, knowledge_directory_of, read_intents, read_knowledge, read_labelled,
 };
 use crate::dialogue::{FLOW_FILE_SUFFIX, UnderstandingFiles, load_flow_source, spoken_digits_of};
-use crate::embedding::{Embedder, SentenceEmbedder, model_directory};
+use crate::embedding::{Embedder, SentenceEmbedder};
 use crate::language::Language;
 use crate::models::Registry;
 use crate::understanding::{CACHE_DIRECTORY, EmbeddingCache, embed_files};
@@ -59,7 +59,7 @@ pub fn run(arguments: UnderstandArguments) -> anyhow::Result<ExitCode> {
         .models_for(flow_language(&path, &arguments.flow))
         .embedding_model;
     let registry = Registry::in_directory(&settings.models_directory)?;
-    let embedder = SentenceEmbedder::load(&model_directory(&registry, &model)?)?;
+    let embedder = SentenceEmbedder::load(&registry.embedding_directory(&model)?)?;
     let files = UnderstandingFiles {
         intents: Some(intents.clone()),
         knowledge: Some(knowledge.clone()),

@@ -15,22 +15,14 @@ mod settings;
 pub use error::EmbeddingError;
 pub use settings::{ModelSettings, POOLING_FILE, PROMPTS_FILE};
 
-use crate::models::{Kind, ModelsError, Registry};
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tokenizers::{Tokenizer, TruncationParams};
 
 /// The weights file of a sentence-embedding model directory.
-const WEIGHTS_FILE: &str = "model.safetensors";
-
-/// The directory of the registered embedding model `name` (what [`SentenceEmbedder::load`]
-/// takes), checked to be provisioned.
-pub fn model_directory(registry: &Registry, name: &str) -> Result<PathBuf, ModelsError> {
-    let weights = registry.output(Kind::Embedding, name, WEIGHTS_FILE)?;
-    Ok(weights.parent().map(Path::to_path_buf).unwrap_or_default())
-}
+pub const WEIGHTS_FILE: &str = "model.safetensors";
 
 /// Longest input in tokens; longer text is cut (the model was trained on up to 256).
 const MAXIMUM_TOKENS: usize = 256;

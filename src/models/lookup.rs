@@ -45,6 +45,13 @@ impl Registry {
             })
     }
 
+    /// The directory of the registered embedding model `name` (what
+    /// [`crate::embedding::SentenceEmbedder::load`] takes), checked to be provisioned.
+    pub fn embedding_directory(&self, name: &str) -> Result<PathBuf, ModelsError> {
+        let weights = self.output(Kind::Embedding, name, crate::embedding::WEIGHTS_FILE)?;
+        Ok(weights.parent().map(Path::to_path_buf).unwrap_or_default())
+    }
+
     /// The provisioned output of the `kind` entry `name` whose path ends with `suffix` (an empty
     /// suffix asks for the entry's only output), as a path inside the models directory.
     pub fn output(&self, kind: Kind, name: &str, suffix: &str) -> Result<PathBuf, ModelsError> {

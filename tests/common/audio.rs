@@ -341,6 +341,40 @@ pub fn to_f32(samples: &[i16]) -> Vec<f32> {
         .collect()
 }
 
+/// `text` spoken by the registered voice `voice` (`hotline say`), written to `out` at `rate` Hz.
+pub fn say(voice: &str, text: &str, out: &Path, rate: u32) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .arg("say")
+        .arg("--models")
+        .arg(super::models_dir())
+        .args([
+            "--voice",
+            voice,
+            "--rate",
+            &rate.to_string(),
+            "--text",
+            text,
+            "--out",
+        ])
+        .arg(out)
+        .output()
+        .expect("hotline say runs");
+    assert!(output.status.success(), "{}", super::output_text(&output));
+}
+
+/// `text` spoken by `voice` as 8 kHz samples, what a caller's phone sends.
+pub fn spoken_by(voice: &str, text: &str) -> Vec<i16> {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let wav = directory.path().join("spoken.wav");
+    say(voice, text, &wav, 8000);
+    let (samples, rate) = load_wav_mono(&wav);
+    assert_eq!(rate, 8000);
+    samples
+        .iter()
+        .map(|sample| (sample * 32767.0).round() as i16)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

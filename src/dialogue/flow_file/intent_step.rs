@@ -17,11 +17,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::context::Context;
-use super::error::FlowError;
-use super::model::{InputPolicy, IntentStep, Message, StepKind};
+use super::messages::{message, optional_message};
+use super::model::{InputPolicy, IntentStep, StepKind};
 use super::speech_keys::minimum_confidence;
 use super::steps::{DEFAULT_BARGE_IN, DEFAULT_TIMEOUT, convert_choices};
-use super::template::parse_text;
 use super::values::FlowDefaults;
 
 /// How many more attempts an intent step allows when it does not say: re-prompt once.
@@ -117,57 +116,6 @@ impl RawAnswer {
             next: context.reference(step, "next", &self.next),
             on_no_answer: context.reference(step, "on_no_answer", &self.on_no_answer),
             barge_in: self.barge_in.unwrap_or(DEFAULT_BARGE_IN),
-        }
-    }
-}
-
-/// Exactly one of a prompt file and a text, as a message; reports neither or both.
-pub(super) fn message(
-    context: &mut Context<'_>,
-    step: &str,
-    span: Range<usize>,
-    prompt: &Option<Spanned<String>>,
-    text: &Option<Spanned<String>>,
-    prompt_key: &str,
-    text_key: &'static str,
-) -> Option<Message> {
-    match (prompt, text) {
-        (Some(prompt), None) => Some(Message::Prompt(context.prompt(prompt))),
-        (None, Some(text)) => parse_text(context, text_key, text).map(Message::Text),
-        (None, None) => {
-            let message = format!("step '{step}' needs `{prompt_key}` or `{text_key}`");
-            context.error(span, FlowError::Field { message });
-            None
-        }
-        (Some(_), Some(text)) => {
-            let message =
-                format!("step '{step}' has both `{prompt_key}` and `{text_key}`; keep one");
-            context.error(text.span(), FlowError::Field { message });
-            None
-        }
-    }
-}
-
-/// At most one of `NAME_prompt` and `NAME_text`; `Err` when both are given or the text is
-/// broken (reported).
-pub(super) fn optional_message(
-    context: &mut Context<'_>,
-    step: &str,
-    prompt: &Option<Spanned<String>>,
-    text: &Option<Spanned<String>>,
-    name: &str,
-) -> Result<Option<Message>, ()> {
-    match (prompt, text) {
-        (None, None) => Ok(None),
-        (Some(prompt), None) => Ok(Some(Message::Prompt(context.prompt(prompt)))),
-        (None, Some(text)) => parse_text(context, "text", text)
-            .map(|text| Some(Message::Text(text)))
-            .ok_or(()),
-        (Some(_), Some(text)) => {
-            let message =
-                format!("step '{step}' has both `{name}_prompt` and `{name}_text`; keep one");
-            context.error(text.span(), FlowError::Field { message });
-            Err(())
         }
     }
 }

@@ -19,8 +19,8 @@ use toml::Spanned;
 
 use super::context::Context;
 use super::error::invalid;
-use super::intent_step::optional_message;
 use super::lookup::LookupMethod;
+use super::messages::optional_message;
 use super::model::{Lookup, StepKind};
 use super::template::parse_text;
 

@@ -15,6 +15,7 @@ pub(super) mod hours;
 pub(super) mod intent_step;
 pub mod lookup;
 pub(super) mod lookup_step;
+pub(super) mod messages;
 pub(super) mod model;
 pub(super) mod parse;
 pub(super) mod published;

@@ -19,7 +19,7 @@ use toml::Spanned;
 use super::context::Context;
 use super::error::{FlowError, invalid};
 use super::hours::{Hours, Window, parse_clock_time, parse_day};
-use super::intent_step::{message, optional_message};
+use super::messages::{message, optional_message};
 use super::model::{Collect, InputPolicy, Menu, Message, StepKind};
 use super::speech_keys::{convert_phrases, minimum_confidence};
 use super::template::parse_text;

@@ -30,7 +30,7 @@ use toml::Spanned;
 
 use super::context::Context;
 use super::error::invalid;
-use super::intent_step::optional_message;
+use super::messages::optional_message;
 use super::model::{Escalation, Priority, StepKind, Transfer};
 use super::template::parse_text;
 
