@@ -78,6 +78,12 @@ impl Executor {
                     .understand(text, confidence)
                     .map(CallInput::Errand);
             }
+            CallOutput::UnderstandTentative { text } => {
+                return self
+                    .errands
+                    .understand_tentative(text)
+                    .map(|(text, meaning)| CallInput::TentativeMeaning { text, meaning });
+            }
             CallOutput::LookUp(request) => self.errands.look_up(request),
             CallOutput::EndTurnWith(transcript) => {
                 let ended = self.speech.as_mut()?.end_turn_with(transcript)?;

@@ -21,6 +21,7 @@ mod interruption_tests;
 mod output;
 mod reporting;
 mod routing;
+mod speculation;
 mod transfer;
 
 pub use effects::Playback;
@@ -39,6 +40,7 @@ use crate::storage::{CallOutcome, CallRecord, Speaker, TranscriptLine};
 use effects::Effects;
 use interruption::Interruption;
 use reporting::Reporting;
+use speculation::Speculation;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::{debug, info, warn};
@@ -93,6 +95,7 @@ pub struct CallCore {
     answered_at: Instant,
     outcome: Option<CallOutcome>,
     routing: Routing,
+    speculation: Speculation,
 }
 
 impl CallCore {
@@ -119,6 +122,7 @@ impl CallCore {
             answered_at: now.instant,
             outcome: None,
             routing: Routing::default(),
+            speculation: Speculation::default(),
         }
     }
 
@@ -161,6 +165,9 @@ impl CallCore {
             }
             CallInput::Recognised(recognised) => self.recognised(now, recognised),
             CallInput::Errand(event) => self.flow_event(now, event),
+            CallInput::TentativeMeaning { text, meaning } => {
+                self.tentative_meaning(now, &text, meaning)
+            }
             CallInput::Spoken(part) => self.spoken(now, part),
             CallInput::RecordingStopped => self.fx.recording_stopped(),
             CallInput::Queue(event) => self.on_queue(now, event),
@@ -389,10 +396,7 @@ impl CallCore {
                     .emit(CallOutput::Count(Metric::RecognitionConfidence(confidence)));
                 let ended = now.instant.checked_sub(decoding).unwrap_or(now.instant);
                 self.reporting.turn_ended(ended);
-                self.fx.emit(CallOutput::Understand {
-                    text: transcript.text,
-                    confidence,
-                });
+                self.understand_turn(now, transcript);
             }
             Recognised::Turn(Err(error)) => warn!(call = %self.id, %error, "recognition failed"),
             Recognised::Tentative(transcript) => {
@@ -402,6 +406,8 @@ impl CallCore {
                 {
                     debug!(call = %self.id, "the caller's pause may already answer the step");
                     self.fx.emit(CallOutput::EndTurnWith(transcript));
+                } else {
+                    self.speculate(transcript);
                 }
             }
         }
@@ -570,5 +576,7 @@ impl CallCore {
 
 #[cfg(test)]
 mod harness;
+#[cfg(test)]
+mod speculation_tests;
 #[cfg(test)]
 mod tests;
