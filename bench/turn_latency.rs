@@ -11,6 +11,8 @@
 //! `HOTLINE_BENCH_CALLS` lists the concurrent call counts to measure (default `1,10`);
 //! `HOTLINE_BENCH_STAGGER_MS` starts call `i` that many milliseconds times `i` late, so callers
 //! speak at different moments as real ones do (default 0: all at once).
+//! `HOTLINE_BENCH_CONFIG` is TOML added to the server's configuration, to measure a setting
+//! (e.g. `[speech.turn]` with `pause_after = "150ms"`).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -117,6 +119,7 @@ fn main() {
     for calls in counts {
         let server = Server::start(ServerOptions {
             rtp_ports: 200,
+            extra_config: std::env::var("HOTLINE_BENCH_CONFIG").unwrap_or_default(),
             ..ServerOptions::default()
         });
         let loops = TURNS.div_ceil(3 * calls);

@@ -21,7 +21,7 @@ use super::speaking;
 use super::speech::CallSpeech;
 use crate::asr::RecognitionLanguage;
 use crate::config::{InputMode, Route};
-use crate::conversation::Errands;
+use crate::conversation::{Errands, Finished};
 use crate::dialogue::Flow;
 use crate::ids::CallId;
 use crate::media::{FRAME_SAMPLES, MediaEvent};
@@ -147,6 +147,7 @@ enum Wake {
     Recognised(Recognised),
     Spoken(Option<Result<crate::tts::SpeechChunk, crate::tts::TtsError>>),
     Errand(crate::dialogue::FlowEvent),
+    TentativeMeaning(crate::conversation::TentativeMeaning),
     Leg(Slot, LegInput),
     Timer,
 }
@@ -271,7 +272,10 @@ impl CallActor {
                 received = io.sockets.rtcp.recv_from(&mut rtcp_buffer), if !batching => Wake::Rtcp(received),
                 recognised = next_recognised(&mut io.speech) => Wake::Recognised(recognised),
                 chunk = speaking::next_chunk(&mut io.speaking) => Wake::Spoken(chunk),
-                event = io.errands.next() => Wake::Errand(event),
+                finished = io.errands.next_finished() => match finished {
+                    Finished::Event(event) => Wake::Errand(event),
+                    Finished::Tentative(meaning) => Wake::TentativeMeaning(meaning),
+                },
                 (slot, input) = legs::next_input(&mut io.legs, &mut leg_buffers), if !batching => Wake::Leg(slot, input),
                 _ = tokio::time::sleep_until(tokio::time::Instant::from_std(deadline)) => Wake::Timer,
             };
@@ -297,6 +301,9 @@ impl CallActor {
                     self.core.handle_input(now, CallInput::Spoken(part));
                 }
                 Wake::Errand(event) => self.core.handle_input(now, CallInput::Errand(event)),
+                Wake::TentativeMeaning((text, meaning)) => self
+                    .core
+                    .handle_input(now, CallInput::TentativeMeaning { text, meaning }),
                 Wake::Leg(slot, input) => self.on_leg_input(now, slot, input, &leg_buffers),
                 Wake::Timer => {
                     if batching {

@@ -81,6 +81,12 @@ impl Executor {
                     .understand(text, confidence)
                     .map(CallInput::Errand);
             }
+            CallOutput::UnderstandTentative { text } => {
+                return self
+                    .errands
+                    .understand_tentative(text)
+                    .map(|(text, meaning)| CallInput::TentativeMeaning { text, meaning });
+            }
             CallOutput::LookUp(request) => self.errands.look_up(request),
             CallOutput::Language { language, flow } => {
                 self.language = language;

@@ -154,9 +154,13 @@ impl CallSpeech {
 
     /// Ends the paused current turn with its speculative `transcript` (which the driver judged
     /// to answer the step), without waiting for the rest of the trailing silence. Returns the
-    /// transcript to act on, or `None` if the caller has spoken again meanwhile.
+    /// transcript to act on, or `None` if the caller has spoken again meanwhile (even if they
+    /// paused again since).
     pub(super) fn end_turn_with(&mut self, transcript: Transcript) -> Option<Transcript> {
-        if !matches!(self.speculation, Some(Speculation::Recognised(_))) {
+        // A transcript of audio the caller has since added to is stale.
+        if !matches!(&self.speculation,
+            Some(Speculation::Recognised(current)) if current.text == transcript.text)
+        {
             return None;
         }
         self.speculation = None;

@@ -6,7 +6,7 @@ use super::routing::Slot;
 use crate::agents::QueueEvent;
 use crate::agents::{DeskCommand, MonitorMode};
 use crate::asr::{AsrError, Transcript};
-use crate::dialogue::FlowEvent;
+use crate::dialogue::{FlowEvent, Meaning};
 use crate::ids::AgentId;
 use crate::sip::EndReason;
 use crate::storage::CallOutcome;
@@ -78,6 +78,14 @@ pub enum CallInput {
     Recognised(Recognised),
     /// The answer to an `Understand` or `LookUp` output.
     Errand(FlowEvent),
+    /// The answer to an `UnderstandTentative` output: what the words mean, if the
+    /// understanding service could say.
+    TentativeMeaning {
+        /// The tentative transcript's words.
+        text: String,
+        /// Their meaning.
+        meaning: Option<Meaning>,
+    },
     /// The next sentence of the caller's answer, or its end.
     Spoken(SpeechPart),
     /// The recording failed and stopped.

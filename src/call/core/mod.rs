@@ -21,6 +21,7 @@ mod interruption_tests;
 mod output;
 mod reporting;
 mod routing;
+mod speculation;
 mod transfer;
 
 pub use effects::Playback;
@@ -40,6 +41,7 @@ use crate::storage::{CallOutcome, CallRecord, Speaker, TranscriptLine};
 use effects::Effects;
 use interruption::Interruption;
 use reporting::Reporting;
+use speculation::Speculation;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::{debug, info, warn};
@@ -99,6 +101,7 @@ pub struct CallCore {
     answered_at: Instant,
     outcome: Option<CallOutcome>,
     routing: Routing,
+    speculation: Speculation,
 }
 
 impl CallCore {
@@ -126,6 +129,7 @@ impl CallCore {
             answered_at: now.instant,
             outcome: None,
             routing: Routing::default(),
+            speculation: Speculation::default(),
         }
     }
 
@@ -168,6 +172,9 @@ impl CallCore {
             }
             CallInput::Recognised(recognised) => self.recognised(now, recognised),
             CallInput::Errand(event) => self.flow_event(now, event),
+            CallInput::TentativeMeaning { text, meaning } => {
+                self.tentative_meaning(now, &text, meaning)
+            }
             CallInput::Spoken(part) => self.spoken(now, part),
             CallInput::RecordingStopped => self.fx.recording_stopped(),
             CallInput::Queue(event) => self.on_queue(now, event),
@@ -399,21 +406,21 @@ impl CallCore {
                 if !transcript.text.trim().is_empty() {
                     self.settle_language(transcript.language);
                 }
-                self.fx.emit(CallOutput::Understand {
-                    text: transcript.text,
-                    confidence,
-                });
+                self.understand_turn(now, transcript);
             }
             Recognised::Turn(Err(error)) => warn!(call = %self.id, %error, "recognition failed"),
             // Before the language is settled, the words may be in another flow's language.
             Recognised::Tentative(transcript) => {
-                if self.translations.is_empty()
-                    && self
-                        .flow
-                        .answers_step(&transcript.text, transcript.confidence)
+                if !self.translations.is_empty() {
+                    debug!(call = %self.id, "the language is not settled: the turn ends in full");
+                } else if self
+                    .flow
+                    .answers_step(&transcript.text, transcript.confidence)
                 {
                     debug!(call = %self.id, "the caller's pause may already answer the step");
                     self.fx.emit(CallOutput::EndTurnWith(transcript));
+                } else {
+                    self.speculate(transcript);
                 }
             }
         }
@@ -611,5 +618,7 @@ impl CallCore {
 mod harness;
 #[cfg(test)]
 mod language_tests;
+#[cfg(test)]
+mod speculation_tests;
 #[cfg(test)]
 mod tests;

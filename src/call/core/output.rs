@@ -133,6 +133,12 @@ pub enum CallOutput {
         /// The recogniser's confidence.
         confidence: f32,
     },
+    /// Work out what the words of the paused turn's tentative transcript mean, before the turn
+    /// ends; the answer comes back as [`super::CallInput::TentativeMeaning`], always, once.
+    UnderstandTentative {
+        /// The words.
+        text: String,
+    },
     /// Ask a business backend; the outcome comes back as [`super::CallInput::Errand`].
     LookUp(LookupRequest),
     /// The paused turn's speculative transcript answers the step: end the turn with it, and

@@ -54,6 +54,7 @@ mod conversation;
 mod handover;
 mod keys;
 mod lookups;
+mod meaning_answers;
 mod prompt;
 mod spoken;
 pub(super) mod summary;
@@ -68,6 +69,8 @@ mod conversation_tests;
 mod demo_tests;
 #[cfg(test)]
 mod engine_tests;
+#[cfg(test)]
+mod meaning_answers_tests;
 #[cfg(test)]
 mod say_tests;
 #[cfg(test)]

@@ -19,13 +19,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::prompt::{interruptible, listens_to_speech};
 use super::{Failure, FlowAction, FlowEngine, kind_of};
 use crate::dialogue::flow_file::model::{Answers, InputPolicy, StepKind};
+use crate::dialogue::language::meaning::Meaning;
 use crate::dialogue::language::slots::{find, normalise as normalise_slot};
 use crate::dialogue::language::speech::{
     DIGIT_WORDS, match_choice, normalise, spoken_digits, spoken_key,
 };
 
 /// How a step understood one utterance.
-enum Understood {
+pub(super) enum Understood {
     /// A choice of a menu or ask, with the step it leads to.
     Choice(char, String),
     /// A complete collect entry.
@@ -73,14 +74,16 @@ impl FlowEngine {
     }
 
     /// Whether `text`, heard in the current step, answers it (a choice of a menu or ask, or a
-    /// complete entry; a free answer never counts, as the caller may say more). The driver uses this to end a caller's turn early when a speculative transcript
-    /// of the audio so far already answers, instead of waiting out the trailing silence.
+    /// complete entry; a free answer never counts, as the caller may say more). The driver
+    /// uses this to end a caller's turn early when a speculative transcript of the audio so far
+    /// already answers, instead of waiting out the trailing silence. Words alone do not route
+    /// an intent step (only a key said alone does): see [`FlowEngine::meaning_answers_step`].
     pub fn answers_step(&self, text: &str, confidence: f32) -> bool {
         !self.finished
             && matches!(
                 kind_of(&self.flow, self.step.as_ref()).and_then(|kind| {
                     // Only choices and entries count, and neither depends on the date.
-                    self.understand(kind, text, confidence, DateTime::UNIX_EPOCH)
+                    self.understand(kind, text, confidence, None, DateTime::UNIX_EPOCH)
                 }),
                 Some(Understood::Choice(..) | Understood::Entry(_))
             )
@@ -102,7 +105,7 @@ impl FlowEngine {
         let step = self.step.clone().unwrap_or_default();
         let flow = Arc::clone(&self.flow);
         let understood = kind_of(&flow, self.step.as_ref())
-            .and_then(|kind| self.understand(kind, &text, confidence, wall));
+            .and_then(|kind| self.understand(kind, &text, confidence, self.meaning.as_ref(), wall));
         let matched = match &understood {
             Some(Understood::Choice(choice, _)) => Some(choice.to_string()),
             Some(Understood::Entry(entry)) => Some(entry.clone()),
@@ -174,12 +177,14 @@ impl FlowEngine {
         }
     }
 
-    /// What an utterance means in a step of this kind now; `None` when it is only reported.
-    fn understand(
+    /// What an utterance, meaning `meaning`, means in a step of this kind now; `None` when it
+    /// is only reported.
+    pub(super) fn understand(
         &self,
         kind: &StepKind,
         text: &str,
         confidence: f32,
+        meaning: Option<&Meaning>,
         wall: DateTime<Utc>,
     ) -> Option<Understood> {
         if !listens_to_speech(kind) || (self.playing && !interruptible(kind)) {
@@ -234,7 +239,7 @@ impl FlowEngine {
                 if let Some(choice) = typed_key(words, &step.choices) {
                     return Some(choice);
                 }
-                let intent = self.meaning.as_ref()?.intent.as_ref()?;
+                let intent = meaning?.intent.as_ref()?;
                 let target = step.intents.get(intent)?;
                 Some(Understood::Intent(intent.clone(), target.clone()))
             })),
