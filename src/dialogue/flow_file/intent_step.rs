@@ -17,7 +17,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::context::Context;
-use super::messages::{message, optional_message};
+use super::messages::{FailureMessages, message};
 use super::model::{InputPolicy, IntentStep, StepKind};
 use super::speech_keys::minimum_confidence;
 use super::steps::{DEFAULT_BARGE_IN, DEFAULT_TIMEOUT, convert_choices};
@@ -62,29 +62,14 @@ impl RawIntent {
         span: Range<usize>,
         defaults: FlowDefaults,
     ) -> Option<StepKind> {
-        let prompt = message(
-            context,
-            step,
-            span,
-            &self.prompt,
-            &self.text,
-            "prompt",
-            "text",
-        );
-        let no_input = optional_message(
-            context,
-            step,
-            &self.no_input_prompt,
-            &self.no_input_text,
-            "no_input",
-        );
-        let invalid = optional_message(
-            context,
-            step,
-            &self.invalid_prompt,
-            &self.invalid_text,
-            "invalid",
-        );
+        let prompt = message(context, step, span, &self.prompt, &self.text);
+        let failures = FailureMessages {
+            no_input_prompt: &self.no_input_prompt,
+            no_input_text: &self.no_input_text,
+            invalid_prompt: &self.invalid_prompt,
+            invalid_text: &self.invalid_text,
+        };
+        let (no_input, invalid) = failures.convert(context, step)?;
         let mut intents = BTreeMap::new();
         for (intent, target) in &self.intents {
             let key = format!("intents.{}", intent.get_ref());
@@ -95,8 +80,8 @@ impl RawIntent {
         let input = InputPolicy {
             timeout: context.duration(&self.timeout, DEFAULT_TIMEOUT),
             retries: self.retries.unwrap_or(DEFAULT_INTENT_RETRIES),
-            no_input: no_input.ok()?,
-            invalid: invalid.ok()?,
+            no_input,
+            invalid,
             on_failure: context.reference(step, "on_failure", &self.on_failure),
             minimum_confidence: minimum_confidence(context, &self.minimum_confidence, defaults),
         };

@@ -17,20 +17,17 @@ pub(super) fn message(
     span: Range<usize>,
     prompt: &Option<Spanned<String>>,
     text: &Option<Spanned<String>>,
-    prompt_key: &str,
-    text_key: &'static str,
 ) -> Option<Message> {
     match (prompt, text) {
         (Some(prompt), None) => Some(Message::Prompt(context.prompt(prompt))),
-        (None, Some(text)) => parse_text(context, text_key, text).map(Message::Text),
+        (None, Some(text)) => parse_text(context, "text", text).map(Message::Text),
         (None, None) => {
-            let message = format!("step '{step}' needs `{prompt_key}` or `{text_key}`");
+            let message = format!("step '{step}' needs `prompt` or `text`");
             context.error(span, FlowError::Field { message });
             None
         }
         (Some(_), Some(text)) => {
-            let message =
-                format!("step '{step}' has both `{prompt_key}` and `{text_key}`; keep one");
+            let message = format!("step '{step}' has both `prompt` and `text`; keep one");
             context.error(text.span(), FlowError::Field { message });
             None
         }
@@ -58,5 +55,38 @@ pub(super) fn optional_message(
             context.error(text.span(), FlowError::Field { message });
             Err(())
         }
+    }
+}
+
+/// The `no_input_*` and `invalid_*` messages of a step: each a prompt file or a text, or none.
+pub(super) struct FailureMessages<'raw> {
+    pub no_input_prompt: &'raw Option<Spanned<String>>,
+    pub no_input_text: &'raw Option<Spanned<String>>,
+    pub invalid_prompt: &'raw Option<Spanned<String>>,
+    pub invalid_text: &'raw Option<Spanned<String>>,
+}
+
+impl FailureMessages<'_> {
+    /// The no-input and invalid-input messages; `None` when one is broken (reported).
+    pub fn convert(
+        &self,
+        context: &mut Context<'_>,
+        step: &str,
+    ) -> Option<(Option<Message>, Option<Message>)> {
+        let no_input = optional_message(
+            context,
+            step,
+            self.no_input_prompt,
+            self.no_input_text,
+            "no_input",
+        );
+        let invalid = optional_message(
+            context,
+            step,
+            self.invalid_prompt,
+            self.invalid_text,
+            "invalid",
+        );
+        Some((no_input.ok()?, invalid.ok()?))
     }
 }

@@ -19,8 +19,8 @@ use toml::Spanned;
 use super::context::Context;
 use super::error::{FlowError, invalid};
 use super::hours::{Hours, Window, parse_clock_time, parse_day};
-use super::messages::{message, optional_message};
-use super::model::{Collect, InputPolicy, Menu, Message, StepKind};
+use super::messages::{FailureMessages, message};
+use super::model::{Collect, InputPolicy, Menu, StepKind};
 use super::speech_keys::{convert_phrases, minimum_confidence};
 use super::template::parse_text;
 use super::values::{DTMF_KEYS, FlowDefaults, parse_dtmf_key};
@@ -181,15 +181,7 @@ impl RawMenu {
         span: Range<usize>,
         defaults: FlowDefaults,
     ) -> Option<StepKind> {
-        let prompt = message(
-            context,
-            step,
-            span,
-            &self.prompt,
-            &self.text,
-            "prompt",
-            "text",
-        );
+        let prompt = message(context, step, span, &self.prompt, &self.text);
         let choices = convert_choices(context, step, &self.choices);
         let failures = FailureMessages {
             no_input_prompt: &self.no_input_prompt,
@@ -216,39 +208,6 @@ impl RawMenu {
             barge_in: self.barge_in.unwrap_or(DEFAULT_BARGE_IN),
             input,
         }))
-    }
-}
-
-/// The `no_input_*` and `invalid_*` messages of a step: each a prompt file or a text, or none.
-struct FailureMessages<'raw> {
-    no_input_prompt: &'raw Option<Spanned<String>>,
-    no_input_text: &'raw Option<Spanned<String>>,
-    invalid_prompt: &'raw Option<Spanned<String>>,
-    invalid_text: &'raw Option<Spanned<String>>,
-}
-
-impl FailureMessages<'_> {
-    /// The no-input and invalid-input messages; `None` when one is broken (reported).
-    fn convert(
-        &self,
-        context: &mut Context<'_>,
-        step: &str,
-    ) -> Option<(Option<Message>, Option<Message>)> {
-        let no_input = optional_message(
-            context,
-            step,
-            self.no_input_prompt,
-            self.no_input_text,
-            "no_input",
-        );
-        let invalid = optional_message(
-            context,
-            step,
-            self.invalid_prompt,
-            self.invalid_text,
-            "invalid",
-        );
-        Some((no_input.ok()?, invalid.ok()?))
     }
 }
 
@@ -280,15 +239,7 @@ impl RawCollect {
         span: Range<usize>,
         defaults: FlowDefaults,
     ) -> Option<StepKind> {
-        let prompt = message(
-            context,
-            step,
-            span,
-            &self.prompt,
-            &self.text,
-            "prompt",
-            "text",
-        );
+        let prompt = message(context, step, span, &self.prompt, &self.text);
         let min_digits = self.min_digits.as_ref().map_or(1, |min| *min.get_ref());
         let max_digits = *self.max_digits.get_ref();
         if min_digits > max_digits || max_digits == 0 {
