@@ -4,6 +4,7 @@
 import { checkSession, element, makeOption } from '/staff/staff.js';
 import { flowDrafts } from './drafts.js';
 import { FIELD_KINDS, STEP_FIELDS, STEP_REFERENCE_KEYS } from './schema.js';
+import { state } from './state.js';
 import { makeButton, setStatus } from './ui.js';
 
 function fieldSpec(key) {
@@ -228,6 +229,13 @@ function buildMapField(context, key, value, spec) {
 
 // --- hearing a text in the server voice ------------------------------------------------
 
+// The open flow's language (its `language = "zh"`; English unless it says), whose voice speaks
+// previews.
+function flowLanguage() {
+  const match = /^language\s*=\s*"(\w+)"/m.exec(state.files.flow);
+  return match ? match[1] : 'en';
+}
+
 async function previewSpeech(text) {
   const message = element('preview-message');
   const audio = element('preview-audio');
@@ -237,7 +245,7 @@ async function previewSpeech(text) {
     const response = await fetch('/api/admin/speech/preview', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text }),
+      body: JSON.stringify({ text, language: flowLanguage() }),
     });
     if (response.status === 503) { message.textContent = 'Speech synthesis is off on this server.'; return; }
     if (!response.ok) {
