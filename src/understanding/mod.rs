@@ -73,7 +73,12 @@ impl UnderstandingService {
             .spawn(move || {
                 let started = std::time::Instant::now();
                 let mut understanders = BTreeMap::new();
-                let precomputed = embed_files(&embedder, &model, files.values(), &cache);
+                // One cache entry per flow, so that publishing a flow whose examples did not
+                // change finds them all in the cache.
+                let precomputed: HashMap<String, Vec<f32>> = files
+                    .values()
+                    .flat_map(|files| embed_files(&embedder, &model, [files], &cache))
+                    .collect();
                 for (flow, files) in files {
                     match build(&embedder, &precomputed, files) {
                         Ok(understander) => {
