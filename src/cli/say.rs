@@ -12,7 +12,7 @@ use anyhow::Context;
 use super::speech::SpeechArguments;
 use crate::audio::write_wav_mono;
 use crate::models::Registry;
-use crate::tts::{ServiceOptions, SpeechService, load_synthesizer};
+use crate::tts::{ServiceOptions, SpeechService, VoiceFiles, load_synthesizer};
 
 /// Flags of `hotline say`.
 #[derive(Debug, clap::Args)]
@@ -64,8 +64,12 @@ pub fn run(arguments: SayArguments) -> anyhow::Result<ExitCode> {
     write_wav_mono(&arguments.out, rate, &samples)
         .with_context(|| format!("cannot write {}", arguments.out.display()))?;
     let audio_seconds = samples.len() as f64 / f64::from(rate);
+    // A Piper voice also reads espeak-ng's data: say which, since a broken copy breaks it.
+    let phonemizer = VoiceFiles::from_registry(&registry, &settings.voice.name)
+        .map(|files| format!(", espeak-ng data {}", files.phonemizer_data.display()))
+        .unwrap_or_default();
     eprintln!(
-        "voice {} from {}",
+        "voice {} from {}{phonemizer}",
         service.voice(),
         settings.models_directory.display()
     );
