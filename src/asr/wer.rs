@@ -2,8 +2,9 @@
 //! reference.
 //!
 //! For words, both texts are normalised first (lower case, punctuation dropped, hyphens split,
-//! numbers up to 99 spelled as words and longer ones digit by digit), so "Order 12345." and
-//! "order one two three four five" compare equal, and so do "10 of clubs" and "ten of clubs".
+//! numbers up to 99 spelled as words and longer ones digit by digit, contractions written out as
+//! Whisper's own English normaliser does), so "Order 12345." and "order one two three four five"
+//! compare equal, and so do "10 of clubs" and "ten of clubs", and "I'm" and "I am".
 //! Characters (for Chinese, which has no spaces between words) are compared after both texts
 //! are converted to Simplified characters and stripped of punctuation and spaces.
 
@@ -74,10 +75,47 @@ fn normalise(text: &str) -> Vec<String> {
         if cleaned.chars().all(|character| character.is_ascii_digit()) {
             number_words(&cleaned, &mut words);
         } else {
-            words.push(cleaned);
+            words.extend(written_out(&cleaned));
         }
     }
     words
+}
+
+/// Words whose `'s` always stands for "is" (never a possessive).
+const IS_CONTRACTIONS: [&str; 8] = ["it", "that", "there", "what", "here", "he", "she", "where"];
+
+/// Contractions that are not a word plus a suffix.
+const WHOLE_CONTRACTIONS: [(&str, &str); 4] = [
+    ("won't", "will not"),
+    ("can't", "can not"),
+    ("shan't", "shall not"),
+    ("let's", "let us"),
+];
+
+/// Suffixes that always stand for one word.
+const SUFFIX_CONTRACTIONS: [(&str, &str); 5] = [
+    ("n't", "not"),
+    ("'re", "are"),
+    ("'m", "am"),
+    ("'ll", "will"),
+    ("'ve", "have"),
+];
+
+/// A lower-case word with its contraction written out ("i'm" → "i am", "that's" → "that is").
+fn written_out(word: &str) -> Vec<String> {
+    let split = |text: &str| text.split(' ').map(str::to_string).collect();
+    if let Some((_, full)) = WHOLE_CONTRACTIONS.iter().find(|(short, _)| *short == word) {
+        return split(full);
+    }
+    for (suffix, full) in SUFFIX_CONTRACTIONS {
+        if let Some(stem) = word.strip_suffix(suffix).filter(|stem| !stem.is_empty()) {
+            return vec![stem.to_string(), full.to_string()];
+        }
+    }
+    match word.strip_suffix("'s") {
+        Some(stem) if IS_CONTRACTIONS.contains(&stem) => vec![stem.to_string(), "is".into()],
+        _ => vec![word.to_string()],
+    }
 }
 
 fn edit_distance<T: PartialEq>(reference: &[T], hypothesis: &[T]) -> usize {
@@ -115,6 +153,25 @@ mod tests {
         assert_eq!(
             word_error_rate("an ill disposed man", "an ill-disposed man"),
             0.0
+        );
+    }
+
+    #[test]
+    fn contractions_compare_equal_to_their_words() {
+        assert_eq!(
+            word_error_rate(
+                "I am sorry, that's not a valid extension.",
+                "I'm sorry, that is not a valid extension."
+            ),
+            0.0
+        );
+        assert_eq!(word_error_rate("they're here", "they are here"), 0.0);
+        assert_eq!(word_error_rate("we won't wait", "we will not wait"), 0.0);
+        assert_eq!(word_error_rate("it doesn't", "it does not"), 0.0);
+        // A possessive stays one word.
+        assert_eq!(
+            word_errors("the order's number", "the order is number"),
+            (2, 3)
         );
     }
 
