@@ -8,15 +8,19 @@
 //! sipp for signaling, an RTP peer that speaks the fixtures).
 //!
 //! Run with `cargo bench --bench turn_latency` after `make models`; prints Markdown table rows.
+//! `HOTLINE_BENCH_LANGUAGE=zh` has the callers ask the same in Mandarin on line 1002.
 //! `HOTLINE_BENCH_CALLS` lists the concurrent call counts to measure (default `1,10`);
 //! `HOTLINE_BENCH_STAGGER_MS` starts call `i` that many milliseconds times `i` late, so callers
 //! speak at different moments as real ones do (default 0: all at once).
 //! `HOTLINE_BENCH_CONFIG` is TOML added to the server's configuration, to measure a setting
-//! (e.g. `[speech.turn]` with `pause_after = "150ms"`).
+//! (e.g. `[speech.turn]` with `pause_after = "150ms"`), and `HOTLINE_BENCH_SPEECH` settings put
+//! inside its `[speech]` table (e.g. `recognition_model = "whisper-tiny.en-q8_0"`).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+use common::MANDARIN_VOICE;
+use common::audio::spoken_by;
 use common::rtp::RtpPeer;
 use common::sipp::Sipp;
 use common::{Server, ServerOptions};
@@ -32,17 +36,62 @@ struct Utterance {
     trailing_silence: Duration,
 }
 
-fn utterance(name: &str) -> Utterance {
-    let path = common::repo_dir().join("audio-fixtures/speech").join(name);
-    let (samples, _, _) = hotline::audio::read_wav_i16(&path).expect("fixture");
-    let last_voiced = samples
-        .iter()
-        .rposition(|sample| sample.unsigned_abs() > 600)
-        .unwrap_or(samples.len());
-    let trailing = samples.len() - last_voiced;
-    Utterance {
-        samples,
-        trailing_silence: Duration::from_secs_f64(trailing as f64 / 8000.0),
+impl Utterance {
+    /// 8 kHz caller audio; its trailing silence is what follows the last loud sample.
+    fn new(samples: Vec<i16>) -> Utterance {
+        let last_voiced = samples
+            .iter()
+            .rposition(|sample| sample.unsigned_abs() > 600)
+            .unwrap_or(samples.len());
+        let trailing = samples.len() - last_voiced;
+        Utterance {
+            samples,
+            trailing_silence: Duration::from_secs_f64(trailing as f64 / 8000.0),
+        }
+    }
+
+    /// A speech fixture, recorded at 8 kHz.
+    fn fixture(name: &str) -> Utterance {
+        let path = common::repo_dir().join("audio-fixtures/speech").join(name);
+        let (samples, _, _) = hotline::audio::read_wav_i16(&path).expect("fixture");
+        Utterance::new(samples)
+    }
+}
+
+/// The line the callers dial and what they say on it, in order, every loop.
+struct Script {
+    /// Whether the line is the Mandarin one (the server then loads the Mandarin models too).
+    mandarin: bool,
+    number: &'static str,
+    turns: Vec<Utterance>,
+}
+
+impl Script {
+    /// `HOTLINE_BENCH_LANGUAGE`: "en" (the default) speaks the English fixtures to line 1000;
+    /// "zh" speaks the same three requests in Mandarin (with the Mandarin voice) to line 1002.
+    fn chosen() -> Script {
+        match std::env::var("HOTLINE_BENCH_LANGUAGE").as_deref() {
+            Ok("zh") => Script {
+                mandarin: true,
+                number: "1002",
+                turns: ["我的订单到哪了？", "一二三四五。", "你们周日几点开门？"]
+                    .into_iter()
+                    .map(|text| Utterance::new(spoken_by(MANDARIN_VOICE, text)))
+                    .collect(),
+            },
+            _ => Script {
+                mandarin: false,
+                number: "1000",
+                turns: [
+                    "where-is-my-order.wav",
+                    "one-to-five.wav",
+                    "when-do-you-open.wav",
+                ]
+                .into_iter()
+                .map(Utterance::fixture)
+                .collect(),
+            },
+        }
     }
 }
 
@@ -67,10 +116,10 @@ fn turn(peer: &RtpPeer, utterance: &Utterance) -> Option<Duration> {
     Some(answer - last_voiced)
 }
 
-fn call(server: &Server, loops: usize) -> Vec<Duration> {
+fn call(server: &Server, script: &Script, loops: usize) -> Vec<Duration> {
     let peer = RtpPeer::start();
     let sipp = Sipp::new("call.xml", server.sip)
-        .service("1000")
+        .service(script.number)
         .rtp_port(peer.port)
         .pause_ms(600_000)
         .spawn();
@@ -84,11 +133,8 @@ fn call(server: &Server, loops: usize) -> Vec<Duration> {
     {
         return latencies;
     }
-    let request = utterance("where-is-my-order.wav");
-    let number = utterance("one-to-five.wav");
-    let question = utterance("when-do-you-open.wav");
     for _ in 0..loops {
-        for spoken in [&request, &number, &question] {
+        for spoken in &script.turns {
             match turn(&peer, spoken) {
                 Some(latency) => latencies.push(latency),
                 None => return latencies,
@@ -116,20 +162,27 @@ fn main() {
             .and_then(|value| value.parse().ok())
             .unwrap_or(0),
     );
+    let script = Script::chosen();
     for calls in counts {
-        let server = Server::start(ServerOptions {
+        let options = ServerOptions {
             rtp_ports: 200,
             extra_config: std::env::var("HOTLINE_BENCH_CONFIG").unwrap_or_default(),
+            speech_config: std::env::var("HOTLINE_BENCH_SPEECH").unwrap_or_default(),
             ..ServerOptions::default()
+        };
+        let server = Server::start(if script.mandarin {
+            options.with_mandarin_lines()
+        } else {
+            options
         });
         let loops = TURNS.div_ceil(3 * calls);
         let mut latencies: Vec<Duration> = std::thread::scope(|scope| {
             let workers: Vec<_> = (0..calls)
                 .map(|index| {
-                    let server = &server;
+                    let (server, script) = (&server, &script);
                     scope.spawn(move || {
                         std::thread::sleep(stagger * index as u32);
-                        call(server, loops)
+                        call(server, script, loops)
                     })
                 })
                 .collect();

@@ -10,29 +10,8 @@ mod common;
 
 use common::audio::spoken_by;
 use common::sipp::dial;
-use common::{Route, SECOND, Server, ServerOptions, http_request};
+use common::{MANDARIN_VOICE, SECOND, Server, ServerOptions, http_request};
 use serde_json::{Value, json};
-
-const VOICE: &str = "zh_CN-baker-fastspeech2";
-
-/// The demo's lines: 1000 (English), 1002 (Mandarin) and the bilingual 1003, with the models
-/// of the shipped config for Mandarin flows.
-fn options() -> ServerOptions {
-    let mut options = ServerOptions::default();
-    options.routes.push(Route {
-        number: "1002".into(),
-        flow: "main-zh".into(),
-        mode: "speech".into(),
-        ring_time: "0s".into(),
-    });
-    options.extra_config = format!(
-        "\n[[routes]]\nnumber = \"1003\"\nflow = \"main\"\nmode = \"speech\"\n\
-         translations = [\"main-zh\"]\n\n[speech.languages.zh]\n\
-         recognition_model = \"whisper-base-q8_0\"\nembedding_model = \"multilingual-e5-small\"\n\
-         voice = {{ name = \"{VOICE}\" }}\n"
-    );
-    options
-}
 
 /// Whether a line of the call's transcript by `speaker` contains `words`.
 fn said_by(call: &Value, speaker: &str, words: &str) -> bool {
@@ -49,8 +28,8 @@ fn said_by(call: &Value, speaker: &str, words: &str) -> bool {
 #[test]
 fn a_mandarin_caller_hears_where_the_order_is_in_mandarin() {
     let _turn = common::one_at_a_time();
-    let request = spoken_by(VOICE, "帮我查一下订单一二三四五。");
-    let server = Server::start(options());
+    let request = spoken_by(MANDARIN_VOICE, "帮我查一下订单一二三四五。");
+    let server = Server::start(ServerOptions::default().with_mandarin_lines());
     let (peer, sipp) = dial(&server, "1002", "caller", 150_000);
     server.wait_call(90 * SECOND, |call| said_by(call, "hotline", "欢迎致电"));
     peer.wait_prompt_over("the Mandarin greeting", 90 * SECOND);
@@ -69,8 +48,8 @@ fn a_mandarin_caller_hears_where_the_order_is_in_mandarin() {
 #[test]
 fn a_caller_who_speaks_mandarin_on_the_bilingual_line_is_answered_in_mandarin() {
     let _turn = common::one_at_a_time();
-    let request = spoken_by(VOICE, "我想查一下我的订单到哪了。");
-    let server = Server::start(options());
+    let request = spoken_by(MANDARIN_VOICE, "我想查一下我的订单到哪了。");
+    let server = Server::start(ServerOptions::default().with_mandarin_lines());
     let (peer, sipp) = dial(&server, "1003", "caller", 150_000);
     peer.wait_prompt_over("the English greeting", 60 * SECOND);
     peer.send_speech(&request);
@@ -86,7 +65,7 @@ fn a_caller_who_speaks_mandarin_on_the_bilingual_line_is_answered_in_mandarin() 
 #[test]
 fn a_chat_in_chinese_tracks_the_order_in_chinese() {
     let _turn = common::one_at_a_time();
-    let server = Server::start(options());
+    let server = Server::start(ServerOptions::default().with_mandarin_lines());
     let request = json!({ "flow": "main-zh", "text": "我的订单一二三四五到哪了" });
     let (status, body) =
         http_request(server.http, "POST", "/api/chat", Some(&request.to_string())).expect("chat");

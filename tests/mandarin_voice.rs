@@ -5,17 +5,13 @@
 
 mod common;
 
-use common::audio::say;
-use common::models_dir;
+use common::audio::{say, succeeded, transcribe};
 use hotline::asr::character_errors;
 use hotline::audio::{read_wav_i16, write_wav_mono};
 use hotline::media::codec::Codec;
 use hotline::tts::normalize_chinese;
 use std::ffi::OsStr;
 use std::path::Path;
-use std::process::{Command, Output};
-
-const VOICE: &str = "zh_CN-baker-fastspeech2";
 
 /// Contact-center prompts with numbers, a date, a time and an amount.
 const PROMPT: &str = "您好，欢迎致电户外用品商店。您的订单12345将于11月27日送达，运费为¥12.50。\
@@ -26,33 +22,13 @@ const PROMPT: &str = "您好，欢迎致电户外用品商店。您的订单1234
 /// through 8 kHz µ-law, see bench/RESULTS.md).
 const MAXIMUM_CER: f64 = 0.25;
 
-fn hotline(arguments: &[&OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .args(arguments)
-        .output()
-        .expect("hotline runs")
-}
-
-fn succeeded(output: &Output) -> String {
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
-}
-
 /// The character error rate of whisper base's reading of `wav` against `PROMPT`.
 fn character_error_rate(wav: &Path) -> f64 {
-    let stdout = succeeded(&hotline(&[
-        "transcribe".as_ref(),
-        "--models".as_ref(),
-        models_dir().as_os_str(),
-        "--recognition-model".as_ref(),
-        "whisper-base-q8_0".as_ref(),
-        "--language".as_ref(),
-        "zh".as_ref(),
+    let stdout = succeeded(&transcribe([
+        OsStr::new("--recognition-model"),
+        OsStr::new("whisper-base-q8_0"),
+        OsStr::new("--language"),
+        OsStr::new("zh"),
         wav.as_os_str(),
     ]));
     let line: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
@@ -72,12 +48,12 @@ fn character_error_rate(wav: &Path) -> f64 {
 fn whisper_reads_the_mandarin_voice_back_at_16_khz_and_through_mu_law() {
     let directory = tempfile::tempdir().expect("temporary directory");
     let wide = directory.path().join("prompt-16k.wav");
-    say(VOICE, PROMPT, &wide, 16_000);
+    say(common::MANDARIN_VOICE, PROMPT, &wide, 16_000);
     let rate = character_error_rate(&wide);
     assert!(rate < MAXIMUM_CER, "16 kHz: CER {rate:.3}");
 
     let narrow = directory.path().join("prompt-8k.wav");
-    say(VOICE, PROMPT, &narrow, 8000);
+    say(common::MANDARIN_VOICE, PROMPT, &narrow, 8000);
     let (samples, _, sample_rate) = read_wav_i16(&narrow).expect("the 8 kHz prompt");
     let mut encoded = Vec::new();
     Codec::Pcmu.encode(&samples, &mut encoded);

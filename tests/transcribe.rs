@@ -4,12 +4,12 @@
 
 mod common;
 
-use common::audio::{speech_fixture, speech_fixtures_dir};
-use common::{models_dir, repo_dir};
+use common::audio::{speech_fixture, speech_fixtures_dir, succeeded, transcribe};
+use common::repo_dir;
 use hotline::asr::{character_errors, word_errors};
 use std::ffi::OsStr;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Command;
 
 /// Word error rate the fixture set must stay under (measured 0.0 synthesized, see bench/).
 const MAXIMUM_WER: f64 = 0.15;
@@ -27,28 +27,6 @@ fn speech_fixtures() -> Vec<(PathBuf, String)> {
         .collect();
     fixtures.sort();
     fixtures
-}
-
-/// `hotline transcribe --models <the repository's models> ARGUMENTS...`, run to its end.
-fn transcribe<Argument: AsRef<OsStr>>(arguments: impl IntoIterator<Item = Argument>) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hotline"))
-        .arg("transcribe")
-        .arg("--models")
-        .arg(models_dir())
-        .args(arguments)
-        .output()
-        .expect("hotline runs")
-}
-
-/// The standard output of a run that must have succeeded.
-fn succeeded(output: &Output) -> String {
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
 }
 
 #[test]

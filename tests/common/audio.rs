@@ -1,7 +1,9 @@
 //! Audio checks: G.711 decoding (self-contained), WAV loading (hound), 20 ms RMS energy
 //! envelopes, normalized cross-correlation over lags, and locating prompt WAVs in prompts/.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
 /// ITU-T G.711 µ-law byte to linear 16-bit.
 pub fn ulaw_to_linear(b: u8) -> i16 {
@@ -360,6 +362,24 @@ pub fn say(voice: &str, text: &str, out: &Path, rate: u32) {
         .output()
         .expect("hotline say runs");
     assert!(output.status.success(), "{}", super::output_text(&output));
+}
+
+/// `hotline transcribe --models <the repository's models> ARGUMENTS...`, run to its end.
+pub fn transcribe<Argument: AsRef<OsStr>>(arguments: impl IntoIterator<Item = Argument>) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .arg("transcribe")
+        .arg("--models")
+        .arg(super::models_dir())
+        .args(arguments)
+        .output()
+        .expect("hotline runs")
+}
+
+/// The standard output of a run that must have succeeded.
+pub fn succeeded(output: &Output) -> String {
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{}", super::output_text(output));
+    stdout
 }
 
 /// `text` spoken by `voice` as 8 kHz samples, what a caller's phone sends.

@@ -137,6 +137,8 @@ pub struct ServerOptions {
     pub orders_seed: Option<PathBuf>,
     /// TOML appended to the config as it is (`[acd]`, `[[agents]]`...).
     pub extra_config: String,
+    /// Settings put inside the config's `[speech]` table (`recognition_model = "..."`).
+    pub speech_config: String,
     /// `[sip] websocket`: the port SIP over WebSocket listens on, if any.
     pub sip_websocket: Option<u16>,
 }
@@ -161,8 +163,33 @@ impl Default for ServerOptions {
             rtp_ports: 40,
             orders_seed: Some(repo_dir().join("prompts/demo/data")),
             extra_config: String::new(),
+            speech_config: String::new(),
             sip_websocket: None,
         }
+    }
+}
+
+/// The product's Mandarin voice (also the only Mandarin voice the registries offer, so tests
+/// and benchmarks speak the callers' Mandarin with it).
+pub const MANDARIN_VOICE: &str = "zh_CN-baker-fastspeech2";
+
+impl ServerOptions {
+    /// Adds the demo's Mandarin line 1002 and the bilingual 1003, with the shipped config's
+    /// models for Mandarin flows.
+    pub fn with_mandarin_lines(mut self) -> Self {
+        self.routes.push(Route {
+            number: "1002".into(),
+            flow: "main-zh".into(),
+            mode: "speech".into(),
+            ring_time: "0s".into(),
+        });
+        self.extra_config += &format!(
+            "\n[[routes]]\nnumber = \"1003\"\nflow = \"main\"\nmode = \"speech\"\n\
+             translations = [\"main-zh\"]\n\n[speech.languages.zh]\n\
+             recognition_model = \"whisper-base-q8_0\"\nembedding_model = \"multilingual-e5-small\"\n\
+             voice = {{ name = \"{MANDARIN_VOICE}\" }}\n"
+        );
+        self
     }
 }
 
@@ -280,13 +307,14 @@ impl Server {
             "[sip]\nlisten = \"{sip}\"\n{websocket}\n[media]\naddress = \"127.0.0.1\"\nrtp_port_first = {}\nrtp_port_last = {}\n\
              media_timeout = \"{}\"\n\n[http]\nlisten = \"{http}\"\n\n[flows]\ndirectory = \"{}\"\n\n\
              [recording]\ndirectory = \"recordings\"\n\n[shutdown]\ndrain_timeout = \"{}\"\n\n\
-             [speech]\nmodels_directory = \"{}\"\n",
+             [speech]\nmodels_directory = \"{}\"\n{}\n",
             rtp.0,
             rtp.1,
             opts.media_timeout,
             opts.flows_dir.display(),
             opts.drain_timeout,
-            repo_dir().join("voice-models").display()
+            repo_dir().join("voice-models").display(),
+            opts.speech_config
         );
         if let Some(seed) = &opts.orders_seed {
             cfg += &format!("\n[orders]\nseed = \"{}\"\n", seed.display());
