@@ -42,12 +42,7 @@ fn main() -> anyhow::Result<()> {
     })?;
     let embed = |text: &str| embedder.embed(&intents.rejoin_split_words(text));
 
-    let names: Vec<&str> = intents
-        .intents()
-        .intents
-        .iter()
-        .map(|intent| intent.name.as_str())
-        .collect();
+    let names = intents.names();
     let held_out = read_labelled(&repository.join("tests/data/intents-held-out.tsv"), &names)?;
     let mut set = Vec::new();
     for line in held_out {

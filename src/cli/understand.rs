@@ -127,12 +127,7 @@ fn calibrate(
     path: &Path,
     embedder: &SentenceEmbedder,
 ) -> anyhow::Result<ExitCode> {
-    let names: Vec<&str> = index
-        .intents()
-        .intents
-        .iter()
-        .map(|intent| intent.name.as_str())
-        .collect();
+    let names = index.names();
     let lines = read_labelled(path, &names)?;
     let mut set = Vec::new();
     for line in lines {

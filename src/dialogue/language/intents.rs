@@ -297,6 +297,15 @@ impl IntentIndex {
         &self.intents
     }
 
+    /// The names of the intents, in file order (what a labelled set may name).
+    pub fn names(&self) -> Vec<&str> {
+        self.intents
+            .intents
+            .iter()
+            .map(|intent| intent.name.as_str())
+            .collect()
+    }
+
     /// `text` with words that speech recognition split joined back: two or three consecutive
     /// words are joined when the joined word occurs in the examples or keywords and the parts
     /// do not all occur there ("pack age" becomes "package", "any one" stays). Everything else
