@@ -15,14 +15,9 @@ use serde_json::{Value, json};
 
 /// Whether a line of the call's transcript by `speaker` contains `words`.
 fn said_by(call: &Value, speaker: &str, words: &str) -> bool {
-    call["transcript"].as_array().is_some_and(|lines| {
-        lines.iter().any(|line| {
-            line["speaker"] == speaker
-                && line["text"]
-                    .as_str()
-                    .is_some_and(|text| text.contains(words))
-        })
-    })
+    common::lines_by(call, speaker)
+        .iter()
+        .any(|text| text.contains(words))
 }
 
 #[test]
