@@ -8,6 +8,10 @@
 //! of. `HOTLINE_RECOGNITION_MODEL` chooses the registry's recognition model (default the
 //! shipped one) and `HOTLINE_ESPEAK_VOICE` the espeak-ng voice (default `en-us`).
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::audio::through_mu_law;
 use hotline::asr::{
     ASR_SAMPLE_RATE, DEFAULT_ENCODER_WINDOW, PoolConfig, RecognitionLanguage, TranscriberPool,
     TranscriptionRequest,
@@ -16,7 +20,6 @@ use hotline::config::{DEFAULT_RECOGNITION_MODEL, SpeechConfig};
 use hotline::dialogue::language::intents::{IntentIndex, Labelled};
 use hotline::dialogue::loader::{read_intents, read_labelled};
 use hotline::embedding::{Embedder, SentenceEmbedder};
-use hotline::media::codec::Codec;
 use hotline::models::{Kind, Registry};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -94,13 +97,7 @@ fn spoken(voice: &str, text: &str, work: &Path) -> anyhow::Result<Vec<f32>> {
     anyhow::ensure!(status.success(), "espeak-ng failed on {text:?}");
     let decoded = hotline::audio::decode_file(&wav)?;
     let narrow = hotline::audio::resample(&decoded.samples, decoded.sample_rate, TELEPHONE_RATE)?;
-    let linear: Vec<i16> = narrow
-        .iter()
-        .map(|sample| (sample.clamp(-1.0, 1.0) * 32767.0) as i16)
-        .collect();
-    let (mut encoded, mut received) = (Vec::new(), Vec::new());
-    Codec::Pcmu.encode(&linear, &mut encoded);
-    Codec::Pcmu.decode(&encoded, &mut received);
+    let received = through_mu_law(&hotline::audio::f32_to_i16(&narrow));
     Ok(hotline::audio::i16_to_f32(&received))
 }
 

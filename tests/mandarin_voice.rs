@@ -5,10 +5,9 @@
 
 mod common;
 
-use common::audio::{say, succeeded, transcribe};
+use common::audio::{say, succeeded, through_mu_law, transcribe};
 use hotline::asr::character_errors;
 use hotline::audio::{read_wav_i16, write_wav_mono};
-use hotline::media::codec::Codec;
 use hotline::tts::normalize_chinese;
 use std::ffi::OsStr;
 use std::path::Path;
@@ -55,12 +54,8 @@ fn whisper_reads_the_mandarin_voice_back_at_16_khz_and_through_mu_law() {
     let narrow = directory.path().join("prompt-8k.wav");
     say(common::MANDARIN_VOICE, PROMPT, &narrow, 8000);
     let (samples, _, sample_rate) = read_wav_i16(&narrow).expect("the 8 kHz prompt");
-    let mut encoded = Vec::new();
-    Codec::Pcmu.encode(&samples, &mut encoded);
-    let mut decoded = Vec::new();
-    Codec::Pcmu.decode(&encoded, &mut decoded);
     let telephone = directory.path().join("prompt-mu-law.wav");
-    write_wav_mono(&telephone, sample_rate, &decoded).expect("the µ-law prompt");
+    write_wav_mono(&telephone, sample_rate, &through_mu_law(&samples)).expect("the µ-law prompt");
     let rate = character_error_rate(&telephone);
     assert!(rate < MAXIMUM_CER, "8 kHz µ-law: CER {rate:.3}");
 }

@@ -389,10 +389,15 @@ pub fn spoken_by(voice: &str, text: &str) -> Vec<i16> {
     say(voice, text, &wav, 8000);
     let (samples, rate) = load_wav_mono(&wav);
     assert_eq!(rate, 8000);
-    samples
-        .iter()
-        .map(|sample| (sample * 32767.0).round() as i16)
-        .collect()
+    hotline::audio::f32_to_i16(&samples)
+}
+
+/// 8 kHz `samples` as they come out of a µ-law telephone line: encoded and decoded again.
+pub fn through_mu_law(samples: &[i16]) -> Vec<i16> {
+    let (mut encoded, mut decoded) = (Vec::new(), Vec::new());
+    hotline::media::codec::Codec::Pcmu.encode(samples, &mut encoded);
+    hotline::media::codec::Codec::Pcmu.decode(&encoded, &mut decoded);
+    decoded
 }
 
 #[cfg(test)]
